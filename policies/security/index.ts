@@ -1,0 +1,9 @@
+import { PolicyPack } from "@pulumi/policy";
+import { exemptionReasonRule, toPolicy } from "../lib/pack";
+import { allRules } from "./rules";
+
+// Served over gRPC by the Pulumi CLI (`pulumi preview --policy-pack policies/security`), or driven
+// in-process by the offline plan tool, which calls the same analyzer handlers.
+new PolicyPack("groundwork-security", {
+    policies: [...allRules.map(toPolicy), exemptionReasonRule(allRules.map((r) => r.name))],
+});

@@ -1,0 +1,4 @@
+import type { Rule } from "../../../lib/rule";
+
+/** Rules for ec2, in the order the pack lists them. */
+export const rules: Rule[] = [];
