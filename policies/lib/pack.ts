@@ -96,7 +96,7 @@ export function toPolicy(rule: Rule): policy.ResourceValidationPolicy | policy.S
         remediationSteps: rule.remediation,
         configSchema: RULE_CONFIG_SCHEMA,
     };
-    const fix = (m: string) => `${m} Fix: ${rule.remediation}`;
+    const fix = (m: string) => `${m.replace(/[.\s]+$/, "")}. Fix: ${rule.remediation}`;
     if (rule.kind === "resource") {
         const types = new Set(rule.resourceTypes);
         return {

@@ -1,0 +1,29 @@
+import type { GraphResource, ResourceRule, StackFinding, StackRule, Tier } from "../../policies/lib/rule";
+
+/** Runs a resource rule's pure check on props (tier prod unless given). */
+export function checkResource(
+    rule: ResourceRule,
+    props: Record<string, any>,
+    ctx: { tier?: Tier; type?: string; name?: string } = {},
+): string[] {
+    const type = ctx.type ?? rule.resourceTypes[0];
+    const name = ctx.name ?? "subject";
+    return rule.check(props, { tier: ctx.tier ?? "prod", type, name, urn: `urn:pulumi:test::groundwork::${type}::${name}` });
+}
+
+/** Builds a GraphResource for stack-rule tests. */
+export function graphResource(type: string, name: string, props: Record<string, any> = {}, extra: Partial<GraphResource> = {}): GraphResource {
+    return { type, name, urn: `urn:pulumi:test::groundwork::${type}::${name}`, props, dependencyUrns: [], ...extra };
+}
+
+/** Runs a stack rule's pure check on a list of resources (tier prod unless given). */
+export function checkStack(rule: StackRule, resources: GraphResource[], tier: Tier = "prod"): StackFinding[] {
+    return rule.check(resources, { tier });
+}
+
+/** Deep-clones a known-good props object and applies one mutation (table-driven "happy path then mutate"). */
+export function mutate<T extends Record<string, any>>(good: T, change: (p: T) => void): T {
+    const copy = structuredClone(good);
+    change(copy);
+    return copy;
+}

@@ -1,0 +1,65 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command } from "commander";
+import { plan } from "./plan";
+import { countByType, renderPolicies, renderTree, toPlanJson } from "./report";
+
+/**
+ * `npm run plan -- --stack <name> [--program <path>] [--json <file>] [--policy-pack <dir> ...]`
+ * Exit codes: 0 no mandatory violation; 1 at least one; 2 the program, its config or a pack failed.
+ */
+async function main(argv: string[]): Promise<number> {
+    const cmd = new Command()
+        .name("plan")
+        .description("Offline `pulumi preview` with CrossGuard policies: runs the program under Pulumi's mock engine.")
+        .requiredOption("--stack <name>", "stack whose Pulumi.<stack>.yaml config is used")
+        .option("--program <path>", "Pulumi program file or folder (default: the project's Pulumi.yaml main)")
+        .option("--json <file>", "write the plan and policy report as JSON")
+        .option("--policy-pack <dir>", "policy pack folder; repeatable (default: every pack in policies/)", (v: string, acc: string[]) => [...acc, v], [])
+        .option("--policy-config <file>", "policy config JSON for the pack at the same position; repeatable (default: <pack>/config/<tier>.json)", (v: string, acc: string[]) => [...acc, v], [])
+        .exitOverride();
+    try {
+        cmd.parse(argv, { from: "user" });
+    } catch (e) {
+        return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
+    }
+    const o = cmd.opts<{ stack: string; program?: string; json?: string; policyPack: string[]; policyConfig: string[] }>();
+    const started = process.hrtime.bigint();
+    let result;
+    try {
+        result = await plan({ stack: o.stack, program: o.program, policyPacks: o.policyPack, policyConfigs: o.policyConfig });
+    } catch (e) {
+        const err = e as Error;
+        console.error(`error: the plan of stack '${o.stack}' failed: ${err.message}`);
+        if (process.env.PLAN_DEBUG) console.error(err.stack);
+        return 2;
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { graph, packs, violations } = result;
+    console.log(`Previewing update (${graph.stack}) of project ${graph.project}: offline, Pulumi mock engine, policy tier '${result.tier}'\n`);
+    console.log(renderTree(graph));
+    console.log(`\nResources:\n    + ${graph.resources.length} to create`);
+    for (const [type, n] of countByType(graph)) console.log(`      ${String(n).padStart(4)}  ${type}`);
+    console.log("");
+    console.log(renderPolicies(graph, packs, violations));
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const advisory = violations.filter((v) => v.enforcementLevel === "advisory").length;
+    if (o.json) {
+        const file = path.resolve(o.json);
+        fs.writeFileSync(file, JSON.stringify(toPlanJson(graph, packs.map((p) => p.name), violations), null, 2) + "\n");
+        console.log(`\nWrote ${path.relative(process.cwd(), file) || file}`);
+    }
+    console.log(
+        `\nDuration: ${seconds.toFixed(2)}s; ${graph.resources.length} resources; ${packs.length} policy pack(s); ` +
+            `${mandatory} mandatory and ${advisory} advisory violation(s)`,
+    );
+    return result.exitCode;
+}
+
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+        console.error(`error: ${(e as Error).message}`);
+        process.exit(2);
+    },
+);

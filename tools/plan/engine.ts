@@ -1,0 +1,196 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createMocks, MockRecorder } from "./mocks";
+
+/** One resource the program registered, as the engine saw the registration. */
+export interface RecordedResource {
+    /** URN the engine assigned. */
+    urn: string;
+    /** Pulumi type token. */
+    type: string;
+    /** Logical name. */
+    name: string;
+    /** Parent URN; null for the root stack. */
+    parent: string | null;
+    /** Inputs as registered: secrets replaced by `[secret]`, unknowns by `[unknown]`, resource references by their URN. */
+    inputs: Record<string, any>;
+    /** URNs this resource depends on (explicit and through inputs). */
+    dependencies: string[];
+    /** Per-property dependencies. */
+    propertyDependencies: Record<string, string[]>;
+    /** Provider reference URN, when one was given. */
+    provider: string | null;
+    /** `protect` option. */
+    protect: boolean;
+    /** `retainOnDelete` option. */
+    retainOnDelete: boolean;
+    /** True for custom (provider) resources, false for components. */
+    custom: boolean;
+    /** True when the resource is a remote component (opaque under mocks). */
+    remote: boolean;
+    /** Outputs the mock provider returned (sanitised like inputs). */
+    outputs: Record<string, any>;
+    /** @internal Raw registration for the analyzer: inputs/outputs with secrets and unknowns kept as protobuf markers. */
+    raw: { inputs: any; outputs: any; ignoreChanges: string[] };
+}
+
+/** The program's whole resource graph. */
+export interface RecordedGraph {
+    /** Pulumi project name. */
+    project: string;
+    /** Stack name. */
+    stack: string;
+    /** Every registration, in order. */
+    resources: RecordedResource[];
+    /** Stack outputs, sanitised. */
+    outputs: Record<string, any>;
+}
+
+/** How to run a program under the mock engine. */
+export interface RunOptions {
+    /** Pulumi project name. @default "groundwork" */
+    project?: string;
+    /** Stack name. @default "dev" */
+    stack?: string;
+    /** Full config map (`groundwork:tier`, `aws:region`); replaces all config. */
+    config?: Record<string, string>;
+    /** Keys of `config` that are secrets. */
+    secretKeys?: string[];
+    /** Run as a preview (ids unknown). @default false */
+    preview?: boolean;
+}
+
+/** Marker that replaces every secret value in recorded data. */
+export const SECRET_MARK = "[secret]";
+/** Marker that replaces unknown (computed during preview) values. */
+export const UNKNOWN_MARK = "[unknown]";
+
+const SIG_KEY = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
+const RESOURCE_SIG = pulumi.runtime.specialResourceSig;
+const OUTPUT_SIG = pulumi.runtime.specialOutputValueSig;
+const UNKNOWN = pulumi.runtime.unknownValue;
+
+/** Converts a protobuf-decoded property value to plain JSON, hiding secrets and marking unknowns. */
+export function sanitize(v: any): any {
+    if (v === UNKNOWN) return UNKNOWN_MARK;
+    if (Array.isArray(v)) return v.map(sanitize);
+    if (v && typeof v === "object") {
+        const sig = v[SIG_KEY];
+        if (sig === SECRET_SIG) return SECRET_MARK;
+        if (sig === RESOURCE_SIG) return v.urn ?? v.id ?? null;
+        if (sig === OUTPUT_SIG) return v.secret ? SECRET_MARK : "value" in v ? sanitize(v.value) : UNKNOWN_MARK;
+        if (sig !== undefined) return `[${String(v.path ?? v.uri ?? "asset")}]`;
+        const out: Record<string, any> = {};
+        for (const [k, val] of Object.entries(v)) out[k] = sanitize(val);
+        return out;
+    }
+    return v;
+}
+
+function providerUrn(ref: string): string | null {
+    if (!ref) return null;
+    const i = ref.lastIndexOf("::");
+    return i > 0 ? ref.slice(0, i) : ref;
+}
+
+let running = false;
+
+/**
+ * Runs a Pulumi program in-process under the mock engine and records every resource registration with
+ * its parent, dependencies, provider, options and inputs. Throws when the program throws or a mock fails.
+ */
+export async function runProgram(program: () => unknown, opts: RunOptions = {}): Promise<RecordedGraph> {
+    if (running) throw new Error("runProgram: one program at a time (the Pulumi runtime is process-global)");
+    running = true;
+    try {
+        return await runOnce(program, opts);
+    } finally {
+        running = false;
+    }
+}
+
+async function runOnce(program: () => unknown, opts: RunOptions): Promise<RecordedGraph> {
+    const project = opts.project ?? "groundwork";
+    const stack = opts.stack ?? "dev";
+    const config = opts.config ?? {};
+    const recorder: MockRecorder = { errors: [] };
+    const region = config["aws:region"] ?? "us-east-1";
+    await pulumi.runtime.setMocks(createMocks({ region }, recorder), project, stack, opts.preview ?? false);
+    pulumi.runtime.setAllConfig(config, opts.secretKeys ?? []);
+
+    const monitor: any = pulumi.runtime.getMonitor();
+    const records: RecordedResource[] = [];
+    const pending: Promise<void>[] = [];
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        const rawInputs = req.getObject()?.toJavaScript() ?? {};
+        let done!: () => void;
+        pending.push(new Promise<void>((r) => (done = r)));
+        original(req, (err: any, resp: any) => {
+            try {
+                if (!err && resp) {
+                    const propDeps: Record<string, string[]> = {};
+                    req.getPropertydependenciesMap().forEach((v: any, k: string) => (propDeps[k] = v.getUrnsList()));
+                    const rawOutputs = resp.getObject()?.toJavaScript() ?? {};
+                    records.push({
+                        urn: resp.getUrn(),
+                        type: req.getType(),
+                        name: req.getName(),
+                        parent: req.getParent() || null,
+                        inputs: sanitize(rawInputs),
+                        dependencies: [...new Set<string>(req.getDependenciesList())],
+                        propertyDependencies: propDeps,
+                        provider: providerUrn(req.getProvider()),
+                        protect: req.getProtect() ?? false,
+                        retainOnDelete: req.getRetainondelete() ?? false,
+                        custom: req.getCustom(),
+                        remote: req.getRemote(),
+                        outputs: sanitize(rawOutputs),
+                        raw: { inputs: rawInputs, outputs: rawOutputs, ignoreChanges: req.getIgnorechangesList() },
+                    });
+                }
+            } catch (e) {
+                recorder.errors.push(`recording ${req.getType()} '${req.getName()}' failed: ${(e as Error).message}`);
+            } finally {
+                done();
+                callback(err, resp);
+            }
+        });
+    };
+
+    // Stack outputs are read from the registration (secrets still marked), not from the resolved values.
+    const registeredOutputs = new Map<string, any>();
+    const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+        registeredOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+        originalOutputs(req, callback);
+    };
+
+    // The program's own error is caught inside the stack so the runtime has no rejected promise left dangling.
+    let programError: unknown;
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            try {
+                const result = await program();
+                return result && typeof result === "object" ? (result as Record<string, unknown>) : undefined;
+            } catch (e) {
+                programError = e;
+                return undefined;
+            }
+        });
+    } catch (e) {
+        programError ??= e;
+    }
+    // Wait until every registration (including those started by applies) has been answered.
+    for (let seen = -1; seen !== pending.length; ) {
+        seen = pending.length;
+        await Promise.all(pending);
+        await new Promise((r) => setImmediate(r));
+    }
+    monitor.registerResource = original;
+    monitor.registerResourceOutputs = originalOutputs;
+    if (programError) throw programError;
+    if (recorder.errors.length > 0) throw new Error(recorder.errors.join("\n"));
+    const root = records.find((r) => r.type === "pulumi:pulumi:Stack");
+    return { project, stack, resources: records, outputs: sanitize((root && registeredOutputs.get(root.urn)) ?? {}) };
+}

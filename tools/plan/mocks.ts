@@ -1,0 +1,339 @@
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Fake account the mock engine runs in (AWS's documentation account id). */
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** Returns a short stable hex digest of a string, for deterministic fake ids. */
+export function digest(s: string, length = 8): string {
+    return createHash("sha256").update(s).digest("hex").slice(0, length);
+}
+
+/** `aws:ec2/securityGroup:SecurityGroup` -> `{ module: "ec2", resource: "securityGroup" }`. */
+function splitType(type: string): { pkg: string; module: string; resource: string } {
+    const [pkg, middle = "", cls = ""] = type.split(":");
+    const [module, resource] = middle.includes("/") ? middle.split("/") : [middle, cls];
+    return { pkg, module, resource: resource ?? cls };
+}
+
+const ID_PREFIX: Record<string, string> = {
+    "aws:ec2/vpc:Vpc": "vpc-",
+    "aws:ec2/subnet:Subnet": "subnet-",
+    "aws:ec2/securityGroup:SecurityGroup": "sg-",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg-",
+    "aws:ec2/natGateway:NatGateway": "nat-",
+    "aws:ec2/internetGateway:InternetGateway": "igw-",
+    "aws:ec2/routeTable:RouteTable": "rtb-",
+    "aws:ec2/eip:Eip": "eipalloc-",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
+    "aws:ec2/flowLog:FlowLog": "fl-",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+    "aws:ec2/securityGroupRule:SecurityGroupRule": "sgrule-",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr-",
+};
+
+/** Options of the mock engine: which region, whether unknown invokes are tolerated. */
+export interface MockOptions {
+    /** Region the fake ARNs and endpoints use. */
+    region: string;
+}
+
+/** The errors the mocks ran into; a throw inside a mock would hang the program, so they are collected. */
+export interface MockRecorder {
+    /** Problems found while mocking (unknown invokes, mock bugs). */
+    errors: string[];
+}
+
+/**
+ * Pulumi mocks that return what real providers return for the resources Groundwork uses: autonames,
+ * ids with the right prefixes, ARNs in each service's format, endpoints. Inputs resolving to `undefined`
+ * would otherwise drop their dependency edges (PULUMI-OFFLINE.md).
+ */
+export function createMocks(opts: MockOptions, recorder: MockRecorder): pulumi.runtime.Mocks {
+    const region = opts.region;
+    const acct = MOCK_ACCOUNT_ID;
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
+            try {
+                return mockResource(args, region, acct);
+            } catch (e) {
+                recorder.errors.push(`mock for ${args.type} '${args.name}' failed: ${(e as Error).message}`);
+                return { id: `${args.name}-id`, state: { ...args.inputs } };
+            }
+        },
+        call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+            const result = mockInvoke(args.token, args.inputs, region, acct);
+            if (result === undefined) {
+                recorder.errors.push(
+                    `the program calls data source '${args.token}', which the offline engine does not know. ` +
+                        "Fix: add it to tools/plan/mocks.ts (mockInvoke) with the fields real AWS returns.",
+                );
+                return {};
+            }
+            return result;
+        },
+    };
+}
+
+function mockResource(args: pulumi.runtime.MockResourceArgs, region: string, acct: string): { id: string; state: Record<string, any> } {
+    const inputs = { ...args.inputs } as Record<string, any>;
+    const type = args.type;
+    const { pkg, module, resource } = splitType(type);
+    const h = digest(`${type}::${args.name}`);
+    // Components have no provider; their "outputs" are whatever registerOutputs reports.
+    if (args.custom === false) return { id: "", state: {} };
+    if (pkg === "kubernetes") {
+        const metadata = { ...(inputs.metadata ?? {}) };
+        metadata.name = metadata.name ?? `${args.name}-${h.slice(0, 8)}`;
+        if (!type.includes("Namespace") && !type.startsWith("kubernetes:rbac.authorization.k8s.io/v1:Cluster") && metadata.namespace === undefined && !type.includes("CustomResourceDefinition")) {
+            metadata.namespace = "default";
+        }
+        const state: Record<string, any> = { ...inputs, metadata };
+        if (type === "kubernetes:helm.sh/v3:Release") {
+            state.name = inputs.name ?? `${args.name}-${h.slice(0, 8)}`;
+            state.status = { status: "deployed", namespace: inputs.namespace ?? "default", version: inputs.version };
+        }
+        return { id: `${metadata.namespace ? metadata.namespace + "/" : ""}${metadata.name}`, state };
+    }
+    if (pkg === "pulumi" && module === "providers") {
+        return { id: `${args.name}-provider-id`, state: inputs };
+    }
+    if (pkg === "random") {
+        const len = Number(inputs.length ?? 32);
+        const value = "x".repeat(Math.max(1, Math.min(len, 64)));
+        return { id: `${args.name}-id`, state: { ...inputs, result: value, hex: h, b64Std: h, b64Url: h, dec: "1", id: `${args.name}-id` } };
+    }
+    if (pkg === "tls") {
+        return { id: `${args.name}-id`, state: { ...inputs, privateKeyPem: "-----BEGIN PRIVATE KEY-----mock", publicKeyOpenssh: "ssh-ed25519 mock" } };
+    }
+    // AWS: autoname the physical name the way the provider does, then add computed attributes.
+    const physical: string = inputs.name ?? `${args.name}-${h.slice(0, 7)}`;
+    const id = ID_PREFIX[type] ? `${ID_PREFIX[type]}${digest(type + args.name, 17)}` : (inputs.name ?? `${args.name}-${h}`);
+    const state: Record<string, any> = { ...inputs, id };
+    if (inputs.name === undefined && resourceHasName(type)) state.name = physical;
+    const arnBase = `arn:aws:${module}:${region}:${acct}`;
+    state.arn = inputs.arn ?? `${arnBase}:${resource}/${state.name ?? id}`;
+    if (inputs.tags !== undefined) state.tagsAll = inputs.tags;
+    switch (type) {
+        case "aws:ec2/vpc:Vpc":
+            state.defaultSecurityGroupId = `sg-${digest("default" + args.name, 17)}`;
+            state.mainRouteTableId = `rtb-${digest("main" + args.name, 17)}`;
+            state.defaultNetworkAclId = `acl-${digest("acl" + args.name, 17)}`;
+            state.arn = `${arnBase}:vpc/${id}`;
+            break;
+        case "aws:ec2/subnet:Subnet":
+        case "aws:ec2/securityGroup:SecurityGroup":
+        case "aws:ec2/routeTable:RouteTable":
+        case "aws:ec2/natGateway:NatGateway":
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            state.arn = `${arnBase}:${resource.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}/${id}`;
+            if (type === "aws:ec2/launchTemplate:LaunchTemplate") state.latestVersion = 1;
+            break;
+        case "aws:ec2/eip:Eip":
+            state.publicIp = "203.0.113.10";
+            state.allocationId = id;
+            break;
+        case "aws:iam/role:Role":
+            state.arn = `arn:aws:iam::${acct}:role/${state.name}`;
+            state.uniqueId = `AROA${digest(args.name, 16).toUpperCase()}`;
+            break;
+        case "aws:iam/policy:Policy":
+            state.arn = `arn:aws:iam::${acct}:policy/${state.name}`;
+            break;
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            state.arn = `arn:aws:iam::${acct}:oidc-provider/${String(inputs.url ?? "").replace(/^https:\/\//, "")}`;
+            break;
+        case "aws:iam/instanceProfile:InstanceProfile":
+            state.arn = `arn:aws:iam::${acct}:instance-profile/${state.name}`;
+            break;
+        case "aws:kms/key:Key": {
+            const keyId = `${digest(args.name, 8)}-${digest("b" + args.name, 4)}-${digest("c" + args.name, 4)}-${digest("d" + args.name, 4)}-${digest("e" + args.name, 12)}`;
+            state.id = keyId;
+            state.keyId = keyId;
+            state.arn = `${arnBase}:key/${keyId}`;
+            return { id: keyId, state };
+        }
+        case "aws:kms/alias:Alias":
+            state.arn = `${arnBase}:${inputs.name ?? "alias/" + args.name}`;
+            state.targetKeyArn = inputs.targetKeyId;
+            break;
+        case "aws:cloudwatch/logGroup:LogGroup":
+            state.arn = `arn:aws:logs:${region}:${acct}:log-group:${state.name}`;
+            break;
+        case "aws:sqs/queue:Queue":
+            state.arn = `arn:aws:sqs:${region}:${acct}:${state.name}`;
+            state.url = `https://sqs.${region}.amazonaws.com/${acct}/${state.name}`;
+            state.id = state.url;
+            return { id: state.url, state };
+        case "aws:secretsmanager/secret:Secret":
+            state.arn = `arn:aws:secretsmanager:${region}:${acct}:secret:${state.name}-${h.slice(0, 6)}`;
+            return { id: state.arn, state };
+        case "aws:rds/instance:Instance": {
+            const ident = inputs.identifier ?? physical;
+            state.identifier = ident;
+            state.address = `${ident}.c${h}.${region}.rds.amazonaws.com`;
+            state.port = inputs.port ?? 5432;
+            state.endpoint = `${state.address}:${state.port}`;
+            state.resourceId = `db-${digest("rid" + args.name, 26).toUpperCase()}`;
+            state.arn = `arn:aws:rds:${region}:${acct}:db:${ident}`;
+            if (inputs.manageMasterUserPassword) {
+                state.masterUserSecrets = [
+                    { secretArn: `arn:aws:secretsmanager:${region}:${acct}:secret:rds!db-${h}-abcdef`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" },
+                ];
+            }
+            return { id: ident, state };
+        }
+        case "aws:rds/subnetGroup:SubnetGroup":
+        case "aws:rds/parameterGroup:ParameterGroup":
+            state.arn = `arn:aws:rds:${region}:${acct}:${type.includes("subnet") ? "subgrp" : "pg"}:${state.name}`;
+            return { id: state.name, state };
+        case "aws:elasticache/replicationGroup:ReplicationGroup": {
+            const rg = inputs.replicationGroupId ?? physical;
+            state.replicationGroupId = rg;
+            state.primaryEndpointAddress = `master.${rg}.${h.slice(0, 6)}.use1.cache.amazonaws.com`;
+            state.readerEndpointAddress = `replica.${rg}.${h.slice(0, 6)}.use1.cache.amazonaws.com`;
+            state.configurationEndpointAddress = inputs.clusterMode === "enabled" ? `clustercfg.${rg}.${h.slice(0, 6)}.use1.cache.amazonaws.com` : undefined;
+            state.port = inputs.port ?? 6379;
+            state.arn = `arn:aws:elasticache:${region}:${acct}:replicationgroup:${rg}`;
+            return { id: rg, state };
+        }
+        case "aws:elasticache/user:User":
+            state.arn = `arn:aws:elasticache:${region}:${acct}:user:${inputs.userId}`;
+            return { id: inputs.userId ?? id, state };
+        case "aws:elasticache/userGroup:UserGroup":
+            state.arn = `arn:aws:elasticache:${region}:${acct}:usergroup:${inputs.userGroupId}`;
+            return { id: inputs.userGroupId ?? id, state };
+        case "aws:elasticache/subnetGroup:SubnetGroup":
+            state.arn = `arn:aws:elasticache:${region}:${acct}:subnetgroup:${state.name}`;
+            return { id: state.name, state };
+        case "aws:eks/cluster:Cluster": {
+            const oidc = `oidc.eks.${region}.amazonaws.com/id/${digest("oidc" + args.name, 32).toUpperCase()}`;
+            state.endpoint = `https://${digest("ep" + args.name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+            state.certificateAuthority = { data: Buffer.from("mock-ca").toString("base64") };
+            state.identities = [{ oidcs: [{ issuer: `https://${oidc}` }] }];
+            state.arn = `arn:aws:eks:${region}:${acct}:cluster/${state.name}`;
+            state.vpcConfig = { ...(inputs.vpcConfig ?? {}), clusterSecurityGroupId: `sg-${digest("eks" + args.name, 17)}`, vpcId: "vpc-mock" };
+            state.status = "ACTIVE";
+            return { id: state.name, state };
+        }
+        case "aws:eks/nodeGroup:NodeGroup":
+            state.arn = `arn:aws:eks:${region}:${acct}:nodegroup/${inputs.clusterName}/${inputs.nodeGroupName ?? physical}/${h}`;
+            state.nodeGroupName = inputs.nodeGroupName ?? physical;
+            break;
+        case "aws:eks/addon:Addon":
+            state.arn = `arn:aws:eks:${region}:${acct}:addon/${inputs.clusterName}/${inputs.addonName}/${h}`;
+            break;
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2": {
+            const bucket = inputs.bucket ?? `${args.name}-${h}`.toLowerCase();
+            state.bucket = bucket;
+            state.arn = `arn:aws:s3:::${bucket}`;
+            state.bucketDomainName = `${bucket}.s3.amazonaws.com`;
+            state.bucketRegionalDomainName = `${bucket}.s3.${region}.amazonaws.com`;
+            state.region = region;
+            return { id: bucket, state };
+        }
+        case "aws:cloudfront/distribution:Distribution": {
+            const did = `E${digest(args.name, 13).toUpperCase()}`;
+            state.arn = `arn:aws:cloudfront::${acct}:distribution/${did}`;
+            state.domainName = `d${h}.cloudfront.net`;
+            state.hostedZoneId = "Z2FDTNDATAQYW2";
+            state.etag = "E" + h;
+            return { id: did, state };
+        }
+        case "aws:cloudfront/originAccessControl:OriginAccessControl":
+        case "aws:cloudfront/cachePolicy:CachePolicy":
+        case "aws:cloudfront/originRequestPolicy:OriginRequestPolicy":
+        case "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy":
+            state.etag = "E" + h;
+            state.arn = `arn:aws:cloudfront::${acct}:${resource}/${id}`;
+            break;
+        case "aws:acm/certificate:Certificate":
+            state.arn = `arn:aws:acm:${region}:${acct}:certificate/${digest(args.name, 8)}-0000-0000-0000-${digest("c" + args.name, 12)}`;
+            state.domainValidationOptions = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((d: string) => ({
+                domainName: d,
+                resourceRecordName: `_${h}.${d}.`,
+                resourceRecordType: "CNAME",
+                resourceRecordValue: `_${h}.acm-validations.aws.`,
+            }));
+            return { id: state.arn, state };
+        case "aws:wafv2/webAcl:WebAcl":
+            state.arn = `arn:aws:wafv2:${region}:${acct}:${String(inputs.scope ?? "REGIONAL").toLowerCase() === "cloudfront" ? "global" : "regional"}/webacl/${state.name}/${h}`;
+            state.capacity = 700;
+            break;
+        case "aws:lb/loadBalancer:LoadBalancer":
+            state.arn = `arn:aws:elasticloadbalancing:${region}:${acct}:loadbalancer/app/${state.name}/${h}`;
+            state.dnsName = `${state.name}-${h}.${region}.elb.amazonaws.com`;
+            state.zoneId = "Z35SXDOTRQ7X7K";
+            break;
+        default:
+            break;
+    }
+    return { id, state };
+}
+
+/** Resource types that carry an autonamed `name` property. */
+function resourceHasName(type: string): boolean {
+    return !/^aws:(ec2\/(vpc|subnet|routeTable|route|routeTableAssociation|internetGateway|natGateway|eip|flowLog|vpcEndpoint|defaultSecurityGroup|securityGroupRule|mainRouteTableAssociation)|vpc\/|s3\/|cloudfront\/distribution|acm\/|route53\/record|kms\/key:|iam\/rolePolicyAttachment|eks\/(addon|accessEntry|accessPolicyAssociation|podIdentityAssociation)|rds\/instance|elasticache\/(replicationGroup|user:|userGroup))/.test(
+        type,
+    );
+}
+
+const AZ_SUFFIXES = ["a", "b", "c", "d", "e", "f"];
+
+/** What real AWS data sources return for the invokes Groundwork programs make; undefined for unknown ones. */
+export function mockInvoke(token: string, inputs: Record<string, any>, region: string, acct: string): Record<string, any> | undefined {
+    switch (token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return {
+                id: region,
+                names: AZ_SUFFIXES.map((s) => `${region}${s}`),
+                zoneIds: AZ_SUFFIXES.map((_, i) => `use1-az${i + 1}`),
+                groupNames: [region],
+            };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: acct, arn: `arn:aws:iam::${acct}:user/offline`, userId: "AIDAOFFLINE", id: acct };
+        case "aws:index/getRegion:getRegion":
+            return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+        case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+            return { id: "pl-3b927c52", name: inputs.name, addressFamily: "IPv4", maxEntries: 55, entries: [], ownerId: "AWS", arn: `arn:aws:ec2:${region}:aws:prefix-list/pl-3b927c52` };
+        case "aws:ssm/getParameter:getParameter":
+            return { name: inputs.name, type: "String", value: "ami-0123456789abcdef0", version: 1, id: inputs.name, arn: `arn:aws:ssm:${region}:${acct}:parameter${inputs.name}` };
+        case "aws:eks/getAddonVersion:getAddonVersion":
+            return { addonName: inputs.addonName, kubernetesVersion: inputs.kubernetesVersion, version: "v0.0.0-eksbuild.1", id: inputs.addonName };
+        case "aws:route53/getZone:getZone":
+            return { zoneId: inputs.zoneId ?? "Z0123456789ABCDEFGHIJ", name: inputs.name ?? "example.com.", id: inputs.zoneId ?? "Z0123456789ABCDEFGHIJ" };
+        case "aws:iam/getPolicyDocument:getPolicyDocument":
+            return { json: JSON.stringify(policyDocumentFromArgs(inputs)), id: "policy-document" };
+        case "kubernetes:yaml:decode":
+        case "kubernetes:helm:template":
+            return undefined;
+        default:
+            return undefined;
+    }
+}
+
+/** Renders `aws.iam.getPolicyDocument` args the way the provider does (the subset Groundwork uses). */
+function policyDocumentFromArgs(inputs: Record<string, any>): Record<string, any> {
+    const statements = (inputs.statements ?? []).map((s: any) => {
+        const out: Record<string, any> = { Effect: s.effect ?? "Allow" };
+        if (s.sid) out.Sid = s.sid;
+        if (s.actions) out.Action = s.actions.length === 1 ? s.actions[0] : s.actions;
+        if (s.resources) out.Resource = s.resources.length === 1 ? s.resources[0] : s.resources;
+        if (s.principals) {
+            out.Principal = {};
+            for (const p of s.principals) out.Principal[p.type] = p.identifiers.length === 1 ? p.identifiers[0] : p.identifiers;
+        }
+        if (s.conditions) {
+            out.Condition = {};
+            for (const c of s.conditions) {
+                out.Condition[c.test] = { ...(out.Condition[c.test] ?? {}), [c.variable]: c.values.length === 1 ? c.values[0] : c.values };
+            }
+        }
+        return out;
+    });
+    return { Version: "2012-10-17", Statement: statements };
+}
