@@ -1,3 +1,8 @@
+import * as path from "node:path";
+import { analyzeGraph, loadPack, Violation } from "../../tools/plan/analyzer";
+import type { RecordedGraph } from "../../tools/plan/engine";
+import { tierConfig } from "../../policies/lib/pack";
+import { allRules } from "../../policies/security/rules";
 import type { GraphResource, ResourceRule, StackFinding, StackRule, Tier } from "../../policies/lib/rule";
 
 /** Runs a resource rule's pure check on props (tier prod unless given). */
@@ -26,4 +31,22 @@ export function mutate<T extends Record<string, any>>(good: T, change: (p: T) =>
     const copy = structuredClone(good);
     change(copy);
     return copy;
+}
+
+
+/** Folder of the groundwork-security pack. */
+export const SECURITY_PACK = path.join(__dirname, "..", "..", "policies", "security");
+
+/**
+ * Runs the real groundwork-security pack on a recorded graph through its CrossGuard analyzer handlers, with the
+ * tier's policy config (as `npm run plan` does). Returns every violation.
+ */
+export async function evaluateGraph(graph: RecordedGraph, opts: { tier?: Tier; config?: Record<string, any> } = {}): Promise<Violation[]> {
+    const pack = await loadPack(SECURITY_PACK, (fn) => jest.isolateModules(fn));
+    return analyzeGraph(pack, graph, opts.config ?? tierConfig(allRules, opts.tier ?? "prod"));
+}
+
+/** Only the mandatory violations. */
+export function mandatory(violations: Violation[]): Violation[] {
+    return violations.filter((v) => v.enforcementLevel === "mandatory");
 }
