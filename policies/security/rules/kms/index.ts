@@ -1,4 +1,6 @@
 import type { Rule } from "../../../lib/rule";
+import { kmsKeyDisallowWildcardPrincipal } from "./key/disallowWildcardPrincipal";
+import { kmsKeyEnableRotation } from "./key/enableRotation";
 
 /** Rules for kms, in the order the pack lists them. */
-export const rules: Rule[] = [];
+export const rules: Rule[] = [kmsKeyEnableRotation, kmsKeyDisallowWildcardPrincipal];

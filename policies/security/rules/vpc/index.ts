@@ -1,4 +1,5 @@
 import type { Rule } from "../../../lib/rule";
+import { vpcEnableFlowLogs } from "./vpc/enableFlowLogs";
 
 /** Rules for vpc, in the order the pack lists them. */
-export const rules: Rule[] = [];
+export const rules: Rule[] = [vpcEnableFlowLogs];

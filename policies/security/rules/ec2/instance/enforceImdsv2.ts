@@ -1,0 +1,26 @@
+import type { ResourceRule } from "../../../../lib/rule";
+import { EC2_TYPES, metadataOptionsProblems } from "../shared";
+
+/**
+ * Instances require IMDSv2: `metadataOptions.httpTokens` is `required` (unset means the AMI's or account's
+ * default, `optional` unless changed) and `httpPutResponseHopLimit`, when set, is 1 or 2. An instance launched
+ * from a launch template without its own `metadataOptions` takes the template's, which
+ * `aws-ec2-launchtemplate-enforce-imdsv2` checks, so it passes here.
+ *
+ * Severity: high. Level: mandatory.
+ * Controls: FSBP EC2.8, CIS 5.7, CKV_AWS_79, CKV_AWS_341, AWS-0028.
+ */
+export const instanceEnforceImdsv2: ResourceRule = {
+    kind: "resource",
+    name: "aws-ec2-instance-enforce-imdsv2",
+    description: "EC2 instances require IMDSv2 (httpTokens 'required') with a hop limit of 1 or 2.",
+    controls: ["FSBP EC2.8", "CIS 5.7", "CKV_AWS_79", "CKV_AWS_341", "AWS-0028"],
+    severity: "high",
+    level: "mandatory",
+    remediation: "Set `metadataOptions: { httpEndpoint: \"enabled\", httpTokens: \"required\", httpPutResponseHopLimit: 1 }`.",
+    resourceTypes: [EC2_TYPES.instance],
+    check(props) {
+        if ((props.metadataOptions === undefined || props.metadataOptions === null) && props.launchTemplate) return [];
+        return metadataOptionsProblems(props.metadataOptions);
+    },
+};
