@@ -1,0 +1,3 @@
+// Public API of the Groundwork component library: one line per module.
+export * from "./base";
+export * from "./network";

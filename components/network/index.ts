@@ -1,0 +1,4 @@
+export * from "./args";
+export * from "./cidr";
+export * from "./documents";
+export * from "./network";

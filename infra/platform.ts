@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Network } from "../components/network";
+import type { PlatformSpec } from "../stacks";
+
+/** The components of the platform, for tests and for wiring later components. */
+export interface Platform {
+    /** The VPC and everything in it. */
+    readonly network: Network;
+    /** The stack outputs (flat, documented in infra/README.md). */
+    readonly outputs: PlatformOutputs;
+}
+
+/** The stack outputs. */
+export interface PlatformOutputs {
+    /** `dev` or `prod`. */
+    readonly tier: string;
+    /** AWS region. */
+    readonly region: string;
+    /** VPC id. */
+    readonly vpcId: pulumi.Output<string>;
+    /** VPC CIDR block. */
+    readonly vpcCidr: pulumi.Output<string>;
+    /** AZ names, slot order. */
+    readonly availabilityZones: pulumi.Output<string[]>;
+    /** Public subnet ids, one per AZ. */
+    readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** Private (app) subnet ids, one per AZ. */
+    readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** Isolated (data) subnet ids, one per AZ. */
+    readonly isolatedSubnetIds: pulumi.Output<string[]>;
+    /** NAT gateway ids. */
+    readonly natGatewayIds: pulumi.Output<string[]>;
+    /** NAT public IPs (egress addresses). */
+    readonly natPublicIps: pulumi.Output<string[]>;
+    /** Flow-log group name. */
+    readonly flowLogGroupName: pulumi.Output<string>;
+    /** KMS key of the network's flow logs. */
+    readonly networkKmsKeyArn: pulumi.Output<string>;
+}
+
+/**
+ * Declares the platform for a spec, in dependency order. Each component is one block that reads its section
+ * of the spec and the outputs of the blocks above it; add a new component as a new block (and its outputs).
+ * Call after `pulumi.runtime.setMocks` in tests.
+ */
+export function buildPlatform(spec: PlatformSpec): Platform {
+    const common = { tags: { ...spec.tags } };
+
+    // Network: VPC, subnets per tier and AZ, NAT, flow logs, endpoints.
+    const network = new Network("network", {
+        ...common,
+        cidrBlock: spec.network.vpcCidr,
+        availabilityZones: [...spec.network.availabilityZones],
+        natMode: spec.network.natMode,
+        interfaceEndpoints: spec.network.interfaceEndpoints,
+        flowLogRetentionDays: spec.network.flowLogRetentionDays,
+        protect: spec.settings.protect,
+    });
+
+    // Next blocks (issue order): secrets/KMS, database, cache, queue (take network.isolatedSubnetIds,
+    // network.vpcId), cluster (network.privateSubnetIds), identity, services, cdn, observability.
+
+    return {
+        network,
+        outputs: {
+            tier: spec.tier,
+            region: spec.region,
+            vpcId: network.vpcId,
+            vpcCidr: network.cidrBlock,
+            availabilityZones: network.availabilityZones,
+            publicSubnetIds: network.publicSubnetIds,
+            privateSubnetIds: network.privateSubnetIds,
+            isolatedSubnetIds: network.isolatedSubnetIds,
+            natGatewayIds: network.natGatewayIds,
+            natPublicIps: network.natPublicIps,
+            flowLogGroupName: network.flowLogGroupName,
+            networkKmsKeyArn: network.kmsKeyArn,
+        },
+    };
+}

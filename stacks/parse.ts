@@ -1,0 +1,137 @@
+import { planSubnets, vpcCidrProblem } from "../components/network/cidr";
+import { ConfigError, ConfigIssue } from "./errors";
+import { configSchema, KNOWN_KEYS, NAMESPACE, ParsedConfig } from "./schema";
+import { PlatformSpec, StackConfig } from "./spec";
+import { deepFreeze, PRESETS } from "./tiers";
+
+/** Raw config as Pulumi holds it: full keys (`groundwork:tier`, `aws:region`) to string values. */
+export type RawConfig = Readonly<Record<string, string | undefined>>;
+
+/** What the parser needs besides the raw config. */
+export interface ParseContext {
+    /** Stack name (for messages and the spec). */
+    readonly stack: string;
+    /** Project name. @default "groundwork" */
+    readonly project?: string;
+    /** Keys whose values are secret: their values never appear in messages. @default [] */
+    readonly secretKeys?: readonly string[];
+    /** Region to use when `aws:region` is not set (the loader passes `AWS_REGION`). @default undefined */
+    readonly defaultRegion?: string;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * Phase 1: parses and validates the `groundwork:*` keys and `aws:region`, applies the tier preset and the
+ * overrides. Pure. Throws a {@link ConfigError} listing every problem (key, value, what is allowed).
+ */
+export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig {
+    const shown = (key: string): string | undefined => (raw[key] === undefined ? undefined : ctx.secretKeys?.includes(key) ? "[secret]" : raw[key]);
+    const issues: ConfigIssue[] = [];
+
+    // Unknown keys in our namespace are typos until proven otherwise.
+    const values: Record<string, string> = {};
+    for (const [key, value] of Object.entries(raw)) {
+        if (!key.startsWith(`${NAMESPACE}:`) || value === undefined) continue;
+        const short = key.slice(NAMESPACE.length + 1);
+        if (KNOWN_KEYS.includes(short)) {
+            values[short] = value;
+        } else {
+            issues.push({ key, value: shown(key), problem: "is not a known key", allowed: KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ") });
+        }
+    }
+
+    const region = raw["aws:region"] ?? ctx.defaultRegion;
+    if (region === undefined || !REGION.test(region)) {
+        issues.push({ key: "aws:region", value: shown("aws:region"), problem: region === undefined ? "is not set" : "is not an AWS region name", allowed: "a region name such as us-east-1 or eu-west-1" });
+    }
+
+    const result = configSchema.safeParse(values);
+    if (!result.success) {
+        for (const zi of result.error.issues) {
+            const key = `${NAMESPACE}:${String(zi.path[0])}`;
+            issues.push({ key, value: shown(key), problem: raw[key] === undefined ? "is not set" : "is not allowed", allowed: zi.message });
+        }
+        throw new ConfigError(ctx.stack, sortIssues(issues));
+    }
+    const config: ParsedConfig = result.data;
+    const preset = PRESETS[config.tier];
+
+    // Presets first, then the stack's overrides. Remember which values the preset decided, for messages.
+    const fromPreset = KNOWN_KEYS.filter((k) => k !== "tier" && values[k] === undefined).map((k) => `${NAMESPACE}:${k}`);
+    const settings = { ...preset.settings, ...(config.protect !== undefined ? { protect: config.protect } : {}) };
+    const network = {
+        vpcCidr: config.vpcCidr ?? preset.network.vpcCidr,
+        azCount: config.azCount ?? preset.network.azCount,
+        natMode: config.natMode ?? preset.network.natMode,
+        interfaceEndpoints: config.interfaceEndpoints ?? preset.network.interfaceEndpoints,
+        flowLogRetentionDays: config.flowLogRetentionDays ?? preset.network.flowLogRetentionDays,
+    };
+
+    // Rules across keys.
+    const cidrProblem = vpcCidrProblem(network.vpcCidr, network.azCount);
+    if (cidrProblem !== undefined) {
+        issues.push({
+            key: `${NAMESPACE}:vpcCidr`,
+            value: network.vpcCidr,
+            problem: cidrProblem.startsWith("is too small") && values.azCount === undefined ? `${cidrProblem} (${network.azCount} AZs from the ${config.tier} preset)` : cidrProblem,
+            allowed: "a private, network-aligned IPv4 block from /16 to /24, for example 10.0.0.0/16",
+        });
+    }
+    if (config.tier === "prod" && !settings.protect) {
+        issues.push({ key: `${NAMESPACE}:protect`, value: shown(`${NAMESPACE}:protect`), problem: "cannot be false on tier prod", allowed: "true, or tier dev for a disposable stack" });
+    }
+    if (issues.length > 0) {
+        throw new ConfigError(ctx.stack, sortIssues(issues));
+    }
+
+    return {
+        project: ctx.project ?? NAMESPACE,
+        stack: ctx.stack,
+        tier: config.tier,
+        region: region as string,
+        settings,
+        tags: config.tags ?? {},
+        network: { ...network, subnets: planSubnets(network.vpcCidr, network.azCount) },
+        fromPreset,
+    };
+}
+
+/**
+ * Phase 2: binds the region's available AZs (from `getAvailabilityZones`, in the order AWS returns them) to
+ * a parsed config. Pure. Throws a {@link ConfigError} on `groundwork:azCount` when the region has fewer.
+ */
+export function bindAvailabilityZones(config: StackConfig, availableZones: readonly string[]): PlatformSpec {
+    const { azCount } = config.network;
+    if (availableZones.length < azCount) {
+        const key = `${NAMESPACE}:azCount`;
+        const origin = config.fromPreset.includes(key) ? ` (from the ${config.tier} preset)` : "";
+        throw new ConfigError(config.stack, [
+            {
+                key,
+                value: String(azCount),
+                problem: `asks for ${azCount} AZs${origin} but ${config.region} has ${availableZones.length} available (${availableZones.join(", ") || "none"})`,
+                allowed: availableZones.length >= 2 ? `2 to ${availableZones.length} in ${config.region}` : `another region: ${config.region} has too few AZs`,
+            },
+        ]);
+    }
+    const { fromPreset: _fromPreset, ...rest } = config;
+    return deepFreeze({
+        ...rest,
+        settings: { ...rest.settings },
+        tags: { ...rest.tags },
+        network: { ...rest.network, availabilityZones: availableZones.slice(0, azCount) },
+    });
+}
+
+/**
+ * Parses raw config into a frozen {@link PlatformSpec}: both phases, for callers that already know the
+ * region's AZs (tests, tools). Throws a {@link ConfigError} naming each bad key, its value and what is allowed.
+ */
+export function parsePlatformSpec(raw: RawConfig, ctx: ParseContext & { readonly availabilityZones: readonly string[] }): PlatformSpec {
+    return bindAvailabilityZones(parseStackConfig(raw, ctx), ctx.availabilityZones);
+}
+
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+    return [...issues].sort((a, b) => a.key.localeCompare(b.key));
+}

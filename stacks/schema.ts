@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { LOG_RETENTION_DAYS, NAT_MODES, NatMode } from "../components/network/args";
+import { MAX_AZ_COUNT, MIN_AZ_COUNT } from "../components/network/cidr";
+import { TIERS } from "./tiers";
+
+/**
+ * Zod schemas of the `groundwork:*` config keys. Pulumi hands every config value to the program as a
+ * string (YAML numbers and booleans arrive as `"3"`, `"true"`, objects as JSON), so each schema parses a
+ * string. Each schema's error message says what is allowed; `parse.ts` adds the key and the value.
+ */
+
+/** The project's config namespace. */
+export const NAMESPACE = "groundwork";
+
+/** `true` or `false`. */
+const bool = z.enum(["true", "false"], { error: "true or false" }).transform((v) => v === "true");
+
+/** A whole number from `min` to `max`. */
+function wholeNumber(min: number, max: number) {
+    const allowed = `a whole number from ${min} to ${max}`;
+    return z
+        .string()
+        .regex(/^[0-9]+$/, { error: allowed })
+        .transform(Number)
+        .pipe(z.number().int().min(min, { error: allowed }).max(max, { error: allowed }));
+}
+
+/** One of a fixed set of whole numbers. */
+function oneOfNumbers(values: readonly number[]) {
+    const allowed = `one of ${values.join(", ")}`;
+    return z
+        .string()
+        .regex(/^[0-9]+$/, { error: allowed })
+        .transform(Number)
+        .refine((n) => values.includes(n), { error: allowed });
+}
+
+const TAG_KEY = /^[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u;
+
+/** Extra tags: a JSON object (a YAML map in Pulumi.<stack>.yaml) of string values; keys may not start with `aws:`. */
+const tags = z.string().transform((text, ctx) => {
+    const allowed = "a map of tag names (1-128 characters, not starting with aws:) to string values (at most 256 characters)";
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch {
+        value = undefined;
+    }
+    const ok =
+        value !== null &&
+        typeof value === "object" &&
+        !Array.isArray(value) &&
+        Object.entries(value as object).every(([k, v]) => TAG_KEY.test(k) && !k.toLowerCase().startsWith("aws:") && typeof v === "string" && v.length <= 256);
+    if (!ok) {
+        ctx.addIssue({ code: "custom", message: allowed });
+        return z.NEVER;
+    }
+    return value as Record<string, string>;
+});
+
+/**
+ * Every `groundwork:*` key (without the namespace), grouped by section. A new section adds its keys in a
+ * new group here; keys not listed are rejected as unknown (typos fail loudly).
+ */
+export const KEYS = {
+    /** Platform-wide keys. */
+    platform: {
+        /** `dev` or `prod`: selects the preset. Required. */
+        tier: z.enum(TIERS, { error: TIERS.join(", ") }),
+        /** Overrides the tier's `protect` (only `true` is allowed on prod). */
+        protect: bool.optional(),
+        /** Extra tags on every taggable resource. */
+        tags: tags.optional(),
+    },
+    /** Network keys: override `PRESETS[tier].network`. */
+    network: {
+        /** VPC block; validated against the subnet layout in parse.ts. */
+        vpcCidr: z.string().optional(),
+        /** Number of AZs. */
+        azCount: wholeNumber(MIN_AZ_COUNT, MAX_AZ_COUNT).optional(),
+        /** NAT mode. */
+        natMode: z.enum(NAT_MODES as [NatMode, ...NatMode[]], { error: NAT_MODES.join(", ") }).optional(),
+        /** Interface endpoints on or off. */
+        interfaceEndpoints: bool.optional(),
+        /** Flow-log retention in days. */
+        flowLogRetentionDays: oneOfNumbers(LOG_RETENTION_DAYS).optional(),
+    },
+} as const;
+
+/** The schema of all `groundwork:*` keys, sections merged. */
+export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network });
+
+/** The parsed `groundwork:*` values (before presets are applied). */
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** Every known key, without the namespace. */
+export const KNOWN_KEYS: readonly string[] = Object.keys(configSchema.shape);

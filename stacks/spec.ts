@@ -1,0 +1,50 @@
+import type { NatMode } from "../components/network/args";
+import type { SubnetPlan } from "../components/network/cidr";
+import type { Tier, TierSettings } from "./tiers";
+
+/** The network section of the platform: what `infra/` passes to the Network component. */
+export interface NetworkSpec {
+    /** VPC block, normalised. */
+    readonly vpcCidr: string;
+    /** Number of AZs spanned. */
+    readonly azCount: number;
+    /** The AZ names, the region's first `azCount` available zones. */
+    readonly availabilityZones: readonly string[];
+    /** NAT mode. */
+    readonly natMode: NatMode;
+    /** Interface endpoints on or off. */
+    readonly interfaceEndpoints: boolean;
+    /** Flow-log retention in days. */
+    readonly flowLogRetentionDays: number;
+    /** The computed subnet layout (public/private/isolated block per AZ). */
+    readonly subnets: SubnetPlan;
+}
+
+/**
+ * The typed, validated, frozen model of one stack: the tier preset with the stack's overrides applied.
+ * One section per component; later components add theirs (`database`, `cache`, `queue`, `cluster`, `cdn`).
+ */
+export interface PlatformSpec {
+    /** Pulumi project name. */
+    readonly project: string;
+    /** Pulumi stack name. */
+    readonly stack: string;
+    /** The tier (`groundwork:tier`). */
+    readonly tier: Tier;
+    /** AWS region (`aws:region`). */
+    readonly region: string;
+    /** Tier-level toggles after overrides (`protect`, `multiAz`). */
+    readonly settings: TierSettings;
+    /** Extra tags from `groundwork:tags` (the components add `project`, `stack`, `component`). */
+    readonly tags: Readonly<Record<string, string>>;
+    /** Network section. */
+    readonly network: NetworkSpec;
+}
+
+/** A {@link PlatformSpec} before the region's AZ names are known (everything validated except the AZ count). */
+export type StackConfig = Omit<PlatformSpec, "network"> & {
+    /** Network section without the AZ names. */
+    readonly network: Omit<NetworkSpec, "availabilityZones">;
+    /** Config keys whose values came from the tier preset rather than the stack file (for messages). */
+    readonly fromPreset: readonly string[];
+};

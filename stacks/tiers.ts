@@ -1,0 +1,69 @@
+import type { NatMode } from "../components/network/args";
+
+/** The tiers a stack can be: `dev` (cheap, disposable) or `prod` (highly available, protected). */
+export const TIERS = ["dev", "prod"] as const;
+
+/** A stack tier (`groundwork:tier`). */
+export type Tier = (typeof TIERS)[number];
+
+/**
+ * Tier-level toggles every component reads (not one component's settings). Add a field here when a
+ * decision applies across components (for example `multiAz` is read by the database and the cache).
+ */
+export interface TierSettings {
+    /** Stateful resources (KMS keys, log groups, databases, caches, buckets) get `protect` and `retainOnDelete`. */
+    readonly protect: boolean;
+    /** Data stores run with a standby in a second AZ (RDS Multi-AZ, ElastiCache failover). */
+    readonly multiAz: boolean;
+}
+
+/** The network section of a tier preset: the defaults `groundwork:*` network keys override. */
+export interface NetworkPreset {
+    /** VPC block (`groundwork:vpcCidr`). */
+    readonly vpcCidr: string;
+    /** Number of AZs (`groundwork:azCount`). */
+    readonly azCount: number;
+    /** NAT mode (`groundwork:natMode`). */
+    readonly natMode: NatMode;
+    /** Interface endpoints on or off (`groundwork:interfaceEndpoints`). */
+    readonly interfaceEndpoints: boolean;
+    /** Flow-log retention in days (`groundwork:flowLogRetentionDays`). */
+    readonly flowLogRetentionDays: number;
+}
+
+/**
+ * Everything a tier decides, one section per component plus the cross-cutting `settings`. A new component
+ * adds its section here (for example `database: DatabasePreset`); the compiler then asks for its values in
+ * both presets below.
+ */
+export interface TierPreset {
+    /** Tier-level toggles. */
+    readonly settings: TierSettings;
+    /** Network defaults. */
+    readonly network: NetworkPreset;
+}
+
+/** Freezes an object and everything reachable from it. */
+export function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+    }
+    return value;
+}
+
+/**
+ * The tier presets. `dev`: 2 AZs, one NAT gateway, no interface endpoints, 30-day flow logs, nothing
+ * protected (cheap, disposable). `prod`: 3 AZs, a NAT gateway per AZ, interface endpoints, 365-day flow
+ * logs, stateful resources protected and data stores Multi-AZ.
+ */
+export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
+    dev: {
+        settings: { protect: false, multiAz: false },
+        network: { vpcCidr: "10.0.0.0/16", azCount: 2, natMode: "single", interfaceEndpoints: false, flowLogRetentionDays: 30 },
+    },
+    prod: {
+        settings: { protect: true, multiAz: true },
+        network: { vpcCidr: "10.0.0.0/16", azCount: 3, natMode: "perAz", interfaceEndpoints: true, flowLogRetentionDays: 365 },
+    },
+});

@@ -1,0 +1,100 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { buildPlatform } from "../../infra/platform";
+import { ConfigError, parsePlatformSpec } from "../../stacks";
+import { evaluateGraph, mandatory } from "../support/policy";
+import { Graph, runPulumi } from "../support/pulumi";
+
+// The real program (infra/index.ts): an async function Pulumi calls and awaits.
+const program: () => Promise<Record<string, unknown>> = require("../../infra");
+
+/** The stack file's config, as the CLI passes it (flat `key: value` lines under `config:`). */
+function stackConfig(stack: string): Record<string, string> {
+    const text = fs.readFileSync(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), "utf8");
+    return Object.fromEntries([...text.matchAll(/^ {2}([\w-]+:[\w-]+): *(.+)$/gm)].map((m) => [m[1], m[2].trim()]));
+}
+
+const count = (g: Graph, type: string) => g.byType(type).length;
+
+describe.each([
+    // stack, AZs, subnets, NATs, interface endpoints, protected
+    ["dev", 2, 6, 1, 0, false],
+    ["prod", 3, 9, 3, 6, true],
+] as const)("infra program, stack %s", (stack, azs, subnets, nats, interfaceEndpoints, protect) => {
+    let g: Graph;
+    beforeAll(async () => {
+        g = await runPulumi(program, { stack, config: stackConfig(stack) });
+    });
+
+    test(`${azs} AZs, ${subnets} subnets, ${nats} NAT gateway(s), ${interfaceEndpoints} interface endpoints`, () => {
+        expect(g.outputs.availabilityZones).toHaveLength(azs);
+        expect(count(g, "aws:ec2/subnet:Subnet")).toBe(subnets);
+        expect(count(g, "aws:ec2/natGateway:NatGateway")).toBe(nats);
+        expect(g.byType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface")).toHaveLength(interfaceEndpoints);
+    });
+
+    test("one flow log on the one VPC; the default security group has no rules", () => {
+        const vpc = g.one("aws:ec2/vpc:Vpc");
+        expect(g.one("aws:ec2/flowLog:FlowLog").propertyDependencies.vpcId).toEqual([vpc.urn]);
+        expect(g.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").inputs).toMatchObject({ ingress: [], egress: [] });
+    });
+
+    test("the stack file's CIDR reaches the VPC; the Network is named 'network' under the stack", () => {
+        expect(g.one("aws:ec2/vpc:Vpc").inputs.cidrBlock).toBe(stackConfig(stack)["groundwork:vpcCidr"]);
+        const network = g.one("groundwork:network:Network", "network");
+        expect(g.byUrn(network.parent as string).type).toBe("pulumi:pulumi:Stack");
+    });
+
+    test(`stateful children ${protect ? "are" : "are not"} protected`, () => {
+        for (const type of ["aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"]) {
+            expect(g.one(type).protect).toBe(protect);
+        }
+    });
+
+    test("the groundwork-security pack raises no mandatory violation", async () => {
+        const violations = await evaluateGraph(g, { tier: stack });
+        expect(mandatory(violations)).toEqual([]);
+    });
+
+    test("stack outputs: tier, region and the network's ids", () => {
+        expect(g.outputs).toMatchObject({ tier: stack, region: "us-east-1" });
+        expect(g.outputs.privateSubnetIds).toHaveLength(azs);
+        expect(g.outputs.natGatewayIds).toHaveLength(nats);
+        expect(g.outputs.networkKmsKeyArn).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\//);
+    });
+});
+
+describe("infra program, bad config", () => {
+    test("a bad key fails the program with a ConfigError naming it, before any resource", async () => {
+        // GIVEN the dev config with a /28 VPC
+        let caught: unknown;
+        const g = await runPulumi(
+            async () => {
+                try {
+                    return await program();
+                } catch (e) {
+                    caught = e;
+                    return undefined;
+                }
+            },
+            { stack: "dev", config: { ...stackConfig("dev"), "groundwork:vpcCidr": "10.0.0.0/28" } },
+        );
+        // THEN the error names the key and value, and nothing but the stack was registered
+        expect(caught).toBeInstanceOf(ConfigError);
+        expect((caught as Error).message).toContain('groundwork:vpcCidr = "10.0.0.0/28": is too small');
+        expect(g.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+    });
+});
+
+describe("buildPlatform", () => {
+    test("can be called directly with a parsed spec (the extension point for later components)", async () => {
+        const spec = parsePlatformSpec(
+            { "aws:region": "eu-west-1", "groundwork:tier": "prod", "groundwork:natMode": "single", "groundwork:tags": "{\"owner\":\"platform\"}" },
+            { stack: "prod", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] },
+        );
+        const g = await runPulumi(() => buildPlatform(spec).outputs, { stack: "prod", config: { "aws:region": "eu-west-1" } });
+        expect(count(g, "aws:ec2/natGateway:NatGateway")).toBe(1);
+        expect(g.named("network-private-a").inputs.availabilityZone).toBe("eu-west-1a");
+        expect(g.one("aws:ec2/vpc:Vpc").inputs.tags).toMatchObject({ owner: "platform", stack: "prod" });
+    });
+});

@@ -1,0 +1,171 @@
+import { ConfigError, parsePlatformSpec, parseStackConfig, PRESETS, RawConfig } from "../../stacks";
+
+const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"];
+const parse = (raw: RawConfig, zones: readonly string[] = ZONES) => parsePlatformSpec(raw, { stack: "test", availabilityZones: zones });
+const base: RawConfig = { "aws:region": "us-east-1", "groundwork:tier": "dev" };
+
+/** Runs `fn`, expects a ConfigError, returns it. */
+function configError(fn: () => unknown): ConfigError {
+    try {
+        fn();
+    } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return e as ConfigError;
+    }
+    throw new Error("expected a ConfigError");
+}
+
+describe("parsePlatformSpec: bad config fails with the key, the value and what is allowed", () => {
+    describe.each<[string, RawConfig, string, RegExp]>([
+        ["tier missing", { "aws:region": "us-east-1" }, "groundwork:tier", /is not set \(allowed: dev, prod\)/],
+        ["unknown tier", { ...base, "groundwork:tier": "staging" }, "groundwork:tier", /"staging": is not allowed \(allowed: dev, prod\)/],
+        ["CIDR not IPv4", { ...base, "groundwork:vpcCidr": "10.0.0/16" }, "groundwork:vpcCidr", /"10\.0\.0\/16": is not an IPv4 CIDR block/],
+        ["CIDR octet above 255", { ...base, "groundwork:vpcCidr": "10.300.0.0/16" }, "groundwork:vpcCidr", /not a valid IPv4 address/],
+        ["CIDR prefix above 32", { ...base, "groundwork:vpcCidr": "10.0.0.0/33" }, "groundwork:vpcCidr", /prefix length above 32/],
+        ["CIDR not network-aligned", { ...base, "groundwork:vpcCidr": "10.0.1.0/16" }, "groundwork:vpcCidr", /not aligned to its \/16 network .*10\.0\.0\.0\/16/],
+        ["VPC /28 too small for the subnets", { ...base, "groundwork:vpcCidr": "10.0.0.0/28" }, "groundwork:vpcCidr", /too small .*use a \/24 or larger/],
+        ["VPC /25 too small for the subnets", { ...base, "groundwork:vpcCidr": "10.0.0.0/25" }, "groundwork:vpcCidr", /would be \/29, smaller than AWS's minimum \/28/],
+        ["VPC larger than AWS allows", { ...base, "groundwork:vpcCidr": "10.0.0.0/8" }, "groundwork:vpcCidr", /prefix \/8; AWS VPCs take \/16 to \/28/],
+        ["VPC in a public range", { ...base, "groundwork:vpcCidr": "8.8.0.0/16" }, "groundwork:vpcCidr", /not in a private range/],
+        ["AZ count not a number", { ...base, "groundwork:azCount": "three" }, "groundwork:azCount", /"three": is not allowed \(allowed: a whole number from 2 to 6\)/],
+        ["AZ count above 6", { ...base, "groundwork:azCount": "7" }, "groundwork:azCount", /allowed: a whole number from 2 to 6/],
+        ["AZ count of 1", { ...base, "groundwork:azCount": "1" }, "groundwork:azCount", /allowed: a whole number from 2 to 6/],
+        ["unknown NAT mode", { ...base, "groundwork:natMode": "perazz" }, "groundwork:natMode", /"perazz": is not allowed \(allowed: perAz, single, none\)/],
+        ["boolean not true/false", { ...base, "groundwork:interfaceEndpoints": "yes" }, "groundwork:interfaceEndpoints", /allowed: true or false/],
+        ["retention not a CloudWatch value", { ...base, "groundwork:flowLogRetentionDays": "100" }, "groundwork:flowLogRetentionDays", /allowed: one of 1, 3, 5, 7, 14, 30, .*365/],
+        ["retention of 0 (never expire)", { ...base, "groundwork:flowLogRetentionDays": "0" }, "groundwork:flowLogRetentionDays", /allowed: one of 1, 3/],
+        ["unknown (typo) key", { ...base, "groundwork:vpcCird": "10.0.0.0/16" }, "groundwork:vpcCird", /is not a known key \(allowed: .*groundwork:vpcCidr/],
+        ["prod unprotected", { ...base, "groundwork:tier": "prod", "groundwork:protect": "false" }, "groundwork:protect", /cannot be false on tier prod/],
+        ["region missing", { "groundwork:tier": "dev" }, "aws:region", /is not set \(allowed: a region name/],
+        ["region malformed", { ...base, "aws:region": "US East" }, "aws:region", /"US East": is not an AWS region name/],
+        ["tags not a map", { ...base, "groundwork:tags": "[\"a\"]" }, "groundwork:tags", /allowed: a map of tag names/],
+        ["tags with an aws: key", { ...base, "groundwork:tags": "{\"aws:owner\":\"x\"}" }, "groundwork:tags", /not starting with aws:/],
+    ])("%s", (_title, raw, key, message) => {
+        test(`names ${key}`, () => {
+            // WHEN the config is parsed THEN it fails with one issue on that key, and the message says why
+            const err = configError(() => parse(raw));
+            expect(err.issues.map((i) => i.key)).toEqual([key]);
+            expect(err.message).toContain(key);
+            expect(err.message).toMatch(message);
+            expect(err.message).toContain("Pulumi.test.yaml");
+        });
+    });
+
+    test("AZ count above what the region has names groundwork:azCount, the region's zones and the limit", () => {
+        // GIVEN a prod stack (3 AZs by preset) in a region with two available zones
+        const raw = { "aws:region": "us-west-1", "groundwork:tier": "prod" };
+        // WHEN parsed THEN the error names the key, says the 3 came from the preset, and lists the zones
+        const err = configError(() => parse(raw, ["us-west-1a", "us-west-1c"]));
+        expect(err.issues).toEqual([
+            {
+                key: "groundwork:azCount",
+                value: "3",
+                problem: "asks for 3 AZs (from the prod preset) but us-west-1 has 2 available (us-west-1a, us-west-1c)",
+                allowed: "2 to 2 in us-west-1",
+            },
+        ]);
+    });
+
+    test("an explicit AZ count above the region's zones is reported without the preset note", () => {
+        const err = configError(() => parse({ ...base, "groundwork:azCount": "5" }));
+        expect(err.message).toContain('groundwork:azCount = "5": asks for 5 AZs but us-east-1 has 4 available');
+    });
+
+    test("every problem is reported at once, sorted by key", () => {
+        const err = configError(() => parse({ "groundwork:tier": "qa", "groundwork:natMode": "many", "aws:region": "moon" }));
+        expect(err.issues.map((i) => i.key)).toEqual(["aws:region", "groundwork:natMode", "groundwork:tier"]);
+    });
+
+    test("a secret value never appears in the message", () => {
+        const err = configError(() =>
+            parsePlatformSpec({ ...base, "groundwork:dbPassword": "hunter2" }, { stack: "test", availabilityZones: ZONES, secretKeys: ["groundwork:dbPassword"] }),
+        );
+        expect(err.message).not.toContain("hunter2");
+        expect(err.message).toContain('groundwork:dbPassword = "[secret]": is not a known key');
+    });
+
+    test("a bad config fails in phase 1, before the AZ lookup is needed", () => {
+        expect(() => parseStackConfig({ ...base, "groundwork:vpcCidr": "10.0.0.0/28" }, { stack: "dev" })).toThrow(ConfigError);
+    });
+});
+
+describe("parsePlatformSpec: presets and overrides", () => {
+    test("dev preset: 2 AZs, single NAT, no interface endpoints, nothing protected", () => {
+        const spec = parse(base);
+        expect(spec).toMatchObject({
+            project: "groundwork",
+            stack: "test",
+            tier: "dev",
+            region: "us-east-1",
+            settings: { protect: false, multiAz: false },
+            tags: {},
+            network: {
+                vpcCidr: "10.0.0.0/16",
+                azCount: 2,
+                availabilityZones: ["us-east-1a", "us-east-1b"],
+                natMode: "single",
+                interfaceEndpoints: false,
+                flowLogRetentionDays: 30,
+            },
+        });
+    });
+
+    test("prod preset: 3 AZs, NAT per AZ, interface endpoints, protected and Multi-AZ", () => {
+        const spec = parse({ ...base, "groundwork:tier": "prod" });
+        expect(spec.settings).toEqual({ protect: true, multiAz: true });
+        expect(spec.network).toMatchObject({ azCount: 3, natMode: "perAz", interfaceEndpoints: true, flowLogRetentionDays: 365 });
+        expect(spec.network.availabilityZones).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+        expect(spec.network.subnets.private).toEqual(["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"]);
+    });
+
+    describe.each<[string, RawConfig, (spec: ReturnType<typeof parse>) => unknown, unknown]>([
+        ["vpcCidr", { "groundwork:vpcCidr": "172.20.0.0/20" }, (s) => s.network.vpcCidr, "172.20.0.0/20"],
+        ["azCount", { "groundwork:azCount": "4" }, (s) => s.network.availabilityZones, ZONES],
+        ["natMode", { "groundwork:natMode": "perAz" }, (s) => s.network.natMode, "perAz"],
+        ["natMode none", { "groundwork:natMode": "none" }, (s) => s.network.natMode, "none"],
+        ["interfaceEndpoints", { "groundwork:interfaceEndpoints": "true" }, (s) => s.network.interfaceEndpoints, true],
+        ["flowLogRetentionDays", { "groundwork:flowLogRetentionDays": "365" }, (s) => s.network.flowLogRetentionDays, 365],
+        ["protect", { "groundwork:protect": "true" }, (s) => s.settings, { protect: true, multiAz: false }],
+        ["tags", { "groundwork:tags": "{\"owner\":\"platform\",\"cost-center\":\"42\"}" }, (s) => s.tags, { owner: "platform", "cost-center": "42" }],
+    ])("override %s on dev", (_key, overrides, pick, expected) => {
+        test("wins over the preset; other values keep the preset", () => {
+            const spec = parse({ ...base, ...overrides });
+            expect(pick(spec)).toEqual(expected);
+            expect(spec.tier).toBe("dev");
+        });
+    });
+
+    test("keys of other namespaces (aws:profile) are ignored; undefined values count as unset", () => {
+        const spec = parse({ ...base, "aws:profile": "sandbox", "groundwork:natMode": undefined });
+        expect(spec.network.natMode).toBe("single");
+    });
+
+    test("the region comes from the default when aws:region is unset", () => {
+        const spec = parsePlatformSpec({ "groundwork:tier": "dev" }, { stack: "t", availabilityZones: ZONES, defaultRegion: "eu-west-1" });
+        expect(spec.region).toBe("eu-west-1");
+    });
+
+    test("the spec and the presets are frozen", () => {
+        const spec = parse(base);
+        expect(Object.isFrozen(spec)).toBe(true);
+        expect(Object.isFrozen(spec.network)).toBe(true);
+        expect(Object.isFrozen(spec.network.availabilityZones)).toBe(true);
+        expect(Object.isFrozen(spec.network.subnets.public)).toBe(true);
+        expect(Object.isFrozen(PRESETS.prod.network)).toBe(true);
+        expect(() => {
+            (spec.network as any).natMode = "none";
+        }).toThrow(TypeError);
+    });
+
+    test("the Pulumi.<stack>.yaml files of this project parse", () => {
+        // GIVEN the committed stack files, read as the CLI passes them (flat `key: value` lines under `config:`)
+        const fs = require("node:fs");
+        for (const stack of ["dev", "prod"]) {
+            const text: string = fs.readFileSync(`${__dirname}/../../Pulumi.${stack}.yaml`, "utf8");
+            const raw = Object.fromEntries([...text.matchAll(/^ {2}([\w-]+:[\w-]+): *(.+)$/gm)].map((m) => [m[1], m[2].trim()]));
+            expect(raw["groundwork:tier"]).toBe(stack);
+            // WHEN parsed THEN the tier matches the stack name
+            expect(parse(raw).tier).toBe(stack);
+        }
+    });
+});
