@@ -1,3 +1,4 @@
 // Public API of the Groundwork component library: one line per module.
 export * from "./base";
 export * from "./network";
+export * from "./cdn";

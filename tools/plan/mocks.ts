@@ -262,6 +262,9 @@ function mockResource(args: pulumi.runtime.MockResourceArgs, region: string, acc
             state.arn = `arn:aws:wafv2:${region}:${acct}:${String(inputs.scope ?? "REGIONAL").toLowerCase() === "cloudfront" ? "global" : "regional"}/webacl/${state.name}/${h}`;
             state.capacity = 700;
             break;
+        case "aws:route53/record:Record":
+            state.fqdn = String(inputs.name ?? args.name).replace(/\.$/, "");
+            return { id: `${inputs.zoneId}_${state.fqdn}_${inputs.type}`, state };
         case "aws:lb/loadBalancer:LoadBalancer":
             state.arn = `arn:aws:elasticloadbalancing:${region}:${acct}:loadbalancer/app/${state.name}/${h}`;
             state.dnsName = `${state.name}-${h}.${region}.elb.amazonaws.com`;

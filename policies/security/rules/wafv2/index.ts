@@ -1,4 +1,5 @@
 import type { Rule } from "../../../lib/rule";
+import { webAclEnableLogging } from "./webAcl/enableLogging";
 
 /** Rules for wafv2, in the order the pack lists them. */
-export const rules: Rule[] = [];
+export const rules: Rule[] = [webAclEnableLogging];

@@ -1,0 +1,5 @@
+// Public API of the cdn module.
+export * from "./args";
+export * from "./documents";
+export * from "./webAcl";
+export * from "./cdn";

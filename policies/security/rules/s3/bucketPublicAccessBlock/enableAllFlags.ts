@@ -1,0 +1,42 @@
+import type { ResourceRule } from "../../../../lib/rule";
+import { S3_TYPES } from "../shared";
+
+/** The four Block Public Access flags. */
+export const PUBLIC_ACCESS_BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
+
+/**
+ * Block Public Access is complete: a bucket's (or the account's) public access block sets all four flags,
+ * `blockPublicAcls`, `blockPublicPolicy`, `ignorePublicAcls` and `restrictPublicBuckets`, to true. An unset
+ * flag is false.
+ *
+ * Severity: high. Level: mandatory.
+ * Controls: FSBP S3.1, FSBP S3.8, CIS 2.1.4, CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56, AWS-0086, AWS-0087, AWS-0091, AWS-0093, AwsSolutions-S2.
+ */
+export const bucketPublicAccessBlockEnableAllFlags: ResourceRule = {
+    kind: "resource",
+    name: "aws-s3-bucketpublicaccessblock-enable-all-flags",
+    description: "S3 public access blocks set all four Block Public Access flags to true.",
+    controls: [
+        "FSBP S3.1",
+        "FSBP S3.8",
+        "CIS 2.1.4",
+        "CKV_AWS_53",
+        "CKV_AWS_54",
+        "CKV_AWS_55",
+        "CKV_AWS_56",
+        "AWS-0086",
+        "AWS-0087",
+        "AWS-0091",
+        "AWS-0093",
+        "AwsSolutions-S2",
+    ],
+    severity: "high",
+    level: "mandatory",
+    remediation: "Set `blockPublicAcls`, `blockPublicPolicy`, `ignorePublicAcls` and `restrictPublicBuckets` to true; serve public content through CloudFront with Origin Access Control.",
+    resourceTypes: [S3_TYPES.publicAccessBlock, S3_TYPES.accountPublicAccessBlock],
+    check(props) {
+        const off = PUBLIC_ACCESS_BLOCK_FLAGS.filter((f) => props[f] !== true && props[f] !== "true");
+        if (off.length === 0) return [];
+        return [`${off.join(", ")} ${off.length === 1 ? "is" : "are"} not true`];
+    },
+};
