@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Cdn } from "../components/cdn";
 import { Network } from "../components/network";
 import type { PlatformSpec } from "../stacks";
 
@@ -6,6 +7,8 @@ import type { PlatformSpec } from "../stacks";
 export interface Platform {
     /** The VPC and everything in it. */
     readonly network: Network;
+    /** CloudFront, the static assets bucket, the WAF web ACL and the origin's security group. */
+    readonly cdn: Cdn;
     /** The stack outputs (flat, documented in infra/README.md). */
     readonly outputs: PlatformOutputs;
 }
@@ -36,6 +39,14 @@ export interface PlatformOutputs {
     readonly flowLogGroupName: pulumi.Output<string>;
     /** KMS key of the network's flow logs. */
     readonly networkKmsKeyArn: pulumi.Output<string>;
+    /** The site's URL: `https://<domain>` or the distribution's cloudfront.net name. */
+    readonly cdnUrl: pulumi.Output<string>;
+    /** CloudFront distribution id (for invalidations). */
+    readonly cdnDistributionId: pulumi.Output<string>;
+    /** Bucket of the fingerprinted static assets (served under /static/*). */
+    readonly staticBucketName: pulumi.Output<string>;
+    /** Security group to attach to the API load balancer: HTTPS only from CloudFront. */
+    readonly originSecurityGroupId: pulumi.Output<string>;
 }
 
 /**
@@ -57,11 +68,24 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         protect: spec.settings.protect,
     });
 
-    // Next blocks (issue order): secrets/KMS, database, cache, queue (take network.isolatedSubnetIds,
-    // network.vpcId), cluster (network.privateSubnetIds), identity, services, cdn, observability.
+    // Edge: CloudFront in front of the API origin and the static assets bucket, with WAF. Declared before the
+    // cluster's ingress, which takes the origin security group and the origin-verify header from it.
+    const cdn = new Cdn("edge", {
+        ...common,
+        apiOriginDomain: spec.cdn.apiOriginDomain,
+        vpcId: network.vpcId,
+        ...(spec.cdn.domain !== undefined
+            ? { domainName: spec.cdn.domain, hostedZoneId: spec.cdn.hostedZoneId }
+            : { defaultCertificateReason: `tier ${spec.tier} has no groundwork:domain: served on its cloudfront.net name with CloudFront's default certificate; prod requires a domain` }),
+        priceClass: spec.cdn.priceClass,
+        rateLimit: spec.cdn.wafRateLimit,
+        logRetentionDays: spec.cdn.logRetentionDays,
+        protect: spec.settings.protect,
+    });
 
     return {
         network,
+        cdn,
         outputs: {
             tier: spec.tier,
             region: spec.region,
@@ -75,6 +99,10 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             natPublicIps: network.natPublicIps,
             flowLogGroupName: network.flowLogGroupName,
             networkKmsKeyArn: network.kmsKeyArn,
+            cdnUrl: cdn.url,
+            cdnDistributionId: cdn.distributionId,
+            staticBucketName: cdn.staticBucketName,
+            originSecurityGroupId: cdn.originSecurityGroupId,
         },
     };
 }

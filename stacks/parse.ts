@@ -68,6 +68,26 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         flowLogRetentionDays: config.flowLogRetentionDays ?? preset.network.flowLogRetentionDays,
     };
 
+    const cdn = {
+        ...(config.domain !== undefined ? { domain: config.domain } : {}),
+        ...(config.hostedZoneId !== undefined ? { hostedZoneId: config.hostedZoneId } : {}),
+        apiOriginDomain: config.apiOriginDomain,
+        priceClass: config.cdnPriceClass ?? preset.cdn.priceClass,
+        logRetentionDays: preset.cdn.logRetentionDays,
+        wafRateLimit: config.wafRateLimit ?? preset.cdn.wafRateLimit,
+    };
+
+    // Rules across keys.
+    if (config.tier === "prod" && config.domain === undefined) {
+        issues.push({ key: `${NAMESPACE}:domain`, value: undefined, problem: "is required on tier prod (viewers get TLS 1.2+ on your own certificate)", allowed: "a DNS name such as app.example.com, with groundwork:hostedZoneId" });
+    }
+    if (config.domain !== undefined && config.hostedZoneId === undefined) {
+        issues.push({ key: `${NAMESPACE}:hostedZoneId`, value: undefined, problem: "is required with groundwork:domain (the certificate is validated by DNS in it)", allowed: "the Route 53 hosted zone id of the domain" });
+    }
+    if (config.hostedZoneId !== undefined && config.domain === undefined) {
+        issues.push({ key: `${NAMESPACE}:domain`, value: undefined, problem: "is required with groundwork:hostedZoneId", allowed: "a DNS name in that hosted zone" });
+    }
+
     // Rules across keys.
     const cidrProblem = vpcCidrProblem(network.vpcCidr, network.azCount);
     if (cidrProblem !== undefined) {
@@ -93,6 +113,7 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         settings,
         tags: config.tags ?? {},
         network: { ...network, subnets: planSubnets(network.vpcCidr, network.azCount) },
+        cdn,
         fromPreset,
     };
 }
@@ -121,6 +142,7 @@ export function bindAvailabilityZones(config: StackConfig, availableZones: reado
         settings: { ...rest.settings },
         tags: { ...rest.tags },
         network: { ...rest.network, availabilityZones: availableZones.slice(0, azCount) },
+        cdn: { ...rest.cdn },
     });
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LOG_RETENTION_DAYS, NAT_MODES, NatMode } from "../components/network/args";
 import { MAX_AZ_COUNT, MIN_AZ_COUNT } from "../components/network/cidr";
+import { MIN_RATE_LIMIT, PRICE_CLASSES, PriceClass } from "../components/cdn/args";
 import { TIERS } from "./tiers";
 
 /**
@@ -34,6 +35,11 @@ function oneOfNumbers(values: readonly number[]) {
         .transform(Number)
         .refine((n) => values.includes(n), { error: allowed });
 }
+
+/** A lower-case DNS name with at least two labels, such as `app.example.com` (no scheme, no path). */
+const dnsName = z
+    .string({ error: "a DNS name such as app.example.com" })
+    .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "a lower-case DNS name such as app.example.com (no scheme, no path)" });
 
 const TAG_KEY = /^[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u;
 
@@ -85,10 +91,23 @@ export const KEYS = {
         /** Flow-log retention in days. */
         flowLogRetentionDays: oneOfNumbers(LOG_RETENTION_DAYS).optional(),
     },
+    /** Edge keys: override `PRESETS[tier].cdn`; the domain keys have no preset. */
+    cdn: {
+        /** Custom domain of the distribution; required on prod. */
+        domain: dnsName.optional(),
+        /** Route 53 hosted zone id of `domain`. */
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional(),
+        /** DNS name of the API origin (the load balancer's name, with a certificate for it). */
+        apiOriginDomain: dnsName,
+        /** CloudFront price class. */
+        cdnPriceClass: z.enum(PRICE_CLASSES as [PriceClass, ...PriceClass[]], { error: PRICE_CLASSES.join(", ") }).optional(),
+        /** WAF rate limit per client IP per 5 minutes. */
+        wafRateLimit: wholeNumber(MIN_RATE_LIMIT, 2_000_000_000).optional(),
+    },
 } as const;
 
 /** The schema of all `groundwork:*` keys, sections merged. */
-export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network });
+export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network, ...KEYS.cdn });
 
 /** The parsed `groundwork:*` values (before presets are applied). */
 export type ParsedConfig = z.output<typeof configSchema>;

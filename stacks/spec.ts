@@ -1,3 +1,4 @@
+import type { PriceClass } from "../components/cdn/args";
 import type { NatMode } from "../components/network/args";
 import type { SubnetPlan } from "../components/network/cidr";
 import type { Tier, TierSettings } from "./tiers";
@@ -20,6 +21,22 @@ export interface NetworkSpec {
     readonly subnets: SubnetPlan;
 }
 
+/** The edge section: what `infra/` passes to the Cdn component. */
+export interface CdnSpec {
+    /** Custom domain of the distribution (`groundwork:domain`); required in prod. */
+    readonly domain?: string;
+    /** Route 53 hosted zone of the domain (`groundwork:hostedZoneId`); required with `domain`. */
+    readonly hostedZoneId?: string;
+    /** DNS name of the API origin, served by the load balancer with a certificate for it (`groundwork:apiOriginDomain`). */
+    readonly apiOriginDomain: string;
+    /** CloudFront price class. */
+    readonly priceClass: PriceClass;
+    /** Days CDN and WAF logs are kept. */
+    readonly logRetentionDays: number;
+    /** WAF rate limit per client IP per 5 minutes. */
+    readonly wafRateLimit: number;
+}
+
 /**
  * The typed, validated, frozen model of one stack: the tier preset with the stack's overrides applied.
  * One section per component; later components add theirs (`database`, `cache`, `queue`, `cluster`, `cdn`).
@@ -39,6 +56,8 @@ export interface PlatformSpec {
     readonly tags: Readonly<Record<string, string>>;
     /** Network section. */
     readonly network: NetworkSpec;
+    /** Edge section. */
+    readonly cdn: CdnSpec;
 }
 
 /** A {@link PlatformSpec} before the region's AZ names are known (everything validated except the AZ count). */

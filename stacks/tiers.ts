@@ -1,3 +1,4 @@
+import type { PriceClass } from "../components/cdn/args";
 import type { NatMode } from "../components/network/args";
 
 /** The tiers a stack can be: `dev` (cheap, disposable) or `prod` (highly available, protected). */
@@ -31,6 +32,16 @@ export interface NetworkPreset {
     readonly flowLogRetentionDays: number;
 }
 
+/** The edge (CDN) section of a tier preset. */
+export interface CdnPreset {
+    /** CloudFront price class (`groundwork:cdnPriceClass`). */
+    readonly priceClass: PriceClass;
+    /** Days CDN access logs and WAF logs are kept. */
+    readonly logRetentionDays: number;
+    /** Requests per client IP per 5 minutes before the WAF rate rule blocks (`groundwork:wafRateLimit`). */
+    readonly wafRateLimit: number;
+}
+
 /**
  * Everything a tier decides, one section per component plus the cross-cutting `settings`. A new component
  * adds its section here (for example `database: DatabasePreset`); the compiler then asks for its values in
@@ -41,6 +52,8 @@ export interface TierPreset {
     readonly settings: TierSettings;
     /** Network defaults. */
     readonly network: NetworkPreset;
+    /** Edge defaults. */
+    readonly cdn: CdnPreset;
 }
 
 /** Freezes an object and everything reachable from it. */
@@ -61,9 +74,11 @@ export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
     dev: {
         settings: { protect: false, multiAz: false },
         network: { vpcCidr: "10.0.0.0/16", azCount: 2, natMode: "single", interfaceEndpoints: false, flowLogRetentionDays: 30 },
+        cdn: { priceClass: "PriceClass_100", logRetentionDays: 30, wafRateLimit: 2000 },
     },
     prod: {
         settings: { protect: true, multiAz: true },
         network: { vpcCidr: "10.0.0.0/16", azCount: 3, natMode: "perAz", interfaceEndpoints: true, flowLogRetentionDays: 365 },
+        cdn: { priceClass: "PriceClass_All", logRetentionDays: 365, wafRateLimit: 2000 },
     },
 });

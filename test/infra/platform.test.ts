@@ -46,8 +46,9 @@ describe.each([
     });
 
     test(`stateful children ${protect ? "are" : "are not"} protected`, () => {
-        for (const type of ["aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"]) {
-            expect(g.one(type).protect).toBe(protect);
+        for (const type of ["aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucket:Bucket"]) {
+            expect(g.byType(type).length).toBeGreaterThan(0);
+            for (const r of g.byType(type)) expect([r.name, r.protect]).toEqual([r.name, protect]);
         }
     });
 
@@ -86,10 +87,39 @@ describe("infra program, bad config", () => {
     });
 });
 
+describe("infra program, the edge", () => {
+    test("dev has no domain: the distribution uses the default certificate through a reasoned exemption tag", async () => {
+        const g = await runPulumi(program, { stack: "dev", config: stackConfig("dev") });
+        const dist = g.one("aws:cloudfront/distribution:Distribution");
+        expect(dist.inputs.viewerCertificate).toMatchObject({ cloudfrontDefaultCertificate: true });
+        expect(dist.inputs.tags["exempt.groundwork.dev/aws-cloudfront-distribution-configure-viewer-tls"]).toMatch(/has no groundwork:domain/);
+        expect(dist.inputs.origins.map((o: any) => o.domainName)).toContain(stackConfig("dev")["groundwork:apiOriginDomain"]);
+    });
+
+    test("prod serves its own domain with TLSv1.2_2021 on an ACM certificate validated in the hosted zone", async () => {
+        const g = await runPulumi(program, { stack: "prod", config: stackConfig("prod") });
+        const dist = g.one("aws:cloudfront/distribution:Distribution");
+        const cert = g.one("aws:acm/certificate:Certificate");
+        expect(dist.inputs.aliases).toEqual([stackConfig("prod")["groundwork:domain"]]);
+        expect(dist.inputs.viewerCertificate).toMatchObject({ acmCertificateArn: expect.stringMatching(/^arn:aws:acm:/), minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only" });
+        expect(cert.inputs).toMatchObject({ domainName: stackConfig("prod")["groundwork:domain"], validationMethod: "DNS", region: "us-east-1" });
+        expect(dist.inputs.webAclId).toBe(g.one("aws:wafv2/webAcl:WebAcl").outputs.arn);
+        expect(g.outputs.cdnUrl).toBe(`https://${stackConfig("prod")["groundwork:domain"]}`);
+    });
+});
+
 describe("buildPlatform", () => {
     test("can be called directly with a parsed spec (the extension point for later components)", async () => {
         const spec = parsePlatformSpec(
-            { "aws:region": "eu-west-1", "groundwork:tier": "prod", "groundwork:natMode": "single", "groundwork:tags": "{\"owner\":\"platform\"}" },
+            {
+                "aws:region": "eu-west-1",
+                "groundwork:tier": "prod",
+                "groundwork:natMode": "single",
+                "groundwork:tags": "{\"owner\":\"platform\"}",
+                "groundwork:domain": "shop.example.org",
+                "groundwork:hostedZoneId": "Z0123456789ABCDEFGHIJ",
+                "groundwork:apiOriginDomain": "origin.shop.example.org",
+            },
             { stack: "prod", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] },
         );
         const g = await runPulumi(() => buildPlatform(spec).outputs, { stack: "prod", config: { "aws:region": "eu-west-1" } });

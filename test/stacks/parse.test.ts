@@ -2,7 +2,9 @@ import { ConfigError, parsePlatformSpec, parseStackConfig, PRESETS, RawConfig } 
 
 const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"];
 const parse = (raw: RawConfig, zones: readonly string[] = ZONES) => parsePlatformSpec(raw, { stack: "test", availabilityZones: zones });
-const base: RawConfig = { "aws:region": "us-east-1", "groundwork:tier": "dev" };
+const base: RawConfig = { "aws:region": "us-east-1", "groundwork:tier": "dev", "groundwork:apiOriginDomain": "origin.example.com" };
+/** The edge keys a prod stack must add: its own domain and hosted zone. */
+const prodEdge: RawConfig = { "groundwork:domain": "app.example.com", "groundwork:hostedZoneId": "Z0123456789ABCDEFGHIJ" };
 
 /** Runs `fn`, expects a ConfigError, returns it. */
 function configError(fn: () => unknown): ConfigError {
@@ -17,7 +19,7 @@ function configError(fn: () => unknown): ConfigError {
 
 describe("parsePlatformSpec: bad config fails with the key, the value and what is allowed", () => {
     describe.each<[string, RawConfig, string, RegExp]>([
-        ["tier missing", { "aws:region": "us-east-1" }, "groundwork:tier", /is not set \(allowed: dev, prod\)/],
+        ["tier missing", { "aws:region": "us-east-1", "groundwork:apiOriginDomain": "origin.example.com" }, "groundwork:tier", /is not set \(allowed: dev, prod\)/],
         ["unknown tier", { ...base, "groundwork:tier": "staging" }, "groundwork:tier", /"staging": is not allowed \(allowed: dev, prod\)/],
         ["CIDR not IPv4", { ...base, "groundwork:vpcCidr": "10.0.0/16" }, "groundwork:vpcCidr", /"10\.0\.0\/16": is not an IPv4 CIDR block/],
         ["CIDR octet above 255", { ...base, "groundwork:vpcCidr": "10.300.0.0/16" }, "groundwork:vpcCidr", /not a valid IPv4 address/],
@@ -35,8 +37,15 @@ describe("parsePlatformSpec: bad config fails with the key, the value and what i
         ["retention not a CloudWatch value", { ...base, "groundwork:flowLogRetentionDays": "100" }, "groundwork:flowLogRetentionDays", /allowed: one of 1, 3, 5, 7, 14, 30, .*365/],
         ["retention of 0 (never expire)", { ...base, "groundwork:flowLogRetentionDays": "0" }, "groundwork:flowLogRetentionDays", /allowed: one of 1, 3/],
         ["unknown (typo) key", { ...base, "groundwork:vpcCird": "10.0.0.0/16" }, "groundwork:vpcCird", /is not a known key \(allowed: .*groundwork:vpcCidr/],
-        ["prod unprotected", { ...base, "groundwork:tier": "prod", "groundwork:protect": "false" }, "groundwork:protect", /cannot be false on tier prod/],
-        ["region missing", { "groundwork:tier": "dev" }, "aws:region", /is not set \(allowed: a region name/],
+        ["prod unprotected", { ...base, ...prodEdge, "groundwork:tier": "prod", "groundwork:protect": "false" }, "groundwork:protect", /cannot be false on tier prod/],
+        ["region missing", { "groundwork:tier": "dev", "groundwork:apiOriginDomain": "origin.example.com" }, "aws:region", /is not set \(allowed: a region name/],
+        ["API origin missing", { "aws:region": "us-east-1", "groundwork:tier": "dev" }, "groundwork:apiOriginDomain", /is not set \(allowed: a DNS name such as app.example.com\)/],
+        ["API origin is a URL", { ...base, "groundwork:apiOriginDomain": "https://origin.example.com/" }, "groundwork:apiOriginDomain", /is not allowed \(allowed: a lower-case DNS name/],
+        ["prod without a domain", { ...base, "groundwork:tier": "prod" }, "groundwork:domain", /is required on tier prod/],
+        ["domain without hosted zone", { ...base, "groundwork:domain": "app.example.com" }, "groundwork:hostedZoneId", /is required with groundwork:domain/],
+        ["hosted zone id malformed", { ...base, ...prodEdge, "groundwork:hostedZoneId": "zone-1" }, "groundwork:hostedZoneId", /a Route 53 hosted zone id/],
+        ["unknown price class", { ...base, "groundwork:cdnPriceClass": "PriceClass_Cheap" }, "groundwork:cdnPriceClass", /PriceClass_100, PriceClass_200, PriceClass_All/],
+        ["WAF rate limit below AWS's minimum", { ...base, "groundwork:wafRateLimit": "5" }, "groundwork:wafRateLimit", /a whole number from 10 to 2000000000/],
         ["region malformed", { ...base, "aws:region": "US East" }, "aws:region", /"US East": is not an AWS region name/],
         ["tags not a map", { ...base, "groundwork:tags": "[\"a\"]" }, "groundwork:tags", /allowed: a map of tag names/],
         ["tags with an aws: key", { ...base, "groundwork:tags": "{\"aws:owner\":\"x\"}" }, "groundwork:tags", /not starting with aws:/],
@@ -53,7 +62,7 @@ describe("parsePlatformSpec: bad config fails with the key, the value and what i
 
     test("AZ count above what the region has names groundwork:azCount, the region's zones and the limit", () => {
         // GIVEN a prod stack (3 AZs by preset) in a region with two available zones
-        const raw = { "aws:region": "us-west-1", "groundwork:tier": "prod" };
+        const raw = { ...prodEdge, "aws:region": "us-west-1", "groundwork:tier": "prod", "groundwork:apiOriginDomain": "origin.example.com" };
         // WHEN parsed THEN the error names the key, says the 3 came from the preset, and lists the zones
         const err = configError(() => parse(raw, ["us-west-1a", "us-west-1c"]));
         expect(err.issues).toEqual([
@@ -72,7 +81,7 @@ describe("parsePlatformSpec: bad config fails with the key, the value and what i
     });
 
     test("every problem is reported at once, sorted by key", () => {
-        const err = configError(() => parse({ "groundwork:tier": "qa", "groundwork:natMode": "many", "aws:region": "moon" }));
+        const err = configError(() => parse({ "groundwork:tier": "qa", "groundwork:natMode": "many", "aws:region": "moon", "groundwork:apiOriginDomain": "origin.example.com" }));
         expect(err.issues.map((i) => i.key)).toEqual(["aws:region", "groundwork:natMode", "groundwork:tier"]);
     });
 
@@ -111,7 +120,7 @@ describe("parsePlatformSpec: presets and overrides", () => {
     });
 
     test("prod preset: 3 AZs, NAT per AZ, interface endpoints, protected and Multi-AZ", () => {
-        const spec = parse({ ...base, "groundwork:tier": "prod" });
+        const spec = parse({ ...base, ...prodEdge, "groundwork:tier": "prod" });
         expect(spec.settings).toEqual({ protect: true, multiAz: true });
         expect(spec.network).toMatchObject({ azCount: 3, natMode: "perAz", interfaceEndpoints: true, flowLogRetentionDays: 365 });
         expect(spec.network.availabilityZones).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
@@ -141,7 +150,7 @@ describe("parsePlatformSpec: presets and overrides", () => {
     });
 
     test("the region comes from the default when aws:region is unset", () => {
-        const spec = parsePlatformSpec({ "groundwork:tier": "dev" }, { stack: "t", availabilityZones: ZONES, defaultRegion: "eu-west-1" });
+        const spec = parsePlatformSpec({ "groundwork:tier": "dev", "groundwork:apiOriginDomain": "origin.example.com" }, { stack: "t", availabilityZones: ZONES, defaultRegion: "eu-west-1" });
         expect(spec.region).toBe("eu-west-1");
     });
 
