@@ -2,3 +2,5 @@
 export * from "./base";
 export * from "./network";
 export * from "./cdn";
+export * from "./cluster";
+export * from "./identity";

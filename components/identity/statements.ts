@@ -101,6 +101,14 @@ export const UNSCOPABLE_ACTIONS: readonly string[] = [
     "iam:GetServerCertificate",
     "cognito-idp:DescribeUserPoolClient",
     "ec2:DescribeAvailabilityZoneGroups",
+    // Cluster Autoscaler discovery (Service Authorization Reference: these actions have no resource types).
+    "autoscaling:DescribeAutoScalingGroups",
+    "autoscaling:DescribeAutoScalingInstances",
+    "autoscaling:DescribeLaunchConfigurations",
+    "autoscaling:DescribeScalingActivities",
+    "autoscaling:DescribeTags",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:GetInstanceTypesFromInstanceRequirements",
 ];
 
 const SID = /^[A-Za-z0-9]+$/;

@@ -1,0 +1,4 @@
+export * from "./statements";
+export * from "./trust";
+export * from "./managedPolicies";
+export * from "./workloadIdentity";
