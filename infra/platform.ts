@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cdn } from "../components/cdn";
+import { Cluster, ClusterAddons } from "../components/cluster";
 import { Network } from "../components/network";
 import type { PlatformSpec } from "../stacks";
 
@@ -9,6 +10,10 @@ export interface Platform {
     readonly network: Network;
     /** CloudFront, the static assets bucket, the WAF web ACL and the origin's security group. */
     readonly cdn: Cdn;
+    /** The EKS cluster, its node groups and its Kubernetes provider. */
+    readonly cluster: Cluster;
+    /** The cluster's Helm add-ons (load balancer controller, metrics-server, autoscaler, KEDA). */
+    readonly clusterAddons: ClusterAddons;
     /** The stack outputs (flat, documented in infra/README.md). */
     readonly outputs: PlatformOutputs;
 }
@@ -47,6 +52,16 @@ export interface PlatformOutputs {
     readonly staticBucketName: pulumi.Output<string>;
     /** Security group to attach to the API load balancer: HTTPS only from CloudFront. */
     readonly originSecurityGroupId: pulumi.Output<string>;
+    /** EKS cluster name. */
+    readonly clusterName: pulumi.Output<string>;
+    /** EKS API endpoint (private unless the stack allow-lists CIDRs). */
+    readonly clusterEndpoint: pulumi.Output<string>;
+    /** OIDC issuer of the cluster (IRSA), without https://. */
+    readonly clusterOidcIssuer: pulumi.Output<string>;
+    /** Security group of the nodes (and so the pods, under the VPC CNI). */
+    readonly nodeSecurityGroupId: pulumi.Output<string>;
+    /** kubeconfig that authenticates with `aws eks get-token` (secret). */
+    readonly kubeconfig: pulumi.Output<string>;
 }
 
 /**
@@ -83,9 +98,51 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         protect: spec.settings.protect,
     });
 
+    // Cluster: private EKS across the private subnets, a system node group and a Spot group for queue workers
+    // (tainted, so only workers that tolerate interruption land there), then the Helm add-ons.
+    const c = spec.cluster;
+    const cluster = new Cluster("cluster", {
+        ...common,
+        clusterName: `${spec.project}-${spec.stack}`,
+        kubernetesVersion: c.kubernetesVersion,
+        vpcId: network.vpcId,
+        vpcCidrBlock: network.cidrBlock,
+        privateSubnetIds: network.privateSubnetIds,
+        adminRoleArns: [...c.adminRoleArns],
+        ...(c.publicAccessCidrs.length > 0 ? { publicAccessCidrs: [...c.publicAccessCidrs] } : {}),
+        logRetentionDays: c.logRetentionDays,
+        protect: spec.settings.protect,
+        nodeGroups: {
+            system: { instanceTypes: [...c.nodeInstanceTypes], minSize: c.nodeMinSize, desiredSize: c.nodeMinSize, maxSize: c.nodeMaxSize },
+            workers: {
+                capacityType: "SPOT",
+                instanceTypes: [...c.workerInstanceTypes],
+                minSize: 0,
+                desiredSize: 0,
+                maxSize: c.workerMaxSize,
+                labels: { "groundwork.dev/workload": "queue-worker" },
+                taints: [{ key: "groundwork.dev/queue-worker", value: "true", effect: "NO_SCHEDULE" }],
+            },
+        },
+    });
+    const clusterAddons = new ClusterAddons("cluster-addons", {
+        ...common,
+        clusterName: cluster.knownClusterName,
+        kubernetesVersion: cluster.knownKubernetesVersion,
+        kubernetesProvider: cluster.provider,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        vpcId: network.vpcId,
+        nodeSecurityGroupArn: cluster.nodeSecurityGroupArn,
+        nodeGroupArns: Object.values(cluster.nodeGroups).map((g) => g.nodeGroupArn),
+        replicas: c.addonReplicas,
+    });
+
     return {
         network,
         cdn,
+        cluster,
+        clusterAddons,
         outputs: {
             tier: spec.tier,
             region: spec.region,
@@ -103,6 +160,11 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             cdnDistributionId: cdn.distributionId,
             staticBucketName: cdn.staticBucketName,
             originSecurityGroupId: cdn.originSecurityGroupId,
+            clusterName: cluster.clusterName,
+            clusterEndpoint: cluster.endpoint,
+            clusterOidcIssuer: cluster.oidcIssuer,
+            nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+            kubeconfig: cluster.kubeconfig,
         },
     };
 }

@@ -77,6 +77,23 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         wafRateLimit: config.wafRateLimit ?? preset.cdn.wafRateLimit,
     };
 
+    const cluster = {
+        kubernetesVersion: config.kubernetesVersion ?? preset.cluster.kubernetesVersion,
+        adminRoleArns: config.clusterAdminRoleArns,
+        publicAccessCidrs: config.clusterPublicAccessCidrs ?? [],
+        nodeInstanceTypes: config.nodeInstanceTypes ?? preset.cluster.nodeInstanceTypes,
+        nodeMinSize: config.nodeMinSize ?? preset.cluster.nodeMinSize,
+        nodeMaxSize: config.nodeMaxSize ?? preset.cluster.nodeMaxSize,
+        workerInstanceTypes: preset.cluster.workerInstanceTypes,
+        workerMaxSize: config.workerMaxSize ?? preset.cluster.workerMaxSize,
+        logRetentionDays: preset.cluster.logRetentionDays,
+        addonReplicas: preset.cluster.addonReplicas,
+    };
+    if (cluster.nodeMinSize > cluster.nodeMaxSize) {
+        const key = `${NAMESPACE}:${values.nodeMaxSize === undefined ? "nodeMinSize" : "nodeMaxSize"}`;
+        issues.push({ key, value: shown(key) ?? String(cluster.nodeMaxSize), problem: `makes the system node group's minimum (${cluster.nodeMinSize}) larger than its maximum (${cluster.nodeMaxSize})`, allowed: "nodeMinSize <= nodeMaxSize" });
+    }
+
     // Rules across keys.
     if (config.tier === "prod" && config.domain === undefined) {
         issues.push({ key: `${NAMESPACE}:domain`, value: undefined, problem: "is required on tier prod (viewers get TLS 1.2+ on your own certificate)", allowed: "a DNS name such as app.example.com, with groundwork:hostedZoneId" });
@@ -114,6 +131,7 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         tags: config.tags ?? {},
         network: { ...network, subnets: planSubnets(network.vpcCidr, network.azCount) },
         cdn,
+        cluster,
         fromPreset,
     };
 }
@@ -143,6 +161,7 @@ export function bindAvailabilityZones(config: StackConfig, availableZones: reado
         tags: { ...rest.tags },
         network: { ...rest.network, availabilityZones: availableZones.slice(0, azCount) },
         cdn: { ...rest.cdn },
+        cluster: { ...rest.cluster },
     });
 }
 

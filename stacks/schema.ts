@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LOG_RETENTION_DAYS, NAT_MODES, NatMode } from "../components/network/args";
 import { MAX_AZ_COUNT, MIN_AZ_COUNT } from "../components/network/cidr";
 import { MIN_RATE_LIMIT, PRICE_CLASSES, PriceClass } from "../components/cdn/args";
+import { checkAdminRoleArn, checkKubernetesVersion, checkPublicAccessCidrs } from "../components/cluster/validate";
 import { TIERS } from "./tiers";
 
 /**
@@ -40,6 +41,43 @@ function oneOfNumbers(values: readonly number[]) {
 const dnsName = z
     .string({ error: "a DNS name such as app.example.com" })
     .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: "a lower-case DNS name such as app.example.com (no scheme, no path)" });
+
+/** A string that a component's pure check accepts; the check's problem and fix become the message. */
+function checked(check: (v: string) => { problem: string; fix: string } | undefined) {
+    return z.string().superRefine((v, ctx) => {
+        const p = check(v);
+        if (p) ctx.addIssue({ code: "custom", message: `${p.fix} (${p.problem})` });
+    });
+}
+
+/** A list (YAML sequence, JSON-encoded by Pulumi) of at least `min` strings, each accepted by `check`. */
+function jsonList(allowed: string, min: number, check: (v: string) => { problem: string; fix: string } | undefined) {
+    return z.string().transform((text, ctx) => {
+        let value: unknown;
+        try {
+            value = JSON.parse(text);
+        } catch {
+            value = undefined;
+        }
+        if (!Array.isArray(value) || value.length < min || !value.every((v) => typeof v === "string")) {
+            ctx.addIssue({ code: "custom", message: allowed });
+            return z.NEVER;
+        }
+        for (const v of value as string[]) {
+            const p = check(v);
+            if (p) {
+                ctx.addIssue({ code: "custom", message: `${allowed}; ${p.problem}` });
+                return z.NEVER;
+            }
+        }
+        return value as string[];
+    });
+}
+
+/** An EC2 instance type name such as `m7i.large`. */
+function instanceType(v: string): { problem: string; fix: string } | undefined {
+    return /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(v) ? undefined : { problem: `'${v}' is not an EC2 instance type`, fix: "use a name such as m7i.large" };
+}
 
 const TAG_KEY = /^[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u;
 
@@ -104,10 +142,27 @@ export const KEYS = {
         /** WAF rate limit per client IP per 5 minutes. */
         wafRateLimit: wholeNumber(MIN_RATE_LIMIT, 2_000_000_000).optional(),
     },
+    /** Cluster keys: override `PRESETS[tier].cluster`; the admin roles have no preset. */
+    cluster: {
+        /** Kubernetes minor version EKS supports. */
+        kubernetesVersion: checked((v) => checkKubernetesVersion(v)).optional(),
+        /** IAM role ARNs that administer the cluster (access entries); at least one. */
+        clusterAdminRoleArns: jsonList("a list of IAM role ARNs such as [arn:aws:iam::123456789012:role/platform-admin]", 1, checkAdminRoleArn),
+        /** CIDRs allowed to reach a public API endpoint; omit for a private endpoint. */
+        clusterPublicAccessCidrs: jsonList("a list of CIDRs such as [203.0.113.0/24], never 0.0.0.0/0", 1, (c) => checkPublicAccessCidrs([c])).optional(),
+        /** System node group instance types. */
+        nodeInstanceTypes: jsonList("a list of EC2 instance types such as [m7i.large]", 1, instanceType).optional(),
+        /** System node group minimum size. */
+        nodeMinSize: wholeNumber(2, 100).optional(),
+        /** System node group maximum size. */
+        nodeMaxSize: wholeNumber(2, 1000).optional(),
+        /** Queue-worker node group maximum size. */
+        workerMaxSize: wholeNumber(1, 1000).optional(),
+    },
 } as const;
 
 /** The schema of all `groundwork:*` keys, sections merged. */
-export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network, ...KEYS.cdn });
+export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network, ...KEYS.cdn, ...KEYS.cluster });
 
 /** The parsed `groundwork:*` values (before presets are applied). */
 export type ParsedConfig = z.output<typeof configSchema>;

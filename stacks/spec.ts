@@ -37,6 +37,30 @@ export interface CdnSpec {
     readonly wafRateLimit: number;
 }
 
+/** The cluster section: what `infra/` passes to the Cluster and its add-ons. */
+export interface ClusterSpec {
+    /** Kubernetes minor version. */
+    readonly kubernetesVersion: string;
+    /** IAM roles granted cluster admin through access entries (`groundwork:clusterAdminRoleArns`). */
+    readonly adminRoleArns: readonly string[];
+    /** CIDRs allowed to reach the public API endpoint; empty = private endpoint only. */
+    readonly publicAccessCidrs: readonly string[];
+    /** System node group instance types. */
+    readonly nodeInstanceTypes: readonly string[];
+    /** System node group minimum size. */
+    readonly nodeMinSize: number;
+    /** System node group maximum size. */
+    readonly nodeMaxSize: number;
+    /** Queue-worker (Spot) node group instance types. */
+    readonly workerInstanceTypes: readonly string[];
+    /** Queue-worker node group maximum size. */
+    readonly workerMaxSize: number;
+    /** Control-plane log retention in days. */
+    readonly logRetentionDays: number;
+    /** Replicas of each add-on controller. */
+    readonly addonReplicas: number;
+}
+
 /**
  * The typed, validated, frozen model of one stack: the tier preset with the stack's overrides applied.
  * One section per component; later components add theirs (`database`, `cache`, `queue`, `cluster`, `cdn`).
@@ -58,6 +82,8 @@ export interface PlatformSpec {
     readonly network: NetworkSpec;
     /** Edge section. */
     readonly cdn: CdnSpec;
+    /** Cluster section. */
+    readonly cluster: ClusterSpec;
 }
 
 /** A {@link PlatformSpec} before the region's AZ names are known (everything validated except the AZ count). */

@@ -42,6 +42,26 @@ export interface CdnPreset {
     readonly wafRateLimit: number;
 }
 
+/** The cluster section of a tier preset. */
+export interface ClusterPreset {
+    /** Kubernetes minor version (`groundwork:kubernetesVersion`). */
+    readonly kubernetesVersion: string;
+    /** Instance types of the on-demand system node group (`groundwork:nodeInstanceTypes`). */
+    readonly nodeInstanceTypes: readonly string[];
+    /** Smallest system node group (`groundwork:nodeMinSize`); at least 2 so disruption budgets can drain a node. */
+    readonly nodeMinSize: number;
+    /** Largest system node group (`groundwork:nodeMaxSize`). */
+    readonly nodeMaxSize: number;
+    /** Instance types of the Spot queue-worker node group (several, for Spot capacity). */
+    readonly workerInstanceTypes: readonly string[];
+    /** Largest queue-worker node group (`groundwork:workerMaxSize`); it scales from zero. */
+    readonly workerMaxSize: number;
+    /** Days control-plane logs are kept. */
+    readonly logRetentionDays: number;
+    /** Replicas of each cluster add-on controller. */
+    readonly addonReplicas: number;
+}
+
 /**
  * Everything a tier decides, one section per component plus the cross-cutting `settings`. A new component
  * adds its section here (for example `database: DatabasePreset`); the compiler then asks for its values in
@@ -54,6 +74,8 @@ export interface TierPreset {
     readonly network: NetworkPreset;
     /** Edge defaults. */
     readonly cdn: CdnPreset;
+    /** Cluster defaults. */
+    readonly cluster: ClusterPreset;
 }
 
 /** Freezes an object and everything reachable from it. */
@@ -75,10 +97,30 @@ export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
         settings: { protect: false, multiAz: false },
         network: { vpcCidr: "10.0.0.0/16", azCount: 2, natMode: "single", interfaceEndpoints: false, flowLogRetentionDays: 30 },
         cdn: { priceClass: "PriceClass_100", logRetentionDays: 30, wafRateLimit: 2000 },
+        cluster: {
+            kubernetesVersion: "1.35",
+            nodeInstanceTypes: ["m7i.large"],
+            nodeMinSize: 2,
+            nodeMaxSize: 3,
+            workerInstanceTypes: ["m7i.large", "m6i.large", "m5.large"],
+            workerMaxSize: 4,
+            logRetentionDays: 90,
+            addonReplicas: 1,
+        },
     },
     prod: {
         settings: { protect: true, multiAz: true },
         network: { vpcCidr: "10.0.0.0/16", azCount: 3, natMode: "perAz", interfaceEndpoints: true, flowLogRetentionDays: 365 },
         cdn: { priceClass: "PriceClass_All", logRetentionDays: 365, wafRateLimit: 2000 },
+        cluster: {
+            kubernetesVersion: "1.35",
+            nodeInstanceTypes: ["m7i.xlarge"],
+            nodeMinSize: 3,
+            nodeMaxSize: 6,
+            workerInstanceTypes: ["m7i.large", "m6i.large", "m5.large"],
+            workerMaxSize: 20,
+            logRetentionDays: 365,
+            addonReplicas: 2,
+        },
     },
 });

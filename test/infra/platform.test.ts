@@ -1,6 +1,6 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { buildPlatform } from "../../infra/platform";
+import { REPO_ROOT } from "../../tools/plan/plan";
+import { readStackConfig, resolveProject } from "../../tools/plan/project";
 import { ConfigError, parsePlatformSpec } from "../../stacks";
 import { evaluateGraph, mandatory } from "../support/policy";
 import { Graph, runPulumi } from "../support/pulumi";
@@ -8,10 +8,9 @@ import { Graph, runPulumi } from "../support/pulumi";
 // The real program (infra/index.ts): an async function Pulumi calls and awaits.
 const program: () => Promise<Record<string, unknown>> = require("../../infra");
 
-/** The stack file's config, as the CLI passes it (flat `key: value` lines under `config:`). */
+/** The stack file's config, as the CLI passes it (read by the plan tool's YAML reader). */
 function stackConfig(stack: string): Record<string, string> {
-    const text = fs.readFileSync(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), "utf8");
-    return Object.fromEntries([...text.matchAll(/^ {2}([\w-]+:[\w-]+): *(.+)$/gm)].map((m) => [m[1], m[2].trim()]));
+    return readStackConfig(resolveProject(REPO_ROOT), stack).config;
 }
 
 const count = (g: Graph, type: string) => g.byType(type).length;
@@ -108,6 +107,42 @@ describe("infra program, the edge", () => {
     });
 });
 
+describe("infra program, the cluster (prod)", () => {
+    let g: Graph;
+    beforeAll(async () => {
+        g = await runPulumi(program, { stack: "prod", config: stackConfig("prod") });
+    });
+
+    test("private endpoint, secrets encrypted with the cluster's key, all five control-plane logs", () => {
+        const cluster = g.one("aws:eks/cluster:Cluster");
+        expect(cluster.inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+        expect(cluster.inputs.encryptionConfig).toEqual({ resources: ["secrets"], provider: { keyArn: expect.stringMatching(/^arn:aws:kms:/) } });
+        expect([...cluster.inputs.enabledClusterLogTypes].sort()).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+        expect(cluster.inputs.accessConfig).toMatchObject({ authenticationMode: "API" });
+        expect(g.byType("aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn)).toEqual(JSON.parse(stackConfig("prod")["groundwork:clusterAdminRoleArns"]));
+    });
+
+    test("node groups only in the network's private subnets, from launch templates requiring IMDSv2", () => {
+        const privateSubnets = g.byType("aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("network-private-")).map((s) => s.outputs.id);
+        const groups = g.byType("aws:eks/nodeGroup:NodeGroup");
+        expect(groups.map((n) => n.inputs.capacityType).sort()).toEqual(["ON_DEMAND", "SPOT"]);
+        for (const n of groups) expect([...n.inputs.subnetIds].sort()).toEqual([...privateSubnets].sort());
+        for (const lt of g.byType("aws:ec2/launchTemplate:LaunchTemplate")) {
+            expect(lt.inputs.metadataOptions).toMatchObject({ httpTokens: "required" });
+        }
+    });
+
+    test("cluster add-ons are pinned Helm releases on the cluster's provider", () => {
+        const provider = g.one("pulumi:providers:kubernetes");
+        const releases = g.byType("kubernetes:helm.sh/v3:Release");
+        expect(releases.map((r) => r.inputs.chart).sort()).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "keda", "metrics-server"]);
+        for (const r of releases) {
+            expect(r.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+            expect(r.provider).toBe(provider.urn);
+        }
+    });
+});
+
 describe("buildPlatform", () => {
     test("can be called directly with a parsed spec (the extension point for later components)", async () => {
         const spec = parsePlatformSpec(
@@ -119,6 +154,7 @@ describe("buildPlatform", () => {
                 "groundwork:domain": "shop.example.org",
                 "groundwork:hostedZoneId": "Z0123456789ABCDEFGHIJ",
                 "groundwork:apiOriginDomain": "origin.shop.example.org",
+                "groundwork:clusterAdminRoleArns": '["arn:aws:iam::210987654321:role/ops"]',
             },
             { stack: "prod", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] },
         );

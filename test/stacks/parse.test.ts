@@ -1,8 +1,11 @@
+import { REPO_ROOT } from "../../tools/plan/plan";
+import { readStackConfig, resolveProject } from "../../tools/plan/project";
 import { ConfigError, parsePlatformSpec, parseStackConfig, PRESETS, RawConfig } from "../../stacks";
 
 const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"];
 const parse = (raw: RawConfig, zones: readonly string[] = ZONES) => parsePlatformSpec(raw, { stack: "test", availabilityZones: zones });
-const base: RawConfig = { "aws:region": "us-east-1", "groundwork:tier": "dev", "groundwork:apiOriginDomain": "origin.example.com" };
+const ADMINS = '["arn:aws:iam::123456789012:role/platform-admin"]';
+const base: RawConfig = { "aws:region": "us-east-1", "groundwork:tier": "dev", "groundwork:apiOriginDomain": "origin.example.com", "groundwork:clusterAdminRoleArns": ADMINS };
 /** The edge keys a prod stack must add: its own domain and hosted zone. */
 const prodEdge: RawConfig = { "groundwork:domain": "app.example.com", "groundwork:hostedZoneId": "Z0123456789ABCDEFGHIJ" };
 
@@ -19,7 +22,7 @@ function configError(fn: () => unknown): ConfigError {
 
 describe("parsePlatformSpec: bad config fails with the key, the value and what is allowed", () => {
     describe.each<[string, RawConfig, string, RegExp]>([
-        ["tier missing", { "aws:region": "us-east-1", "groundwork:apiOriginDomain": "origin.example.com" }, "groundwork:tier", /is not set \(allowed: dev, prod\)/],
+        ["tier missing", { "aws:region": "us-east-1", "groundwork:apiOriginDomain": "origin.example.com", "groundwork:clusterAdminRoleArns": ADMINS }, "groundwork:tier", /is not set \(allowed: dev, prod\)/],
         ["unknown tier", { ...base, "groundwork:tier": "staging" }, "groundwork:tier", /"staging": is not allowed \(allowed: dev, prod\)/],
         ["CIDR not IPv4", { ...base, "groundwork:vpcCidr": "10.0.0/16" }, "groundwork:vpcCidr", /"10\.0\.0\/16": is not an IPv4 CIDR block/],
         ["CIDR octet above 255", { ...base, "groundwork:vpcCidr": "10.300.0.0/16" }, "groundwork:vpcCidr", /not a valid IPv4 address/],
@@ -38,13 +41,20 @@ describe("parsePlatformSpec: bad config fails with the key, the value and what i
         ["retention of 0 (never expire)", { ...base, "groundwork:flowLogRetentionDays": "0" }, "groundwork:flowLogRetentionDays", /allowed: one of 1, 3/],
         ["unknown (typo) key", { ...base, "groundwork:vpcCird": "10.0.0.0/16" }, "groundwork:vpcCird", /is not a known key \(allowed: .*groundwork:vpcCidr/],
         ["prod unprotected", { ...base, ...prodEdge, "groundwork:tier": "prod", "groundwork:protect": "false" }, "groundwork:protect", /cannot be false on tier prod/],
-        ["region missing", { "groundwork:tier": "dev", "groundwork:apiOriginDomain": "origin.example.com" }, "aws:region", /is not set \(allowed: a region name/],
-        ["API origin missing", { "aws:region": "us-east-1", "groundwork:tier": "dev" }, "groundwork:apiOriginDomain", /is not set \(allowed: a DNS name such as app.example.com\)/],
+        ["region missing", { "groundwork:tier": "dev", "groundwork:apiOriginDomain": "origin.example.com", "groundwork:clusterAdminRoleArns": ADMINS }, "aws:region", /is not set \(allowed: a region name/],
+        ["API origin missing", { "aws:region": "us-east-1", "groundwork:tier": "dev", "groundwork:clusterAdminRoleArns": ADMINS }, "groundwork:apiOriginDomain", /is not set \(allowed: a DNS name such as app.example.com\)/],
         ["API origin is a URL", { ...base, "groundwork:apiOriginDomain": "https://origin.example.com/" }, "groundwork:apiOriginDomain", /is not allowed \(allowed: a lower-case DNS name/],
         ["prod without a domain", { ...base, "groundwork:tier": "prod" }, "groundwork:domain", /is required on tier prod/],
         ["domain without hosted zone", { ...base, "groundwork:domain": "app.example.com" }, "groundwork:hostedZoneId", /is required with groundwork:domain/],
         ["hosted zone id malformed", { ...base, ...prodEdge, "groundwork:hostedZoneId": "zone-1" }, "groundwork:hostedZoneId", /a Route 53 hosted zone id/],
         ["unknown price class", { ...base, "groundwork:cdnPriceClass": "PriceClass_Cheap" }, "groundwork:cdnPriceClass", /PriceClass_100, PriceClass_200, PriceClass_All/],
+        ["cluster admins missing", { "aws:region": "us-east-1", "groundwork:tier": "dev", "groundwork:apiOriginDomain": "origin.example.com" }, "groundwork:clusterAdminRoleArns", /is not set/],
+        ["cluster admins empty", { ...base, "groundwork:clusterAdminRoleArns": "[]" }, "groundwork:clusterAdminRoleArns", /a list of IAM role ARNs/],
+        ["cluster admin not a role ARN", { ...base, "groundwork:clusterAdminRoleArns": '["arn:aws:iam::123456789012:user/alice"]' }, "groundwork:clusterAdminRoleArns", /'arn:aws:iam::123456789012:user\/alice' is not an IAM role ARN/],
+        ["public endpoint open to the world", { ...base, "groundwork:clusterPublicAccessCidrs": '["0.0.0.0/0"]' }, "groundwork:clusterPublicAccessCidrs", /never 0\.0\.0\.0\/0/],
+        ["unsupported Kubernetes version", { ...base, "groundwork:kubernetesVersion": "1.20" }, "groundwork:kubernetesVersion", /'1\.20' is not a Kubernetes version EKS supports/],
+        ["node minimum above maximum", { ...base, "groundwork:nodeMinSize": "5", "groundwork:nodeMaxSize": "3" }, "groundwork:nodeMaxSize", /minimum \(5\) larger than its maximum \(3\)/],
+        ["one system node", { ...base, "groundwork:nodeMinSize": "1" }, "groundwork:nodeMinSize", /a whole number from 2 to 100/],
         ["WAF rate limit below AWS's minimum", { ...base, "groundwork:wafRateLimit": "5" }, "groundwork:wafRateLimit", /a whole number from 10 to 2000000000/],
         ["region malformed", { ...base, "aws:region": "US East" }, "aws:region", /"US East": is not an AWS region name/],
         ["tags not a map", { ...base, "groundwork:tags": "[\"a\"]" }, "groundwork:tags", /allowed: a map of tag names/],
@@ -62,7 +72,7 @@ describe("parsePlatformSpec: bad config fails with the key, the value and what i
 
     test("AZ count above what the region has names groundwork:azCount, the region's zones and the limit", () => {
         // GIVEN a prod stack (3 AZs by preset) in a region with two available zones
-        const raw = { ...prodEdge, "aws:region": "us-west-1", "groundwork:tier": "prod", "groundwork:apiOriginDomain": "origin.example.com" };
+        const raw = { ...prodEdge, "aws:region": "us-west-1", "groundwork:tier": "prod", "groundwork:apiOriginDomain": "origin.example.com", "groundwork:clusterAdminRoleArns": ADMINS };
         // WHEN parsed THEN the error names the key, says the 3 came from the preset, and lists the zones
         const err = configError(() => parse(raw, ["us-west-1a", "us-west-1c"]));
         expect(err.issues).toEqual([
@@ -81,7 +91,7 @@ describe("parsePlatformSpec: bad config fails with the key, the value and what i
     });
 
     test("every problem is reported at once, sorted by key", () => {
-        const err = configError(() => parse({ "groundwork:tier": "qa", "groundwork:natMode": "many", "aws:region": "moon", "groundwork:apiOriginDomain": "origin.example.com" }));
+        const err = configError(() => parse({ "groundwork:tier": "qa", "groundwork:natMode": "many", "aws:region": "moon", "groundwork:apiOriginDomain": "origin.example.com", "groundwork:clusterAdminRoleArns": ADMINS }));
         expect(err.issues.map((i) => i.key)).toEqual(["aws:region", "groundwork:natMode", "groundwork:tier"]);
     });
 
@@ -150,7 +160,7 @@ describe("parsePlatformSpec: presets and overrides", () => {
     });
 
     test("the region comes from the default when aws:region is unset", () => {
-        const spec = parsePlatformSpec({ "groundwork:tier": "dev", "groundwork:apiOriginDomain": "origin.example.com" }, { stack: "t", availabilityZones: ZONES, defaultRegion: "eu-west-1" });
+        const spec = parsePlatformSpec({ "groundwork:tier": "dev", "groundwork:apiOriginDomain": "origin.example.com", "groundwork:clusterAdminRoleArns": ADMINS }, { stack: "t", availabilityZones: ZONES, defaultRegion: "eu-west-1" });
         expect(spec.region).toBe("eu-west-1");
     });
 
@@ -167,11 +177,9 @@ describe("parsePlatformSpec: presets and overrides", () => {
     });
 
     test("the Pulumi.<stack>.yaml files of this project parse", () => {
-        // GIVEN the committed stack files, read as the CLI passes them (flat `key: value` lines under `config:`)
-        const fs = require("node:fs");
+        // GIVEN the committed stack files, read as the CLI passes them (the plan tool's YAML reader)
         for (const stack of ["dev", "prod"]) {
-            const text: string = fs.readFileSync(`${__dirname}/../../Pulumi.${stack}.yaml`, "utf8");
-            const raw = Object.fromEntries([...text.matchAll(/^ {2}([\w-]+:[\w-]+): *(.+)$/gm)].map((m) => [m[1], m[2].trim()]));
+            const raw = readStackConfig(resolveProject(REPO_ROOT), stack).config;
             expect(raw["groundwork:tier"]).toBe(stack);
             // WHEN parsed THEN the tier matches the stack name
             expect(parse(raw).tier).toBe(stack);
