@@ -33,3 +33,13 @@ describe("mock engine", () => {
         expect(b.resources.map((r) => r.name)).toEqual(["groundwork-two", "b"]);
     });
 });
+
+describe("mock engine: additionalSecretOutputs", () => {
+    it("marks the outputs a resource declares secret, as the provider would return them", async () => {
+        const random = await import("@pulumi/random");
+        const g = await runPulumi(() => void new random.RandomPassword("pw", { length: 24 }));
+        const pw = g.one("random:index/randomPassword:RandomPassword");
+        expect(pw.outputs.result).toBe("[secret]");
+        expect(JSON.stringify(pw.outputs)).not.toContain("x".repeat(24));
+    });
+});

@@ -132,6 +132,10 @@ async function runOnce(program: () => unknown, opts: RunOptions): Promise<Record
                     const propDeps: Record<string, string[]> = {};
                     req.getPropertydependenciesMap().forEach((v: any, k: string) => (propDeps[k] = v.getUrnsList()));
                     const rawOutputs = resp.getObject()?.toJavaScript() ?? {};
+                    // The provider would return these outputs as secrets (additionalSecretOutputs); so does the record.
+                    for (const key of req.getAdditionalsecretoutputsList()) {
+                        if (key in rawOutputs && rawOutputs[key]?.[SIG_KEY] !== SECRET_SIG) rawOutputs[key] = { [SIG_KEY]: SECRET_SIG, value: rawOutputs[key] };
+                    }
                     records.push({
                         urn: resp.getUrn(),
                         type: req.getType(),

@@ -1,4 +1,19 @@
 import type { Rule } from "../../../lib/rule";
+import { replicationGroupConfigureSubnetGroup } from "./replicationGroup/configureSubnetGroup";
+import { replicationGroupEnableAtRestEncryption } from "./replicationGroup/enableAtRestEncryption";
+import { replicationGroupEnableAuth } from "./replicationGroup/enableAuth";
+import { replicationGroupEnableAutoMinorUpgrade } from "./replicationGroup/enableAutoMinorUpgrade";
+import { replicationGroupEnableMultiAz } from "./replicationGroup/enableMultiAz";
+import { replicationGroupEnableSnapshots } from "./replicationGroup/enableSnapshots";
+import { replicationGroupEnableTransitEncryption } from "./replicationGroup/enableTransitEncryption";
 
 /** Rules for elasticache, in the order the pack lists them. */
-export const rules: Rule[] = [];
+export const rules: Rule[] = [
+    replicationGroupEnableAtRestEncryption,
+    replicationGroupEnableTransitEncryption,
+    replicationGroupEnableAuth,
+    replicationGroupEnableMultiAz,
+    replicationGroupConfigureSubnetGroup,
+    replicationGroupEnableSnapshots,
+    replicationGroupEnableAutoMinorUpgrade,
+];

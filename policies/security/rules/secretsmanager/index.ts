@@ -1,4 +1,6 @@
 import type { Rule } from "../../../lib/rule";
+import { secretConfigureKmsKey } from "./secret/configureKmsKey";
+import { secretEnableRotation } from "./secret/enableRotation";
 
 /** Rules for secretsmanager, in the order the pack lists them. */
-export const rules: Rule[] = [];
+export const rules: Rule[] = [secretEnableRotation, secretConfigureKmsKey];

@@ -1,0 +1,229 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { GroundworkComponent } from "../base";
+import { Grantable } from "../identity/statements";
+import { sidOf } from "../secrets/context";
+import { KmsKey } from "../secrets/kmsKey";
+import { Secret } from "../secrets/secret";
+import { CacheArgs, resolveCacheArgs } from "./args";
+
+/** Redis/Valkey port: a constant, the security group admits only this port. */
+export const CACHE_PORT = 6379;
+
+/** Access string of the user that replaces `default`: disabled, no commands. */
+export const DISABLED_ACCESS_STRING = "off -@all";
+
+/** Special characters ElastiCache accepts in an AUTH token. */
+export const AUTH_TOKEN_SPECIAL_CHARACTERS = "!&#$^<>-";
+
+/** Why an AUTH token secret has no Secrets Manager rotation (becomes its exemption reason). */
+export const AUTH_TOKEN_NO_ROTATION_REASON =
+    "ElastiCache AUTH tokens rotate through ModifyReplicationGroup with the ROTATE strategy - no Secrets Manager rotation function exists for them";
+
+/** Log types delivered to CloudWatch Logs. */
+export const CACHE_LOG_TYPES: readonly string[] = ["slow-log", "engine-log"];
+
+/**
+ * ElastiCache (Valkey or Redis) replication group in isolated subnets: own subnet group and security group (6379 from
+ * the given security groups only), encrypted at rest with a KMS key and in transit (required), authenticated with RBAC
+ * (IAM user for the app, `default` disabled) or a generated AUTH token in a Secret, failover and Multi-AZ with one
+ * replica per extra AZ, snapshots, slow and engine logs in CloudWatch. Type token `groundwork:cache:Cache`.
+ */
+export class Cache extends GroundworkComponent {
+    /** Primary endpoint address (writes). */
+    public readonly primaryEndpoint: pulumi.Output<string>;
+    /** Reader endpoint address (reads across replicas). */
+    public readonly readerEndpoint: pulumi.Output<string>;
+    /** Port, always 6379. */
+    public readonly port: pulumi.Output<number>;
+    /** Id of the cache's security group. */
+    public readonly securityGroupId: pulumi.Output<string>;
+    /** ARN of the replication group. */
+    public readonly replicationGroupArn: pulumi.Output<string>;
+    /** Replication group id. */
+    public readonly replicationGroupId: pulumi.Output<string>;
+    /** ARN of the KMS key that encrypts data at rest. */
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    /** IAM auth: id of the app user (equal to its name). Undefined with `authToken`. */
+    public readonly userId: pulumi.Output<string> | undefined;
+    /** IAM auth: name of the app user, the user name clients sign IAM tokens for. Undefined with `authToken`. */
+    public readonly userName: pulumi.Output<string> | undefined;
+    /** IAM auth: ARN of the app user. Undefined with `authToken`. */
+    public readonly userArn: pulumi.Output<string> | undefined;
+    /** `authToken` auth: ARN of the Secret holding the AUTH token. Undefined with IAM auth. */
+    public readonly authTokenSecretArn: pulumi.Output<string> | undefined;
+    private readonly authTokenSecret: Secret | undefined;
+
+    constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cache", "Cache", name, args, opts);
+        const r = resolveCacheArgs(name, args);
+
+        const stateful = r.protect ? { protect: true, retainOnDelete: true } : {};
+        const ownKey =
+            args.kmsKeyArn === undefined
+                ? new KmsKey(this.childName("key"), { description: `Groundwork ${name} cache key`, allowCloudWatchLogs: true, protect: r.protect, tags: args.tags }, { parent: this })
+                : undefined;
+        const kmsKeyArn = ownKey ? ownKey.keyArn : pulumi.output(args.kmsKeyArn as pulumi.Input<string>);
+        const logKmsKeyArn = args.logKmsKeyArn ?? ownKey?.keyArn;
+
+        const subnetGroup = new aws.elasticache.SubnetGroup(
+            this.childName("subnets"),
+            { description: `Isolated subnets of ${name}`, subnetIds: args.subnetIds, tags: this.childTags("subnets") },
+            this.childOpts(),
+        );
+        const sg = new aws.ec2.SecurityGroup(
+            this.childName("sg"),
+            { vpcId: args.vpcId, description: `${r.engine} ${name}: ${CACHE_PORT} from the allowed security groups only`, tags: this.childTags("sg") },
+            this.childOpts(),
+        );
+        args.allowedSecurityGroupIds.forEach((source, i) => {
+            new aws.vpc.SecurityGroupIngressRule(
+                this.childName(`ingress-${i}`),
+                {
+                    securityGroupId: sg.id,
+                    referencedSecurityGroupId: source,
+                    ipProtocol: "tcp",
+                    fromPort: CACHE_PORT,
+                    toPort: CACHE_PORT,
+                    description: `${r.engine} from allowed security group ${i}`,
+                    tags: this.childTags(`ingress-${i}`),
+                },
+                this.childOpts(),
+            );
+        });
+        const logGroups = CACHE_LOG_TYPES.map(
+            (logType) =>
+                new aws.cloudwatch.LogGroup(
+                    this.childName(logType),
+                    { name: `/aws/elasticache/${r.replicationGroupId}/${logType}`, retentionInDays: r.logRetentionDays, kmsKeyId: logKmsKeyArn, tags: this.childTags(logType) },
+                    this.childOpts(),
+                ),
+        );
+
+        let userGroupIds: pulumi.Input<string>[] | undefined;
+        let authToken: pulumi.Output<string> | undefined;
+        if (r.auth === "iam") {
+            const appUser = new aws.elasticache.User(
+                this.childName("app-user"),
+                {
+                    userId: r.appUserId,
+                    userName: r.appUserId,
+                    engine: r.engine,
+                    accessString: r.accessString,
+                    authenticationMode: { type: "iam" },
+                    tags: this.childTags("app-user"),
+                },
+                this.childOpts(),
+            );
+            const defaultPassword = new random.RandomPassword(
+                this.childName("default-user-password"),
+                { length: 64, special: false },
+                this.childOpts({ additionalSecretOutputs: ["result", "bcryptHash"] }),
+            );
+            const defaultUser = new aws.elasticache.User(
+                this.childName("default-user"),
+                {
+                    userId: r.defaultUserId,
+                    userName: "default",
+                    engine: r.engine,
+                    accessString: DISABLED_ACCESS_STRING,
+                    authenticationMode: { type: "password", passwords: [pulumi.secret(defaultPassword.result)] },
+                    tags: this.childTags("default-user"),
+                },
+                this.childOpts(),
+            );
+            const userGroup = new aws.elasticache.UserGroup(
+                this.childName("users"),
+                { userGroupId: r.userGroupId, engine: r.engine, userIds: [defaultUser.userId, appUser.userId], tags: this.childTags("users") },
+                this.childOpts(),
+            );
+            userGroupIds = [userGroup.userGroupId];
+            this.userId = appUser.userId;
+            this.userName = appUser.userName;
+            this.userArn = appUser.arn;
+        } else {
+            this.authTokenSecret = new Secret(
+                this.childName("auth-token"),
+                {
+                    kmsKeyArn,
+                    description: `AUTH token of the ${name} cache`,
+                    length: 64,
+                    specialCharacters: AUTH_TOKEN_SPECIAL_CHARACTERS,
+                    noRotationReason: AUTH_TOKEN_NO_ROTATION_REASON,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            authToken = this.authTokenSecret.value;
+            this.authTokenSecretArn = this.authTokenSecret.arn;
+        }
+
+        const group = new aws.elasticache.ReplicationGroup(
+            this.childName("group"),
+            {
+                replicationGroupId: r.replicationGroupId,
+                description: `Groundwork ${name} cache (${r.engine})`,
+                engine: r.engine,
+                engineVersion: r.engineVersion,
+                nodeType: r.nodeType,
+                port: CACHE_PORT,
+                clusterMode: "disabled",
+                numCacheClusters: r.numCacheClusters,
+                automaticFailoverEnabled: r.highAvailability,
+                multiAzEnabled: r.highAvailability,
+                subnetGroupName: subnetGroup.name,
+                securityGroupIds: [sg.id],
+                atRestEncryptionEnabled: true,
+                kmsKeyId: kmsKeyArn,
+                transitEncryptionEnabled: true,
+                transitEncryptionMode: "required",
+                userGroupIds,
+                authToken,
+                authTokenUpdateStrategy: authToken !== undefined ? "ROTATE" : undefined,
+                snapshotRetentionLimit: r.snapshotRetentionDays,
+                autoMinorVersionUpgrade: true,
+                logDeliveryConfigurations: logGroups.map((lg, i) => ({
+                    destination: lg.name,
+                    destinationType: "cloudwatch-logs",
+                    logFormat: "json",
+                    logType: CACHE_LOG_TYPES[i],
+                })),
+                tags: this.childTags("group"),
+            },
+            this.childOpts({ ...stateful, additionalSecretOutputs: ["authToken"] }),
+        );
+
+        this.primaryEndpoint = group.primaryEndpointAddress;
+        this.readerEndpoint = group.readerEndpointAddress;
+        this.port = pulumi.output(CACHE_PORT);
+        this.securityGroupId = sg.id;
+        this.replicationGroupArn = group.arn;
+        this.replicationGroupId = group.replicationGroupId;
+        this.kmsKeyArn = kmsKeyArn;
+        this.registerOutputs({
+            primaryEndpoint: this.primaryEndpoint,
+            readerEndpoint: this.readerEndpoint,
+            port: this.port,
+            securityGroupId: this.securityGroupId,
+            replicationGroupArn: this.replicationGroupArn,
+            userId: this.userId,
+            userName: this.userName,
+            authTokenSecretArn: this.authTokenSecretArn,
+        });
+    }
+
+    /**
+     * Lets `identity` connect. IAM auth: `elasticache:Connect` on the replication group's ARN and the app user's ARN
+     * only. `authToken` auth: read access to the token's Secret (see `Secret.grantRead`).
+     */
+    public grantConnect(identity: Grantable): void {
+        if (this.authTokenSecret !== undefined) {
+            this.authTokenSecret.grantRead(identity);
+            return;
+        }
+        identity.addStatements(`${this.baseName}-connect`, [
+            { sid: sidOf(this.baseName, "connect"), actions: ["elasticache:Connect"], resources: [this.replicationGroupArn, this.userArn as pulumi.Output<string>] },
+        ]);
+    }
+}

@@ -1,0 +1,2 @@
+export * from "./kmsKey";
+export * from "./secret";

@@ -1,0 +1,22 @@
+import { isSet, type ResourceRule } from "../../../../lib/rule";
+
+/**
+ * ElastiCache replication groups run in a VPC subnet group: `subnetGroupName` set (without it the default subnet
+ * group of the default VPC is used).
+ *
+ * Severity: medium. Level: mandatory.
+ * Controls: FSBP ElastiCache.7, CKV_AWS_323, AwsSolutions-AEC1.
+ */
+export const replicationGroupConfigureSubnetGroup: ResourceRule = {
+    kind: "resource",
+    name: "aws-elasticache-replicationgroup-configure-subnet-group",
+    description: "ElastiCache replication groups use a subnet group of the platform's VPC.",
+    controls: ["FSBP ElastiCache.7", "CKV_AWS_323", "AwsSolutions-AEC1"],
+    severity: "medium",
+    level: "mandatory",
+    remediation: "Create an `aws.elasticache.SubnetGroup` of isolated subnets and set `subnetGroupName` to it.",
+    resourceTypes: ["aws:elasticache/replicationGroup:ReplicationGroup"],
+    check(props) {
+        return isSet(props.subnetGroupName) ? [] : ["subnetGroupName is not set: the cache lands in the default subnet group"];
+    },
+};

@@ -1,0 +1,27 @@
+import type { ResourceRule } from "../../../../lib/rule";
+import { actionMatches, actionsOf, allowStatements, IAM_DOCUMENT_TYPES, IAM_ROLE_TYPE, identityDocumentsOf, resourcesOf } from "../shared";
+
+/**
+ * IAM identity policies do not allow `iam:PassRole` (directly or through a pattern such as `iam:Pass*`, `iam:*`, `*`)
+ * on `Resource: "*"`: passing any role to a service is the classic privilege-escalation path.
+ *
+ * Severity: high. Level: mandatory.
+ * Controls: CKV_AWS_286, CKV_AWS_287, CKV_AWS_288, CKV_AWS_289, CKV_AWS_290, AWS-0342.
+ */
+export const iamPolicyDisallowPassRoleWildcard: ResourceRule = {
+    kind: "resource",
+    name: "aws-iam-policy-disallow-passrole-wildcard",
+    description: 'IAM policies do not allow iam:PassRole on Resource "*".',
+    controls: ["CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290", "AWS-0342"],
+    severity: "high",
+    level: "mandatory",
+    remediation: "Name the exact role ARNs that may be passed, and add a `iam:PassedToService` condition.",
+    resourceTypes: [...IAM_DOCUMENT_TYPES, IAM_ROLE_TYPE],
+    check(props, ctx) {
+        return identityDocumentsOf(ctx.type, props).flatMap((d) =>
+            allowStatements(d)
+                .filter(({ s }) => resourcesOf(s).includes("*") && actionsOf(s).some((a) => actionMatches(a, "iam:PassRole")))
+                .map(({ label }) => `${label} allows iam:PassRole on Resource "*": any role can be handed to a service`),
+        );
+    },
+};

@@ -1,0 +1,177 @@
+import { rdsInstanceConfigureBackupRetention } from "../../policies/security/rules/rds/instance/configureBackupRetention";
+import { rdsInstanceDisallowDefaultUsername } from "../../policies/security/rules/rds/instance/disallowDefaultUsername";
+import { rdsInstanceDisallowPublicAccess } from "../../policies/security/rules/rds/instance/disallowPublicAccess";
+import { rdsInstanceEnableAutoMinorUpgrade } from "../../policies/security/rules/rds/instance/enableAutoMinorUpgrade";
+import { rdsInstanceEnableDeletionProtection } from "../../policies/security/rules/rds/instance/enableDeletionProtection";
+import { rdsInstanceEnableEnhancedMonitoring } from "../../policies/security/rules/rds/instance/enableEnhancedMonitoring";
+import { rdsInstanceEnableIamAuthentication } from "../../policies/security/rules/rds/instance/enableIamAuthentication";
+import { rdsInstanceEnableLogExports } from "../../policies/security/rules/rds/instance/enableLogExports";
+import { rdsInstanceEnableMultiAz } from "../../policies/security/rules/rds/instance/enableMultiAz";
+import { rdsInstanceEnablePerformanceInsights } from "../../policies/security/rules/rds/instance/enablePerformanceInsights";
+import { rdsInstanceEnableStorageEncryption } from "../../policies/security/rules/rds/instance/enableStorageEncryption";
+import { RDS_TYPES, rdsInstanceEnforceSsl } from "../../policies/security/rules/rds/instance/enforceSsl";
+import { checkResource, checkStack, graphResource } from "../support/policy";
+import { ruleTable, type Props } from "../support/ruleTable";
+
+const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1111-2222";
+
+/** An instance as the Database component declares it. */
+const good: Props = {
+    identifier: "groundwork-prod-db",
+    engine: "postgres",
+    engineVersion: "17",
+    instanceClass: "db.m7g.large",
+    username: "groundwork_admin",
+    manageMasterUserPassword: true,
+    publiclyAccessible: false,
+    storageEncrypted: true,
+    kmsKeyId: KEY,
+    backupRetentionPeriod: 7,
+    multiAz: true,
+    deletionProtection: true,
+    parameterGroupName: "db-params-abc123",
+    enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+    autoMinorVersionUpgrade: true,
+    iamDatabaseAuthenticationEnabled: true,
+    performanceInsightsEnabled: true,
+    performanceInsightsKmsKeyId: KEY,
+    monitoringInterval: 60,
+    monitoringRoleArn: "arn:aws:iam::111122223333:role/db-monitoring",
+};
+
+describe("aws-rds-instance-disallow-public-access", () => {
+    ruleTable(rdsInstanceDisallowPublicAccess, good, [
+        ["publiclyAccessible true", (p) => (p.publiclyAccessible = true), ["publiclyAccessible is true: the instance gets a public IP address"]],
+        ["publiclyAccessible \"true\"", (p) => (p.publiclyAccessible = "true"), ["publiclyAccessible is true: the instance gets a public IP address"]],
+        ["passes: not set (private by default)", (p) => delete p.publiclyAccessible, []],
+    ]);
+});
+
+describe("aws-rds-instance-enable-storage-encryption", () => {
+    ruleTable(rdsInstanceEnableStorageEncryption, good, [
+        ["not set", (p) => delete p.storageEncrypted, ["storageEncrypted is not set: storage is not encrypted"]],
+        ["false", (p) => (p.storageEncrypted = false), ["storageEncrypted is false: storage is not encrypted"]],
+        ["passes: read replica (inherits its source's encryption)", (p) => (delete p.storageEncrypted, (p.replicateSourceDb = "arn:aws:rds:eu-west-1:111122223333:db:src")), []],
+    ]);
+});
+
+describe("aws-rds-instance-configure-backup-retention", () => {
+    ruleTable(rdsInstanceConfigureBackupRetention, good, [
+        ["not set", (p) => delete p.backupRetentionPeriod, ["backupRetentionPeriod is not set: fewer than 7 days of backups"]],
+        ["0 (backups off)", (p) => (p.backupRetentionPeriod = 0), ["backupRetentionPeriod is 0: automated backups are off"]],
+        ["1 day", (p) => (p.backupRetentionPeriod = 1), ["backupRetentionPeriod is 1: fewer than 7 days of backups"]],
+        ["not a number", (p) => (p.backupRetentionPeriod = "week"), ['backupRetentionPeriod is "week": not a number of days']],
+        ["passes: 35 days", (p) => (p.backupRetentionPeriod = 35), []],
+        ["passes: read replica", (p) => (delete p.backupRetentionPeriod, (p.replicateSourceDb = "src")), []],
+    ]);
+    it("applies 7 days in dev as well (SECURITY-RULES.md: retention >= 7, mandatory)", () => {
+        expect(checkResource(rdsInstanceConfigureBackupRetention, { ...good, backupRetentionPeriod: 3 }, { tier: "dev" })).toEqual([
+            "backupRetentionPeriod is 3: fewer than 7 days of backups",
+        ]);
+    });
+});
+
+describe("aws-rds-instance-enable-multi-az", () => {
+    ruleTable(rdsInstanceEnableMultiAz, good, [
+        ["not set", (p) => delete p.multiAz, ["multiAz is not set: the instance runs in a single AZ"]],
+        ["false", (p) => (p.multiAz = false), ["multiAz is false: the instance runs in a single AZ"]],
+    ]);
+    it("is mandatory in prod only", () => expect(rdsInstanceEnableMultiAz.level).toBe("mandatory-prod"));
+});
+
+describe("aws-rds-instance-enable-deletion-protection", () => {
+    ruleTable(rdsInstanceEnableDeletionProtection, good, [
+        ["not set", (p) => delete p.deletionProtection, ["deletionProtection is not set: the instance can be deleted by one API call"]],
+        ["false", (p) => (p.deletionProtection = false), ["deletionProtection is false: the instance can be deleted by one API call"]],
+    ]);
+    it("is mandatory in prod only", () => expect(rdsInstanceEnableDeletionProtection.level).toBe("mandatory-prod"));
+});
+
+describe("aws-rds-instance-enable-log-exports", () => {
+    ruleTable(rdsInstanceEnableLogExports, good, [
+        ["not set", (p) => delete p.enabledCloudwatchLogsExports, ["enabledCloudwatchLogsExports is not set: database logs stay on the instance"]],
+        ["empty", (p) => (p.enabledCloudwatchLogsExports = []), ["enabledCloudwatchLogsExports is not set: database logs stay on the instance"]],
+        ["upgrade only", (p) => (p.enabledCloudwatchLogsExports = ["upgrade"]), ['enabledCloudwatchLogsExports is ["upgrade"]: the postgresql log is not exported']],
+        ["passes: postgresql only", (p) => (p.enabledCloudwatchLogsExports = ["postgresql"]), []],
+        ["passes: another engine exporting its own log", (p) => ((p.engine = "mysql"), (p.enabledCloudwatchLogsExports = ["error"])), []],
+    ]);
+});
+
+describe("aws-rds-instance-enable-auto-minor-upgrade", () => {
+    ruleTable(rdsInstanceEnableAutoMinorUpgrade, good, [
+        ["false", (p) => (p.autoMinorVersionUpgrade = false), ["autoMinorVersionUpgrade is false: security patches of the engine are not applied"]],
+        ["passes: not set (AWS default on)", (p) => delete p.autoMinorVersionUpgrade, []],
+    ]);
+});
+
+describe("aws-rds-instance-enable-iam-authentication", () => {
+    ruleTable(rdsInstanceEnableIamAuthentication, good, [
+        ["not set", (p) => delete p.iamDatabaseAuthenticationEnabled, ["iamDatabaseAuthenticationEnabled is not set: only passwords can authenticate"]],
+        ["false", (p) => (p.iamDatabaseAuthenticationEnabled = false), ["iamDatabaseAuthenticationEnabled is false: only passwords can authenticate"]],
+    ]);
+});
+
+describe("aws-rds-instance-enable-performance-insights", () => {
+    ruleTable(rdsInstanceEnablePerformanceInsights, good, [
+        ["not set", (p) => delete p.performanceInsightsEnabled, ["performanceInsightsEnabled is not set: no query-level performance data"]],
+        ["false", (p) => (p.performanceInsightsEnabled = false), ["performanceInsightsEnabled is false: no query-level performance data"]],
+        ["no customer key", (p) => delete p.performanceInsightsKmsKeyId, ["performanceInsightsKmsKeyId is not set: Performance Insights data is encrypted with the AWS-managed key"]],
+    ]);
+});
+
+describe("aws-rds-instance-enable-enhanced-monitoring", () => {
+    ruleTable(rdsInstanceEnableEnhancedMonitoring, good, [
+        ["not set", (p) => delete p.monitoringInterval, ["monitoringInterval is not set: enhanced monitoring is off"]],
+        ["0", (p) => (p.monitoringInterval = 0), ["monitoringInterval is 0: enhanced monitoring is off"]],
+        ["no role", (p) => delete p.monitoringRoleArn, ["monitoringRoleArn is not set: enhanced monitoring cannot publish"]],
+    ]);
+});
+
+describe("aws-rds-instance-disallow-default-username", () => {
+    ruleTable(rdsInstanceDisallowDefaultUsername, good, [
+        ["postgres", (p) => (p.username = "postgres"), ["username is 'postgres': a default admin user name"]],
+        ["Admin (any case)", (p) => (p.username = "Admin"), ["username is 'Admin': a default admin user name"]],
+        ["not set", (p) => delete p.username, ["username is not set: the admin user name is not chosen"]],
+        ["passes: restored from a snapshot (user inherited)", (p) => (delete p.username, (p.snapshotIdentifier = "snap-1")), []],
+    ]);
+});
+
+describe("aws-rds-instance-enforce-ssl", () => {
+    const forced = { family: "postgres17", name: "db-params-abc123", parameters: [{ name: "log_connections", value: "1" }, { name: "rds.force_ssl", value: "1" }] };
+    const pg = graphResource(RDS_TYPES.parameterGroup, "db-params", forced);
+    const db = graphResource(RDS_TYPES.instance, "db-instance", { ...good }, { dependencyUrns: [pg.urn] });
+    const msg = (m: string) => [{ urn: db.urn, message: m }];
+
+    it.each<[string, ReturnType<typeof graphResource>[], { urn?: string; message: string }[]]>([
+        ["passes: the group of the same name forces TLS", [pg, db], []],
+        [
+            "passes: autonamed group (no name input) found through the dependency",
+            [graphResource(RDS_TYPES.parameterGroup, "db-params", { ...forced, name: undefined }), { ...db, props: { ...good, parameterGroupName: "db-params-abc123" } }],
+            [],
+        ],
+        ["passes: numeric value 1", [graphResource(RDS_TYPES.parameterGroup, "db-params", { ...forced, parameters: [{ name: "rds.force_ssl", value: 1 }] }), db], []],
+        ["passes: a mysql instance is not checked", [graphResource(RDS_TYPES.instance, "my", { engine: "mysql" })], []],
+        [
+            "rds.force_ssl 0",
+            [graphResource(RDS_TYPES.parameterGroup, "db-params", { ...forced, parameters: [{ name: "rds.force_ssl", value: "0" }] }), db],
+            msg("instance 'db-instance' uses parameter group 'db-params', which does not set rds.force_ssl to 1"),
+        ],
+        [
+            "rds.force_ssl missing",
+            [graphResource(RDS_TYPES.parameterGroup, "db-params", { ...forced, parameters: [{ name: "log_connections", value: "1" }] }), db],
+            msg("instance 'db-instance' uses parameter group 'db-params', which does not set rds.force_ssl to 1"),
+        ],
+        [
+            "no parameterGroupName (default group)",
+            [{ ...db, props: { ...good, parameterGroupName: undefined }, dependencyUrns: [] }],
+            msg("instance 'db-instance' has no parameterGroupName: the default parameter group cannot be shown to force TLS"),
+        ],
+        [
+            "a group not declared in the stack",
+            [{ ...db, props: { ...good, parameterGroupName: "shared-pg" }, dependencyUrns: [] }],
+            msg("instance 'db-instance' uses parameter group 'shared-pg', which is not declared in this stack: rds.force_ssl cannot be verified"),
+        ],
+    ])("%s", (_label, resources, expected) => {
+        expect(checkStack(rdsInstanceEnforceSsl, resources)).toEqual(expected);
+    });
+});
