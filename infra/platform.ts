@@ -1,8 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cdn } from "../components/cdn";
+import { Cache } from "../components/cache";
 import { Cluster, ClusterAddons } from "../components/cluster";
+import { Database } from "../components/database";
+import { WorkloadIdentity } from "../components/identity";
+import { Queue } from "../components/queue";
 import { Network } from "../components/network";
 import type { PlatformSpec } from "../stacks";
+
+/** Kubernetes namespace of the reference app's workloads. */
+export const APP_NAMESPACE = "app";
+
+/** PostgreSQL role the app connects as, with IAM database authentication. */
+export const APP_DB_USER = "app";
 
 /** The components of the platform, for tests and for wiring later components. */
 export interface Platform {
@@ -14,6 +24,14 @@ export interface Platform {
     readonly cluster: Cluster;
     /** The cluster's Helm add-ons (load balancer controller, metrics-server, autoscaler, KEDA). */
     readonly clusterAddons: ClusterAddons;
+    /** RDS PostgreSQL in the isolated subnets. */
+    readonly database: Database;
+    /** ElastiCache (Valkey) in the isolated subnets. */
+    readonly cache: Cache;
+    /** The jobs queue and its dead-letter queue. */
+    readonly jobs: Queue;
+    /** IAM identities of the app's workloads (IRSA), holding exactly the grants each uses. */
+    readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity };
     /** The stack outputs (flat, documented in infra/README.md). */
     readonly outputs: PlatformOutputs;
 }
@@ -62,6 +80,24 @@ export interface PlatformOutputs {
     readonly nodeSecurityGroupId: pulumi.Output<string>;
     /** kubeconfig that authenticates with `aws eks get-token` (secret). */
     readonly kubeconfig: pulumi.Output<string>;
+    /** PostgreSQL endpoint (host:port). */
+    readonly databaseEndpoint: pulumi.Output<string>;
+    /** Secrets Manager ARN of the RDS-managed master credentials. */
+    readonly databaseMasterSecretArn: pulumi.Output<string>;
+    /** PostgreSQL's max_connections for the instance class: the budget the app's pools share. */
+    readonly databaseMaxConnections: pulumi.Output<number>;
+    /** Cache primary endpoint (TLS, IAM-authenticated user). */
+    readonly cachePrimaryEndpoint: pulumi.Output<string>;
+    /** Cache reader endpoint. */
+    readonly cacheReaderEndpoint: pulumi.Output<string>;
+    /** Jobs queue URL. */
+    readonly jobsQueueUrl: pulumi.Output<string>;
+    /** Jobs dead-letter queue URL. */
+    readonly jobsDlqUrl: pulumi.Output<string>;
+    /** IAM role of the API workload. */
+    readonly apiRoleArn: pulumi.Output<string>;
+    /** IAM role of the worker workload. */
+    readonly workerRoleArn: pulumi.Output<string>;
 }
 
 /**
@@ -125,6 +161,48 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             },
         },
     });
+    // Data tier in the isolated subnets, reachable only from the nodes' security group (pods share it under the
+    // VPC CNI). Subnet lists are built per AZ so their length is known when the components validate them.
+    const isolatedSubnetIds = spec.network.availabilityZones.map((_, i) => network.isolatedSubnetIds.apply((ids) => ids[i]));
+    const dataPlacement = { vpcId: network.vpcId, subnetIds: isolatedSubnetIds, allowedSecurityGroupIds: [cluster.nodeSecurityGroupId] };
+    const d = spec.data;
+    const database = new Database("db", {
+        ...common,
+        ...dataPlacement,
+        instanceClass: d.dbInstanceClass,
+        allocatedStorage: d.dbAllocatedStorage,
+        maxAllocatedStorage: d.dbMaxAllocatedStorage,
+        backupRetentionDays: d.dbBackupRetentionDays,
+        multiAz: spec.settings.multiAz,
+        deletionProtection: spec.settings.protect,
+        performanceInsights: d.dbPerformanceInsights,
+        monitoringIntervalSeconds: d.dbMonitoringIntervalSeconds,
+        logRetentionDays: d.logRetentionDays,
+        protect: spec.settings.protect,
+    });
+    const cache = new Cache("cache", {
+        ...common,
+        ...dataPlacement,
+        nodeType: d.cacheNodeType,
+        highAvailability: spec.settings.multiAz,
+        snapshotRetentionDays: d.cacheSnapshotRetentionDays,
+        logRetentionDays: d.logRetentionDays,
+        protect: spec.settings.protect,
+    });
+    const jobs = new Queue("jobs", { ...common, maxProcessingSeconds: d.jobsMaxProcessingSeconds, maxReceiveCount: d.jobsMaxReceiveCount });
+
+    // Workload identities (IRSA): each holds exactly the grants its code uses, on exact ARNs.
+    const identity = (name: "api" | "worker") =>
+        new WorkloadIdentity(name, { ...common, namespace: APP_NAMESPACE, serviceAccountName: name, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer });
+    const api = identity("api");
+    const worker = identity("worker");
+    database.grantConnect(api, APP_DB_USER);
+    database.grantConnect(worker, APP_DB_USER);
+    cache.grantConnect(api);
+    cache.grantConnect(worker);
+    jobs.grantSend(api);
+    jobs.grantConsume(worker);
+
     const clusterAddons = new ClusterAddons("cluster-addons", {
         ...common,
         clusterName: cluster.knownClusterName,
@@ -136,6 +214,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         nodeSecurityGroupArn: cluster.nodeSecurityGroupArn,
         nodeGroupArns: Object.values(cluster.nodeGroups).map((g) => g.nodeGroupArn),
         replicas: c.addonReplicas,
+        queueArns: [jobs.arn],
     });
 
     return {
@@ -143,6 +222,10 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         cdn,
         cluster,
         clusterAddons,
+        database,
+        cache,
+        jobs,
+        identities: { api, worker },
         outputs: {
             tier: spec.tier,
             region: spec.region,
@@ -165,6 +248,15 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             clusterOidcIssuer: cluster.oidcIssuer,
             nodeSecurityGroupId: cluster.nodeSecurityGroupId,
             kubeconfig: cluster.kubeconfig,
+            databaseEndpoint: database.endpoint,
+            databaseMasterSecretArn: database.masterSecretArn,
+            databaseMaxConnections: database.maxConnections,
+            cachePrimaryEndpoint: cache.primaryEndpoint,
+            cacheReaderEndpoint: cache.readerEndpoint,
+            jobsQueueUrl: jobs.url,
+            jobsDlqUrl: jobs.dlqUrl,
+            apiRoleArn: api.roleArn,
+            workerRoleArn: worker.roleArn,
         },
     };
 }

@@ -94,6 +94,21 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         issues.push({ key, value: shown(key) ?? String(cluster.nodeMaxSize), problem: `makes the system node group's minimum (${cluster.nodeMinSize}) larger than its maximum (${cluster.nodeMaxSize})`, allowed: "nodeMinSize <= nodeMaxSize" });
     }
 
+    const data = {
+        ...preset.data,
+        dbInstanceClass: config.dbInstanceClass ?? preset.data.dbInstanceClass,
+        dbAllocatedStorage: config.dbAllocatedStorage ?? preset.data.dbAllocatedStorage,
+        dbMaxAllocatedStorage: config.dbMaxAllocatedStorage ?? preset.data.dbMaxAllocatedStorage,
+        dbBackupRetentionDays: config.dbBackupRetentionDays ?? preset.data.dbBackupRetentionDays,
+        cacheNodeType: config.cacheNodeType ?? preset.data.cacheNodeType,
+        jobsMaxProcessingSeconds: config.jobsMaxProcessingSeconds ?? preset.data.jobsMaxProcessingSeconds,
+        jobsMaxReceiveCount: config.jobsMaxReceiveCount ?? preset.data.jobsMaxReceiveCount,
+    };
+    if (data.dbMaxAllocatedStorage <= data.dbAllocatedStorage) {
+        const key = `${NAMESPACE}:${values.dbMaxAllocatedStorage === undefined ? "dbAllocatedStorage" : "dbMaxAllocatedStorage"}`;
+        issues.push({ key, value: shown(key) ?? String(data.dbMaxAllocatedStorage), problem: `leaves no room for storage autoscaling (${data.dbAllocatedStorage} GiB allocated, limit ${data.dbMaxAllocatedStorage} GiB)`, allowed: "dbMaxAllocatedStorage larger than dbAllocatedStorage" });
+    }
+
     // Rules across keys.
     if (config.tier === "prod" && config.domain === undefined) {
         issues.push({ key: `${NAMESPACE}:domain`, value: undefined, problem: "is required on tier prod (viewers get TLS 1.2+ on your own certificate)", allowed: "a DNS name such as app.example.com, with groundwork:hostedZoneId" });
@@ -132,6 +147,7 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         network: { ...network, subnets: planSubnets(network.vpcCidr, network.azCount) },
         cdn,
         cluster,
+        data,
         fromPreset,
     };
 }
@@ -162,6 +178,7 @@ export function bindAvailabilityZones(config: StackConfig, availableZones: reado
         network: { ...rest.network, availabilityZones: availableZones.slice(0, azCount) },
         cdn: { ...rest.cdn },
         cluster: { ...rest.cluster },
+        data: { ...rest.data },
     });
 }
 

@@ -3,6 +3,7 @@ import { LOG_RETENTION_DAYS, NAT_MODES, NatMode } from "../components/network/ar
 import { MAX_AZ_COUNT, MIN_AZ_COUNT } from "../components/network/cidr";
 import { MIN_RATE_LIMIT, PRICE_CLASSES, PriceClass } from "../components/cdn/args";
 import { checkAdminRoleArn, checkKubernetesVersion, checkPublicAccessCidrs } from "../components/cluster/validate";
+import { instanceClassMemoryGib } from "../components/database/maxConnections";
 import { TIERS } from "./tiers";
 
 /**
@@ -159,10 +160,29 @@ export const KEYS = {
         /** Queue-worker node group maximum size. */
         workerMaxSize: wholeNumber(1, 1000).optional(),
     },
+    /** Data tier keys: override `PRESETS[tier].data`. */
+    data: {
+        /** RDS instance class with a known memory size (for the connection budget). */
+        dbInstanceClass: checked((v) =>
+            instanceClassMemoryGib(v) === undefined ? { problem: `'${v}' is not an RDS instance class Groundwork knows the memory of`, fix: "use a class such as db.t4g.medium or db.m7g.large" } : undefined,
+        ).optional(),
+        /** Initial storage in GiB. */
+        dbAllocatedStorage: wholeNumber(20, 65536).optional(),
+        /** Storage autoscaling limit in GiB. */
+        dbMaxAllocatedStorage: wholeNumber(21, 65536).optional(),
+        /** Backup retention in days (7 to 35: the backup rule's floor and AWS's ceiling). */
+        dbBackupRetentionDays: wholeNumber(7, 35).optional(),
+        /** ElastiCache node type. */
+        cacheNodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "an ElastiCache node type such as cache.t4g.small" }).optional(),
+        /** Longest job processing time in seconds (the queue's visibility timeout is derived from it). */
+        jobsMaxProcessingSeconds: wholeNumber(1, 7200).optional(),
+        /** Deliveries before a job goes to the dead-letter queue. */
+        jobsMaxReceiveCount: wholeNumber(1, 1000).optional(),
+    },
 } as const;
 
 /** The schema of all `groundwork:*` keys, sections merged. */
-export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network, ...KEYS.cdn, ...KEYS.cluster });
+export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network, ...KEYS.cdn, ...KEYS.cluster, ...KEYS.data });
 
 /** The parsed `groundwork:*` values (before presets are applied). */
 export type ParsedConfig = z.output<typeof configSchema>;

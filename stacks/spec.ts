@@ -61,6 +61,9 @@ export interface ClusterSpec {
     readonly addonReplicas: number;
 }
 
+/** The data tier section: the preset's values after the stack's overrides (see `DataPreset`). */
+export type DataSpec = import("./tiers").DataPreset;
+
 /**
  * The typed, validated, frozen model of one stack: the tier preset with the stack's overrides applied.
  * One section per component; later components add theirs (`database`, `cache`, `queue`, `cluster`, `cdn`).
@@ -84,6 +87,8 @@ export interface PlatformSpec {
     readonly cdn: CdnSpec;
     /** Cluster section. */
     readonly cluster: ClusterSpec;
+    /** Data tier section. */
+    readonly data: DataSpec;
 }
 
 /** A {@link PlatformSpec} before the region's AZ names are known (everything validated except the AZ count). */

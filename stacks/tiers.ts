@@ -62,6 +62,32 @@ export interface ClusterPreset {
     readonly addonReplicas: number;
 }
 
+/** The data tier section of a tier preset (Multi-AZ and protect come from `settings`). */
+export interface DataPreset {
+    /** RDS instance class (`groundwork:dbInstanceClass`). */
+    readonly dbInstanceClass: string;
+    /** Initial storage in GiB (`groundwork:dbAllocatedStorage`). */
+    readonly dbAllocatedStorage: number;
+    /** Storage autoscaling limit in GiB (`groundwork:dbMaxAllocatedStorage`). */
+    readonly dbMaxAllocatedStorage: number;
+    /** Automated backup retention in days (`groundwork:dbBackupRetentionDays`); 7 or more. */
+    readonly dbBackupRetentionDays: number;
+    /** Performance Insights on or off. */
+    readonly dbPerformanceInsights: boolean;
+    /** Enhanced monitoring interval in seconds (0 = off). */
+    readonly dbMonitoringIntervalSeconds: number;
+    /** ElastiCache node type (`groundwork:cacheNodeType`). */
+    readonly cacheNodeType: string;
+    /** Days of cache snapshots. */
+    readonly cacheSnapshotRetentionDays: number;
+    /** Days database and cache logs are kept. */
+    readonly logRetentionDays: number;
+    /** Longest time the worker takes for one job, in seconds (`groundwork:jobsMaxProcessingSeconds`). */
+    readonly jobsMaxProcessingSeconds: number;
+    /** Deliveries before a job moves to the dead-letter queue (`groundwork:jobsMaxReceiveCount`). */
+    readonly jobsMaxReceiveCount: number;
+}
+
 /**
  * Everything a tier decides, one section per component plus the cross-cutting `settings`. A new component
  * adds its section here (for example `database: DatabasePreset`); the compiler then asks for its values in
@@ -76,6 +102,8 @@ export interface TierPreset {
     readonly cdn: CdnPreset;
     /** Cluster defaults. */
     readonly cluster: ClusterPreset;
+    /** Data tier defaults. */
+    readonly data: DataPreset;
 }
 
 /** Freezes an object and everything reachable from it. */
@@ -107,6 +135,19 @@ export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
             logRetentionDays: 90,
             addonReplicas: 1,
         },
+        data: {
+            dbInstanceClass: "db.t4g.micro",
+            dbAllocatedStorage: 20,
+            dbMaxAllocatedStorage: 50,
+            dbBackupRetentionDays: 7,
+            dbPerformanceInsights: false,
+            dbMonitoringIntervalSeconds: 0,
+            cacheNodeType: "cache.t4g.micro",
+            cacheSnapshotRetentionDays: 1,
+            logRetentionDays: 30,
+            jobsMaxProcessingSeconds: 60,
+            jobsMaxReceiveCount: 5,
+        },
     },
     prod: {
         settings: { protect: true, multiAz: true },
@@ -121,6 +162,19 @@ export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
             workerMaxSize: 20,
             logRetentionDays: 365,
             addonReplicas: 2,
+        },
+        data: {
+            dbInstanceClass: "db.m7g.large",
+            dbAllocatedStorage: 50,
+            dbMaxAllocatedStorage: 500,
+            dbBackupRetentionDays: 14,
+            dbPerformanceInsights: true,
+            dbMonitoringIntervalSeconds: 60,
+            cacheNodeType: "cache.m7g.large",
+            cacheSnapshotRetentionDays: 7,
+            logRetentionDays: 365,
+            jobsMaxProcessingSeconds: 60,
+            jobsMaxReceiveCount: 5,
         },
     },
 });

@@ -97,7 +97,7 @@ export class Cache extends GroundworkComponent {
                 new aws.cloudwatch.LogGroup(
                     this.childName(logType),
                     { name: `/aws/elasticache/${r.replicationGroupId}/${logType}`, retentionInDays: r.logRetentionDays, kmsKeyId: logKmsKeyArn, tags: this.childTags(logType) },
-                    this.childOpts(),
+                    this.childOpts(stateful), // logs outlive a replaced instance: they are the audit trail
                 ),
         );
 

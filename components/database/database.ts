@@ -130,7 +130,7 @@ export class Database extends GroundworkComponent {
                 new aws.cloudwatch.LogGroup(
                     this.childName(`log-${log}`),
                     { name: `/aws/rds/instance/${r.identifier}/${log}`, retentionInDays: r.logRetentionDays, kmsKeyId: logKmsKeyArn, tags: this.childTags(`log-${log}`) },
-                    this.childOpts(),
+                    this.childOpts(stateful), // logs outlive a replaced instance: they are the audit trail
                 ),
         );
         let monitoringRoleArn: pulumi.Output<string> | undefined;

@@ -143,6 +143,53 @@ describe("infra program, the cluster (prod)", () => {
     });
 });
 
+describe.each([["dev", false], ["prod", true]] as const)("infra program, the data tier (%s)", (stack, ha) => {
+    let g: Graph;
+    beforeAll(async () => {
+        g = await runPulumi(program, { stack, config: stackConfig(stack) });
+    });
+
+    test("PostgreSQL: encrypted, private, managed master secret, TLS forced; Multi-AZ and deletion protection by tier", () => {
+        const db = g.one("aws:rds/instance:Instance");
+        expect(db.inputs).toMatchObject({ storageEncrypted: true, publiclyAccessible: false, manageMasterUserPassword: true, iamDatabaseAuthenticationEnabled: true, multiAz: ha, deletionProtection: ha });
+        expect(db.inputs.backupRetentionPeriod).toBeGreaterThanOrEqual(7);
+        const pg = g.one("aws:rds/parameterGroup:ParameterGroup");
+        expect(pg.inputs.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "rds.force_ssl", value: "1" })]));
+        expect(db.inputs.parameterGroupName).toBe(pg.outputs.name);
+        expect(db.protect).toBe(ha);
+    });
+
+    test("cache: encrypted at rest and in transit (required), IAM-authenticated users; failover by tier", () => {
+        const rg = g.one("aws:elasticache/replicationGroup:ReplicationGroup");
+        expect(rg.inputs).toMatchObject({ atRestEncryptionEnabled: true, transitEncryptionEnabled: true, transitEncryptionMode: "required", automaticFailoverEnabled: ha, multiAzEnabled: ha });
+        expect(rg.inputs.userGroupIds).toEqual([g.one("aws:elasticache/userGroup:UserGroup").outputs.id]);
+    });
+
+    test("the database and cache admit only the cluster nodes' security group", () => {
+        const nodeSg = g.byType("aws:ec2/securityGroup:SecurityGroup").find((sg) => sg.name === "cluster-node-sg")!;
+        const ingress = [...g.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), ...g.byType("aws:ec2/securityGroupRule:SecurityGroupRule")].filter(
+            (r) => r.name.startsWith("db-") || r.name.startsWith("cache-"),
+        );
+        expect(ingress.length).toBeGreaterThanOrEqual(2);
+        for (const r of ingress) {
+            expect(r.inputs.cidrIpv4 ?? r.inputs.cidrBlocks).toBeUndefined();
+            expect(r.inputs.referencedSecurityGroupId ?? r.inputs.sourceSecurityGroupId).toBe(nodeSg.outputs.id);
+        }
+    });
+
+    test("jobs queue: encrypted, redrives to its DLQ; the worker may consume and the API may send, on those ARNs only", () => {
+        const main = g.one("aws:sqs/queue:Queue", "jobs-queue");
+        const dlq = g.one("aws:sqs/queue:Queue", "jobs-dlq");
+        expect(main.inputs.sqsManagedSseEnabled ?? main.inputs.kmsMasterKeyId).toBeTruthy();
+        expect(JSON.parse(main.inputs.redrivePolicy)).toEqual({ deadLetterTargetArn: dlq.outputs.arn, maxReceiveCount: 5 });
+        const policyOf = (name: string) => JSON.parse(g.named(name).inputs.policy);
+        expect(policyOf("worker-jobs-consume").Statement.flatMap((st: any) => st.Resource)).toEqual([main.outputs.arn]);
+        expect(policyOf("api-jobs-send").Statement.flatMap((st: any) => st.Resource)).toEqual([main.outputs.arn]);
+        const db = g.one("aws:rds/instance:Instance");
+        expect(policyOf("api-db-connect-app").Statement[0].Resource).toEqual([`arn:aws:rds-db:us-east-1:123456789012:dbuser:${db.outputs.resourceId}/app`]);
+    });
+});
+
 describe("buildPlatform", () => {
     test("can be called directly with a parsed spec (the extension point for later components)", async () => {
         const spec = parsePlatformSpec(

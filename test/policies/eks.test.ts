@@ -200,6 +200,22 @@ describe("aws-iam-role-enforce-workload-declared-resources", () => {
     it.each<[string, ReturnType<typeof graphResource>[], string[]]>([
         ["passes: exact ARN of a declared queue", [grant(doc(consume))], []],
         ["passes: unscopable action on *", [grant(doc({ Sid: "Who", Effect: "Allow", Action: "sts:GetCallerIdentity", Resource: "*" }))], []],
+        [
+            "passes: IAM database auth on a user of a declared RDS instance (named by its resource id)",
+            [
+                graphResource("aws:rds/instance:Instance", "db", { arn: `arn:aws:rds:eu-west-1:${ACCOUNT}:db:app-db`, resourceId: "db-ABCDEF123" }),
+                grant(doc({ Sid: "DbConnect", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:db-ABCDEF123/app` })),
+            ],
+            [],
+        ],
+        [
+            "IAM database auth on an instance the stack does not declare",
+            [
+                graphResource("aws:rds/instance:Instance", "db", { arn: `arn:aws:rds:eu-west-1:${ACCOUNT}:db:app-db`, resourceId: "db-ABCDEF123" }),
+                grant(doc({ Sid: "DbConnect", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:db-OTHER999/app` })),
+            ],
+            [`${where} Statement[0] (DbConnect) names arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:db-OTHER999/app, which is not a resource declared in this stack`],
+        ],
         ["passes: AWS-managed policy on the allow-list", [attach("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")], []],
         [
             "passes: tag-scoped pattern pinned to the account",

@@ -56,7 +56,9 @@ export function createMocks(opts: MockOptions, recorder: MockRecorder): pulumi.r
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
             try {
-                return mockResource(args, region, acct);
+                const r = mockResource(args, region, acct);
+                if (r.id) r.state.id = r.id; // the id attribute is the resource id, as providers return it
+                return r;
             } catch (e) {
                 recorder.errors.push(`mock for ${args.type} '${args.name}' failed: ${(e as Error).message}`);
                 return { id: `${args.name}-id`, state: { ...args.inputs } };

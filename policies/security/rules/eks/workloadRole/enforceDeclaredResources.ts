@@ -78,6 +78,15 @@ export const iamRoleEnforceWorkloadDeclaredResources: StackRule = {
         "Grant with the owning component's verbs (`queue.grantConsume(identity)`), which name exact ARNs; attach AWS-managed policies only from the documented allow-list.",
     check(resources: GraphResource[]): StackFinding[] {
         const declared = new Set(resources.map((r) => knownString(() => r.props?.arn)).filter((a): a is string => a !== undefined));
+        // IAM database authentication names the instance by its resource id, not its ARN:
+        // arn:<partition>:rds-db:<region>:<account>:dbuser:<resourceId>/<user> belongs to the declared instance.
+        for (const r of resources) {
+            if (r.type !== "aws:rds/instance:Instance" && r.type !== "aws:rds/cluster:Cluster") continue;
+            const arn = knownString(() => r.props?.arn);
+            const resourceId = knownString(() => r.props?.resourceId ?? r.props?.clusterResourceId);
+            const m = arn === undefined ? null : /^arn:([^:]+):rds:([^:]+):(\d{12}):/.exec(arn);
+            if (m && resourceId) declared.add(`arn:${m[1]}:rds-db:${m[2]}:${m[3]}:dbuser:${resourceId}`);
+        }
         const roles = resources.filter((r) => r.type === EKS_TYPES.role && isWorkloadTrust(readKnown(() => statementsOf(r.props?.assumeRolePolicy)) ?? []));
         const findings: StackFinding[] = [];
         const attachedTo = (from: GraphResource) =>
