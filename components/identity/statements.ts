@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { UNSCOPABLE_ACTIONS } from "./unscopable";
+
+export { UNSCOPABLE_ACTIONS } from "./unscopable";
 
 /** One IAM policy statement as AWS stores it. */
 export interface PolicyStatement {
@@ -47,69 +50,6 @@ export interface Grantable {
     addStatements(grantName: string, statements: StatementInput[]): void;
 }
 
-/**
- * Actions that AWS cannot scope to a resource ARN, so `Resource: "*"` is the only form they take.
- * Documented allow-list used by both the statement builder and the IAM policy rules.
- */
-export const UNSCOPABLE_ACTIONS: readonly string[] = [
-    "sts:GetCallerIdentity",
-    "ecr:GetAuthorizationToken",
-    "ec2:DescribeAvailabilityZones",
-    "ec2:DescribeInstances",
-    "ec2:DescribeInstanceTypes",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeVpcs",
-    "ec2:DescribeTags",
-    "ec2:DescribeLaunchTemplates",
-    "ec2:DescribeImages",
-    "ec2:DescribeSpotPriceHistory",
-    "ec2:DescribeInstanceTypeOfferings",
-    "pricing:GetProducts",
-    "cloudwatch:PutMetricData",
-    "logs:DescribeLogGroups",
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "elasticloadbalancing:DescribeLoadBalancers",
-    "elasticloadbalancing:DescribeTargetGroups",
-    "elasticloadbalancing:DescribeListeners",
-    "elasticloadbalancing:DescribeRules",
-    "elasticloadbalancing:DescribeTags",
-    "elasticloadbalancing:DescribeTargetHealth",
-    "elasticloadbalancing:DescribeLoadBalancerAttributes",
-    "elasticloadbalancing:DescribeTargetGroupAttributes",
-    "elasticloadbalancing:DescribeListenerCertificates",
-    "elasticloadbalancing:DescribeSSLPolicies",
-    "elasticloadbalancing:DescribeListenerAttributes",
-    "elasticloadbalancing:DescribeTrustStores",
-    "elasticloadbalancing:DescribeCapacityReservation",
-    "acm:ListCertificates",
-    "acm:DescribeCertificate",
-    "wafv2:GetWebACLForResource",
-    "shield:GetSubscriptionState",
-    "ec2:DescribeAccountAttributes",
-    "ec2:DescribeAddresses",
-    "ec2:DescribeInternetGateways",
-    "ec2:DescribeVpcPeeringConnections",
-    "ec2:DescribeCoipPools",
-    "ec2:GetCoipPoolUsage",
-    "ec2:DescribeIpamPools",
-    "ec2:GetSecurityGroupsForVpc",
-    "ec2:DescribeRouteTables",
-    "iam:ListServerCertificates",
-    "iam:GetServerCertificate",
-    "cognito-idp:DescribeUserPoolClient",
-    "ec2:DescribeAvailabilityZoneGroups",
-    // Cluster Autoscaler discovery (Service Authorization Reference: these actions have no resource types).
-    "autoscaling:DescribeAutoScalingGroups",
-    "autoscaling:DescribeAutoScalingInstances",
-    "autoscaling:DescribeLaunchConfigurations",
-    "autoscaling:DescribeScalingActivities",
-    "autoscaling:DescribeTags",
-    "ec2:DescribeLaunchTemplateVersions",
-    "ec2:GetInstanceTypesFromInstanceRequirements",
-];
 
 const SID = /^[A-Za-z0-9]+$/;
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;

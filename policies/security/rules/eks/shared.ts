@@ -2,6 +2,7 @@
  * Shared facts of the EKS rules. The lists mirror the component library's (the pack cannot import
  * `components/`, it ships on its own); test/policies/eks.test.ts keeps each pair equal.
  */
+import { UNSCOPABLE_ACTIONS } from "../../../../components/identity/unscopable";
 import { asArray } from "../../../lib/rule";
 
 /** Pulumi type tokens the EKS rules read. */
@@ -31,67 +32,10 @@ export const IRSA_AUDIENCE = "sts.amazonaws.com";
 export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
 
 /**
- * Actions AWS cannot scope to a resource, so `Resource: "*"` is their only form. Mirrors `UNSCOPABLE_ACTIONS`
- * of components/identity/statements.ts (the statement builder refuses `*` on anything else).
+ * Actions AWS cannot scope to a resource, so `Resource: "*"` is their only form: the same documented allow-list
+ * the statement builder uses (components/identity/unscopable.ts), not a copy.
  */
-export const WORKLOAD_UNSCOPABLE_ACTIONS: readonly string[] = [
-    "sts:GetCallerIdentity",
-    "ecr:GetAuthorizationToken",
-    "ec2:DescribeAvailabilityZones",
-    "ec2:DescribeInstances",
-    "ec2:DescribeInstanceTypes",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeVpcs",
-    "ec2:DescribeTags",
-    "ec2:DescribeLaunchTemplates",
-    "ec2:DescribeImages",
-    "ec2:DescribeSpotPriceHistory",
-    "ec2:DescribeInstanceTypeOfferings",
-    "pricing:GetProducts",
-    "cloudwatch:PutMetricData",
-    "logs:DescribeLogGroups",
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "elasticloadbalancing:DescribeLoadBalancers",
-    "elasticloadbalancing:DescribeTargetGroups",
-    "elasticloadbalancing:DescribeListeners",
-    "elasticloadbalancing:DescribeRules",
-    "elasticloadbalancing:DescribeTags",
-    "elasticloadbalancing:DescribeTargetHealth",
-    "elasticloadbalancing:DescribeLoadBalancerAttributes",
-    "elasticloadbalancing:DescribeTargetGroupAttributes",
-    "elasticloadbalancing:DescribeListenerCertificates",
-    "elasticloadbalancing:DescribeSSLPolicies",
-    "elasticloadbalancing:DescribeListenerAttributes",
-    "elasticloadbalancing:DescribeTrustStores",
-    "elasticloadbalancing:DescribeCapacityReservation",
-    "acm:ListCertificates",
-    "acm:DescribeCertificate",
-    "wafv2:GetWebACLForResource",
-    "shield:GetSubscriptionState",
-    "ec2:DescribeAccountAttributes",
-    "ec2:DescribeAddresses",
-    "ec2:DescribeInternetGateways",
-    "ec2:DescribeVpcPeeringConnections",
-    "ec2:DescribeCoipPools",
-    "ec2:GetCoipPoolUsage",
-    "ec2:DescribeIpamPools",
-    "ec2:GetSecurityGroupsForVpc",
-    "ec2:DescribeRouteTables",
-    "iam:ListServerCertificates",
-    "iam:GetServerCertificate",
-    "cognito-idp:DescribeUserPoolClient",
-    "ec2:DescribeAvailabilityZoneGroups",
-    "autoscaling:DescribeAutoScalingGroups",
-    "autoscaling:DescribeAutoScalingInstances",
-    "autoscaling:DescribeLaunchConfigurations",
-    "autoscaling:DescribeScalingActivities",
-    "autoscaling:DescribeTags",
-    "ec2:DescribeLaunchTemplateVersions",
-    "ec2:GetInstanceTypesFromInstanceRequirements",
-];
+export const WORKLOAD_UNSCOPABLE_ACTIONS: readonly string[] = UNSCOPABLE_ACTIONS;
 
 /**
  * AWS-managed policies a workload role may carry (path after `arn:<partition>:iam::aws:policy/`), each for the

@@ -1,4 +1,4 @@
-import { UNSCOPABLE_ACTIONS } from "../../../../../components/identity/statements";
+import { UNSCOPABLE_ACTIONS } from "../../../../../components/identity/unscopable";
 import type { ResourceRule } from "../../../../lib/rule";
 import { actionsOf, allowStatements, IAM_DOCUMENT_TYPES, IAM_ROLE_TYPE, identityDocumentsOf, resourcesOf } from "../shared";
 
