@@ -1,0 +1,268 @@
+/**
+ * `npm run bench` (not in CI): loopback benchmarks of the reference app with autocannon.
+ *  1. GET /catalog/items/:id over 10,000 items with Zipf-distributed keys: cached vs cache disabled vs a bare
+ *     Fastify route (the ceiling). Throughput, p50/p99 latency, DB queries per request.
+ *  2. A burst of 10,000 POST /reports: time to accept, peak DB connections vs the pool, drain time, lost jobs.
+ * The servers run as child processes (dist/, like the image); autocannon runs here. Prints a table and writes
+ * JSON to bench-results/.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { Client } from "pg";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { startLocalStack, type LocalStack } from "../tools/local-servers";
+import { spawnEntry, waitForExit } from "../test/support/harness";
+
+const ITEMS = 10_000;
+const BURST = Number(process.env.BENCH_BURST ?? 10_000);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ZIPF_S = 1.0;
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 2);
+
+/** Zipf(s) sampler over ids 1..n by inverse CDF. */
+function zipfSampler(n: number, s: number): () => number {
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let k = 1; k <= n; k++) cdf[k - 1] = sum += 1 / k ** s;
+  for (let k = 0; k < n; k++) cdf[k] /= sum;
+  return () => {
+    const u = Math.random();
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+}
+
+async function listening(child: ChildProcess & { output(): string }): Promise<string> {
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"api listening"/.exec(child.output());
+    if (m) return m[1];
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${child.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function dbQueries(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^db_queries_total (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+async function stopChild(c: ChildProcess) {
+  c.kill("SIGTERM");
+  await waitForExit(c);
+}
+
+interface ReadResult {
+  name: string;
+  requests: number;
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+  non2xx: number;
+  errors: number;
+  dbQueriesPerRequest: number | null;
+  /** DB queries per request during the 3 s Zipf warm-up that started from an empty cache. */
+  coldDbQueriesPerRequest: number | null;
+}
+
+async function readBench(name: string, url: string, withDb: boolean, warmup: boolean): Promise<ReadResult> {
+  const next = zipfSampler(ITEMS, ZIPF_S);
+  const opts = {
+    url,
+    connections: CONNECTIONS,
+    requests: [{ method: "GET" as const, setupRequest: (req: autocannon.Request) => ({ ...req, path: `/catalog/items/${next()}` }) }],
+  };
+  let cold: number | null = null;
+  if (warmup) {
+    const c0 = withDb ? await dbQueries(url) : 0;
+    const w = await autocannon({ ...opts, duration: 3 });
+    if (withDb) cold = Number((((await dbQueries(url)) - c0) / w.requests.total).toFixed(4));
+    // Steady state: every item has been read once (entries live CACHE_TTL_SECONDS=60 s > the run).
+    let id = 0;
+    await autocannon({ url, connections: 10, amount: ITEMS, requests: [{ method: "GET", setupRequest: (req: autocannon.Request) => ({ ...req, path: `/catalog/items/${(id++ % ITEMS) + 1}` }) }] });
+  }
+  const q0 = withDb ? await dbQueries(url) : 0;
+  const r = await autocannon({ ...opts, duration: DURATION_S });
+  const q1 = withDb ? await dbQueries(url) : 0;
+  return {
+    name,
+    requests: r.requests.total,
+    rps: Math.round(r.requests.average),
+    p50ms: r.latency.p50,
+    p99ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    dbQueriesPerRequest: withDb ? Number(((q1 - q0) / r.requests.total).toFixed(4)) : null,
+    coldDbQueriesPerRequest: cold,
+  };
+}
+
+async function main() {
+  const started = new Date();
+  // Other work on the machine skews loopback numbers: record the load average we started with.
+  const loadAtStart = require("node:os").loadavg().map((l: number) => Number(l.toFixed(2)));
+  process.stdout.write(`load average at start: ${loadAtStart.join(" ")}\n`);
+  process.stdout.write("starting PostgreSQL, Redis, fauxqs...\n");
+  const stack: LocalStack = await startLocalStack({ maxReceiveCount: 5, pgMaxConnections: 200 });
+  const children: ChildProcess[] = [];
+  try {
+    const common = { LOG_LEVEL: "info", PORT: "0", RATE_LIMIT_MAX: "10000000", QUEUE_DEPTH_POLL_MS: "1000" };
+    // Migrate + seed 10,000 items.
+    const migr = spawnEntry("server", stack.env({ ...common }));
+    await listening(migr);
+    await stopChild(migr);
+    const pg = new Client({ connectionString: stack.pg.url });
+    await pg.connect();
+    await pg.query(
+      `INSERT INTO catalog_items (sku, name, description, price_cents)
+       SELECT 'SKU-' || g, 'Item ' || g, 'benchmark item', (g * 37) % 100000 FROM generate_series(1, ${ITEMS}) g`,
+    );
+    await pg.query("ANALYZE");
+
+    // 1. Reads.
+    const reads: ReadResult[] = [];
+    const run = async (name: string, env: Record<string, string> | null, withDb: boolean) => {
+      const child = env ? spawnEntry("server", stack.env({ ...common, RUN_MIGRATIONS: "false", ...env })) : spawnBare();
+      children.push(child);
+      const url = await listening(child);
+      process.stdout.write(`read benchmark: ${name} (${DURATION_S}s, ${CONNECTIONS} connections)...\n`);
+      reads.push(await readBench(name, url, withDb, true));
+      await stopChild(child);
+    };
+    const spawnBare = () => {
+      const c = spawn(process.execPath, [join(__dirname, "bare-server.cjs")], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      c.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+      return Object.assign(c, { output: () => out });
+    };
+    await run("bare fastify route (ceiling)", null, false);
+    await run("cached GET /catalog/items/:id", { CACHE_ENABLED: "true" }, true);
+    await run("uncached GET /catalog/items/:id", { CACHE_ENABLED: "false" }, true);
+
+    // 2. Burst of POST /reports with two workers draining.
+    const apiPool = 10;
+    const workerPool = 5;
+    const api = spawnEntry("server", stack.env({ ...common, RUN_MIGRATIONS: "false", DB_POOL_MAX: String(apiPool), DB_POOL_ACQUIRE_TIMEOUT_MS: "2000" }));
+    children.push(api);
+    const apiUrl = await listening(api);
+    const createKey = spawn(process.execPath, [join(__dirname, "..", "dist", "create-api-key.js"), "bench"], { env: stack.env({ LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "inherit"] });
+    let keyOut = "";
+    createKey.stdout?.on("data", (d: Buffer) => (keyOut += d.toString()));
+    await waitForExit(createKey);
+    const { key } = JSON.parse(keyOut) as { key: string };
+    const workers = Array.from({ length: WORKERS }, () =>
+      spawnEntry("worker", stack.env({ ...common, RUN_MIGRATIONS: "false", DB_POOL_MAX: String(workerPool), WORKER_CONCURRENCY: String(WORKER_CONCURRENCY), WORKER_WAIT_TIME_S: "1", WORKER_METRICS_PORT: "0" })),
+    );
+    children.push(...workers);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    // Peak connections seen by PostgreSQL itself (all API + worker pools), sampled on a separate connection.
+    let peakConnections = 0;
+    let sampling = false;
+    const pgSampler = new Client({ connectionString: stack.pg.url });
+    await pgSampler.connect();
+    const sampler = setInterval(() => {
+      if (sampling) return;
+      sampling = true;
+      pgSampler
+        .query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'groundwork-app-%'")
+        .then((r) => (peakConnections = Math.max(peakConnections, r.rows[0].n)), () => undefined)
+        .finally(() => (sampling = false));
+    }, 50);
+    process.stdout.write(`burst: ${BURST} POST /reports (${CONNECTIONS * 2} connections), ${WORKERS} workers x ${WORKER_CONCURRENCY} concurrency...\n`);
+    const before = (await pg.query<{ n: number }>("SELECT count(*)::int AS n FROM reports_jobs")).rows[0].n;
+    const t0 = Date.now();
+    let accepted = 0;
+    const burst = await autocannon({
+      url: apiUrl,
+      connections: CONNECTIONS * 2,
+      amount: BURST,
+      requests: [{ method: "POST", path: "/reports", headers: { "content-type": "application/json", "x-api-key": key }, body: "{}" }],
+      setupClient: (client: { on(ev: string, fn: (status: number) => void): void }) => client.on("response", (status: number) => void (status === 202 && accepted++)),
+    } as autocannon.Options);
+    const acceptSeconds = (Date.now() - t0) / 1000;
+    const queueAfterBurst = await stack.sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: stack.sqs.queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    let doneCount = 0;
+    for (;;) {
+      doneCount = (await pg.query<{ n: number }>("SELECT count(*)::int AS n FROM reports_jobs WHERE status = 'done'")).rows[0].n;
+      if (doneCount >= before + accepted || Date.now() - t0 > 600000) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const drainSeconds = (Date.now() - t0) / 1000;
+    clearInterval(sampler);
+    await pgSampler.end();
+    const counts = (
+      await pg.query<{ jobs: number; done: number; results: number; other: number }>(
+        `SELECT count(*)::int AS jobs, count(*) FILTER (WHERE status = 'done')::int AS done,
+                (SELECT count(*)::int FROM reports_results) AS results, count(*) FILTER (WHERE status <> 'done')::int AS other FROM reports_jobs`,
+      )
+    ).rows[0];
+    const dlq = await stack.sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: stack.sqs.dlqUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    const burstResult = {
+      submitted: BURST,
+      accepted202: accepted,
+      non2xx: burst.non2xx,
+      errors: burst.errors,
+      acceptSeconds: Number(acceptSeconds.toFixed(2)),
+      acceptedPerSecond: Math.round(accepted / acceptSeconds),
+      p99AcceptMs: burst.latency.p99,
+      queueDepthAfterBurst: Number(queueAfterBurst.Attributes?.ApproximateNumberOfMessages ?? 0),
+      peakDbConnections: peakConnections,
+      dbConnectionBudget: apiPool + WORKERS * workerPool,
+      drainSecondsFromBurstStart: Number(drainSeconds.toFixed(2)),
+      jobsStored: counts.jobs - before,
+      jobsDone: counts.done - before,
+      results: counts.results - before,
+      jobsNotDone: counts.other,
+      dlqMessages: Number(dlq.Attributes?.ApproximateNumberOfMessages ?? 0),
+      lostJobs: accepted - (counts.done - before),
+    };
+    await Promise.all([api, ...workers].map(stopChild));
+    await pg.end();
+
+    const bare = reads[0];
+    const cached = reads[1];
+    const uncached = reads[2];
+    const summary = {
+      cachedVsBareThroughput: Number((cached.rps / bare.rps).toFixed(3)),
+      dbReadReductionVsUncached: Number((1 - (cached.dbQueriesPerRequest ?? 0) / (uncached.dbQueriesPerRequest || 1)).toFixed(4)),
+      goals: {
+        "cached >= 60% of bare": cached.rps / bare.rps >= 0.6,
+        ">= 95% fewer DB reads": 1 - (cached.dbQueriesPerRequest ?? 0) / (uncached.dbQueriesPerRequest || 1) >= 0.95,
+        ">= 5000 accepted/s": burstResult.acceptedPerSecond >= 5000,
+        "peak DB connections within pools": burstResult.peakDbConnections <= burstResult.dbConnectionBudget,
+        "zero lost jobs": burstResult.lostJobs === 0 && burstResult.jobsNotDone === 0 && burstResult.results === burstResult.jobsDone,
+      },
+    };
+
+    process.stdout.write("\nRead path (Zipf s=1.0 over 10,000 items)\n");
+    console.table(reads.map((r) => ({ scenario: r.name, "req/s": r.rps, "p50 ms": r.p50ms, "p99 ms": r.p99ms, "DB q/req": r.dbQueriesPerRequest ?? "-", "DB q/req cold": r.coldDbQueriesPerRequest ?? "-", non2xx: r.non2xx, errors: r.errors })));
+    process.stdout.write("\nBurst of POST /reports\n");
+    console.table(burstResult);
+    process.stdout.write("\nGoals\n");
+    console.table(summary.goals);
+    const out = { startedAt: started.toISOString(), machine: { cpus: require("node:os").cpus().length, node: process.version, loadavgAtStart: loadAtStart }, settings: { ITEMS, BURST, DURATION_S, CONNECTIONS, ZIPF_S, WORKERS, WORKER_CONCURRENCY }, reads, burst: burstResult, summary };
+    mkdirSync(join(__dirname, "..", "bench-results"), { recursive: true });
+    const file = join(__dirname, "..", "bench-results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(file, JSON.stringify(out, null, 2));
+    process.stdout.write(`\nwrote ${file}\n`);
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    await stack.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

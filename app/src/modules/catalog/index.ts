@@ -1,0 +1,28 @@
+import type { AppModule } from "../../platform/http";
+import type { Platform } from "../../platform/platform";
+import type { AccountsApi } from "../accounts";
+import { migrations } from "./migrations";
+import { ItemRepository } from "./repository";
+import { catalogRoutes } from "./routes";
+import type { PriceSummary } from "./schemas";
+import { CatalogService } from "./service";
+
+export type { Item, PriceSummary } from "./schemas";
+
+/** What other modules may use from catalog. */
+export interface CatalogApi {
+  /** Aggregate price statistics of items priced at or above `minPriceCents`. */
+  priceSummary(minPriceCents: number): Promise<PriceSummary>;
+}
+
+export type CatalogModule = AppModule & { api: CatalogApi };
+
+export function catalogModule(platform: Pick<Platform, "db" | "cache" | "config">, deps: { accounts?: Pick<AccountsApi, "authenticate"> } = {}): CatalogModule {
+  const service = new CatalogService(new ItemRepository(platform.db), platform.cache, platform.config.CACHE_TTL_SECONDS);
+  return {
+    name: "catalog",
+    migrations,
+    routes: deps.accounts ? catalogRoutes(service, deps.accounts.authenticate, platform.config.HTTP_CACHE_MAX_AGE_SECONDS) : undefined,
+    api: { priceSummary: (min) => service.priceSummary(min) },
+  };
+}

@@ -1,0 +1,158 @@
+import type { Config } from "../../platform/config";
+import { ServiceBusyError, notFound } from "../../platform/errors";
+import type { Logger } from "../../platform/log";
+import type { Metrics } from "../../platform/metrics";
+import { PoisonMessageError, type Delivery, type QueueProducer } from "../../platform/queue";
+import { SpanKind, SpanStatusCode, context, extractContext, injectCarrier, trace, tracer, type Context } from "../../platform/tracing";
+import type { CatalogApi } from "../catalog";
+import type { JobRepository } from "./repository";
+import { REPORT_KIND, jobMessage, type Job, type JobResult, type ReportParams } from "./schemas";
+
+export interface SubmitContext {
+  correlationId: string;
+  otelContext: Context;
+  principal?: string;
+}
+
+/**
+ * Report jobs.
+ *
+ * Submission order: the job row is inserted as 'queued' first, then the message is sent. If the send fails the
+ * job is marked 'failed' and the caller gets 503 + Retry-After, so a 202 always means "row stored and message
+ * accepted by SQS". If the process dies between insert and send, the worker's re-queue sweep re-sends jobs still
+ * 'queued' after JOB_REQUEUE_AFTER_S; processing is idempotent, so a duplicate message is harmless.
+ */
+export class ReportService {
+  constructor(
+    private readonly repo: JobRepository,
+    private readonly producer: QueueProducer,
+    private readonly catalog: CatalogApi,
+    private readonly config: Pick<Config, "REPORTS_MAX_DELAY_MS" | "JOB_MAX_RECEIVES">,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async submit(params: ReportParams, ctx: SubmitContext): Promise<Job> {
+    const capped = { ...params, delayMs: Math.min(params.delayMs, this.config.REPORTS_MAX_DELAY_MS) };
+    const job = await this.repo.insertQueued(REPORT_KIND, capped, ctx.correlationId, ctx.principal);
+    try {
+      await this.enqueue(job, ctx.otelContext);
+    } catch (err) {
+      await this.repo.markFailed(job.id, "enqueue_failed").catch(() => undefined);
+      throw Object.assign(new ServiceBusyError("job queue", 5), { cause: err });
+    }
+    return job;
+  }
+
+  /** Sends the job's message with the correlation id and W3C trace context as message attributes. */
+  async enqueue(job: Pick<Job, "id" | "kind" | "correlationId">, parent: Context): Promise<void> {
+    const span = tracer().startSpan("reports.enqueue", { kind: SpanKind.PRODUCER, attributes: { "messaging.system": "aws_sqs", "job.id": job.id } }, parent);
+    try {
+      await this.producer.send({ jobId: job.id, kind: job.kind }, { correlation_id: job.correlationId ?? job.id, job_id: job.id, ...injectCarrier(trace.setSpan(parent, span)) });
+    } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw err;
+    } finally {
+      span.end();
+    }
+  }
+
+  async get(id: string): Promise<{ job: Job; result: Omit<JobResult, "body"> | null }> {
+    const job = await this.repo.get(id);
+    if (!job) throw notFound("job");
+    const result = job.status === "done" ? await this.repo.getResult(id) : null;
+    return { job, result: result && { contentType: result.contentType, rowCount: result.rowCount } };
+  }
+
+  async getResult(id: string): Promise<JobResult> {
+    const result = await this.repo.getResult(id);
+    if (!result) throw notFound("job result");
+    return result;
+  }
+
+  /** Produces the report. Pure function of the catalog; the expensive part in a real app. */
+  private async build(params: ReportParams): Promise<JobResult> {
+    if (params.delayMs > 0) await new Promise((r) => setTimeout(r, params.delayMs));
+    const s = await this.catalog.priceSummary(params.minPriceCents);
+    const lines = [
+      "metric,value",
+      `item_count,${s.itemCount}`,
+      `total_cents,${s.totalCents}`,
+      `min_cents,${s.minCents ?? ""}`,
+      `max_cents,${s.maxCents ?? ""}`,
+      `avg_cents,${s.avgCents ?? ""}`,
+      ...s.bands.map((b) => `band_${b.band},${b.count}`),
+    ];
+    return { contentType: "text/csv", body: `${lines.join("\n")}\n`, rowCount: lines.length - 1 };
+  }
+
+  /**
+   * Worker handler for one SQS delivery. Idempotent by job id: a finished job is acknowledged without work,
+   * and the result insert is guarded by the result table's primary key. Throws to have SQS redeliver (with the
+   * consumer's backoff); throws {@link PoisonMessageError} for messages that can never succeed.
+   */
+  async handle(d: Delivery, baseLog: Logger): Promise<void> {
+    const started = process.hrtime.bigint();
+    const parent = extractContext(d.attributes);
+    const span = tracer().startSpan("reports.process", { kind: SpanKind.CONSUMER, attributes: { "messaging.system": "aws_sqs", "messaging.message.id": d.messageId } }, parent);
+    const log = baseLog.child({ correlationId: d.attributes.correlation_id, messageId: d.messageId, receiveCount: d.receiveCount, traceId: span.spanContext().traceId });
+    let outcome = "done";
+    try {
+      await context.with(trace.setSpan(parent, span), async () => {
+        let msg;
+        try {
+          msg = jobMessage.parse(JSON.parse(d.body));
+        } catch (err) {
+          outcome = "invalid";
+          throw new PoisonMessageError("invalid job message", err instanceof Error ? err.message : err);
+        }
+        span.setAttribute("job.id", msg.jobId);
+        const jlog = log.child({ jobId: msg.jobId });
+        const job = await this.repo.get(msg.jobId);
+        if (!job) {
+          outcome = "invalid";
+          throw new PoisonMessageError(`job ${msg.jobId} does not exist`);
+        }
+        if (job.status === "done" || job.status === "failed") {
+          outcome = "duplicate";
+          jlog.info({ status: job.status }, "job already finished; acknowledging duplicate delivery");
+          return;
+        }
+        const claimed = await this.repo.markRunning(job.id);
+        if (!claimed) {
+          outcome = "duplicate";
+          return;
+        }
+        jlog.info({ attempt: claimed.attempts }, "job started");
+        try {
+          const result = await this.build(claimed.params);
+          const stored = await this.repo.complete(job.id, result);
+          outcome = stored ? "done" : "duplicate";
+          jlog.info({ stored, seconds: Number(process.hrtime.bigint() - started) / 1e9 }, stored ? "job done" : "job already had a result; duplicate run discarded");
+        } catch (err) {
+          outcome = "retry";
+          if (d.receiveCount >= this.config.JOB_MAX_RECEIVES) {
+            await this.repo.markFailed(job.id, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+            jlog.error({ err }, "job failed on its last delivery; message goes to the dead-letter queue");
+          }
+          throw err;
+        }
+      });
+    } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      if (outcome === "done") outcome = "retry";
+      if (err instanceof PoisonMessageError) log.error({ err, details: err.details, body: d.body.slice(0, 500) }, "poison message");
+      throw err;
+    } finally {
+      this.metrics.jobs.inc({ kind: REPORT_KIND, outcome });
+      this.metrics.jobDuration.observe({ kind: REPORT_KIND, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+      span.end();
+    }
+  }
+
+  /** Re-sends jobs stuck in 'queued' (see the class comment). Returns how many were re-sent. */
+  async requeueStale(olderThanSeconds: number, repoLimit = 100): Promise<number> {
+    const stale = await this.repo.staleQueued(olderThanSeconds, repoLimit);
+    for (const job of stale) await this.enqueue(job, context.active());
+    return stale.length;
+  }
+}

@@ -1,0 +1,185 @@
+import Redis from "ioredis";
+import type { Logger } from "./log";
+import type { Metrics } from "./metrics";
+
+export interface CacheOptions {
+  url: string;
+  enabled: boolean;
+  commandTimeoutMs: number;
+  /** In-process (L1) entry lifetime; 0 disables the local tier. Bounded staleness if a pub/sub message is missed. */
+  localTtlMs: number;
+  localMaxEntries?: number;
+  channel?: string;
+}
+
+interface LocalEntry {
+  value: string;
+  expires: number;
+}
+
+/**
+ * Cache-aside over Redis with a small in-process tier.
+ *
+ * - Reads: local tier -> Redis -> loader (PostgreSQL). A miss is loaded once per key per process at a time
+ *   (single flight), so a hot key expiring does not stampede the database.
+ * - Writes: the owner of the data calls {@link invalidate} after committing; this deletes the Redis key and
+ *   publishes the key on a channel so every instance drops its local copy.
+ * - Fails open: any Redis error (down, timeout) is logged, counted in `cache_events_total{result="error"}` and
+ *   the value is loaded from the database. Commands never queue while Redis is disconnected.
+ */
+export class Cache {
+  readonly redis: Redis;
+  private readonly sub: Redis;
+  private readonly local = new Map<string, LocalEntry>();
+  private readonly inflight = new Map<string, Promise<string | null>>();
+  private readonly generation = new Map<string, number>();
+  private readonly channel: string;
+  private lastErrorLog = 0;
+
+  constructor(
+    private readonly opts: CacheOptions,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.channel = opts.channel ?? "gw:cache-invalidation";
+    const common = {
+      connectTimeout: 500,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (times: number) => Math.min(100 * times, 2000),
+      lazyConnect: true,
+    };
+    this.redis = new Redis(opts.url, { ...common, enableOfflineQueue: false, commandTimeout: opts.commandTimeoutMs });
+    this.sub = new Redis(opts.url, { ...common, enableOfflineQueue: true, autoResubscribe: true });
+    for (const [name, client] of [["cache", this.redis], ["cache-sub", this.sub]] as const) {
+      client.on("error", (err) => this.logError(err, `redis ${name} connection error`));
+    }
+    this.sub.on("message", (_channel, key: string) => {
+      this.dropLocal(key);
+      this.metrics.cacheInvalidations.inc({ cache: key.split(":")[2] ?? "unknown", source: "pubsub" });
+    });
+    // Whenever the subscriber (re)connects we may have missed invalidations: drop the whole local tier.
+    this.sub.on("ready", () => this.local.clear());
+  }
+
+  /** Connects both clients; never throws (the cache fails open if Redis is not there yet). */
+  async connect(): Promise<void> {
+    if (!this.opts.enabled) return;
+    await Promise.all([
+      this.redis.connect().catch((err) => this.logError(err, "redis not reachable at start; cache fails open")),
+      this.sub
+        .connect()
+        .then(() => this.sub.subscribe(this.channel))
+        .catch((err) => this.logError(err, "redis subscriber not reachable at start")),
+    ]);
+  }
+
+  private key(ns: string, id: string) {
+    return `gw:v1:${ns}:${id}`;
+  }
+
+  private logError(err: unknown, msg: string) {
+    const now = Date.now();
+    if (now - this.lastErrorLog > 5000) {
+      this.lastErrorLog = now;
+      this.log.warn({ err }, msg);
+    }
+  }
+
+  private dropLocal(key: string) {
+    this.local.delete(key);
+    this.inflight.delete(key);
+    this.generation.set(key, (this.generation.get(key) ?? 0) + 1);
+  }
+
+  private setLocal(key: string, value: string, gen: number) {
+    if (this.opts.localTtlMs <= 0 || (this.generation.get(key) ?? 0) !== gen) return;
+    if (this.local.size >= (this.opts.localMaxEntries ?? 10000)) {
+      const oldest = this.local.keys().next().value;
+      if (oldest !== undefined) this.local.delete(oldest);
+    }
+    this.local.set(key, { value, expires: Date.now() + this.opts.localTtlMs });
+  }
+
+  /**
+   * Returns the cached value of `ns:id` or loads it with `loader`, caching non-null results for `ttlSeconds`.
+   * Values are JSON-serialised.
+   */
+  async getOrLoad<T>(ns: string, id: string, ttlSeconds: number, loader: () => Promise<T | null>): Promise<T | null> {
+    if (!this.opts.enabled) return loader();
+    const key = this.key(ns, id);
+    const local = this.local.get(key);
+    if (local && local.expires > Date.now()) {
+      this.metrics.cacheEvents.inc({ cache: ns, result: "hit_local" });
+      return JSON.parse(local.value) as T;
+    }
+    if (local) this.local.delete(key);
+    let flight = this.inflight.get(key);
+    if (!flight) {
+      const gen = this.generation.get(key) ?? 0;
+      flight = this.fetch(ns, key, ttlSeconds, gen, loader).finally(() => {
+        if (this.inflight.get(key) === flight) this.inflight.delete(key);
+      });
+      this.inflight.set(key, flight);
+    } else {
+      this.metrics.cacheEvents.inc({ cache: ns, result: "coalesced" });
+    }
+    const raw = await flight;
+    return raw === null ? null : (JSON.parse(raw) as T);
+  }
+
+  private async fetch<T>(ns: string, key: string, ttlSeconds: number, gen: number, loader: () => Promise<T | null>) {
+    let redisOk = true;
+    try {
+      const cached = await this.redis.get(key);
+      if (cached !== null) {
+        this.metrics.cacheEvents.inc({ cache: ns, result: "hit" });
+        this.setLocal(key, cached, gen);
+        return cached;
+      }
+      this.metrics.cacheEvents.inc({ cache: ns, result: "miss" });
+    } catch (err) {
+      redisOk = false;
+      this.metrics.cacheEvents.inc({ cache: ns, result: "error" });
+      this.logError(err, "cache read failed; serving from the database");
+    }
+    const value = await loader();
+    if (value === null) return null;
+    const raw = JSON.stringify(value);
+    if (redisOk && (this.generation.get(key) ?? 0) === gen) {
+      await this.redis.set(key, raw, "EX", ttlSeconds).catch((err) => {
+        this.metrics.cacheEvents.inc({ cache: ns, result: "error" });
+        this.logError(err, "cache write failed");
+      });
+    }
+    this.setLocal(key, raw, gen);
+    return raw;
+  }
+
+  /** Drops `ns:id` here, in Redis and (via pub/sub) in every other instance. Never throws. */
+  async invalidate(ns: string, id: string): Promise<void> {
+    const key = this.key(ns, id);
+    this.dropLocal(key);
+    this.metrics.cacheInvalidations.inc({ cache: ns, source: "local" });
+    if (!this.opts.enabled) return;
+    try {
+      await this.redis.multi().del(key).publish(this.channel, key).exec();
+    } catch (err) {
+      this.metrics.cacheEvents.inc({ cache: ns, result: "error" });
+      this.logError(err, "cache invalidation failed; entry expires by TTL");
+    }
+  }
+
+  /** Remaining TTL in ms of `ns:id` in Redis (-2 missing, -1 no TTL). For tests and debugging. */
+  pttl(ns: string, id: string): Promise<number> {
+    return this.redis.pttl(this.key(ns, id));
+  }
+
+  async ping(): Promise<void> {
+    if (!this.opts.enabled) return;
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.redis.quit().catch(() => this.redis.disconnect()), this.sub.quit().catch(() => this.sub.disconnect())]);
+  }
+}

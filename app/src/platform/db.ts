@@ -1,0 +1,128 @@
+import { Pool, type PoolClient, type QueryResultRow } from "pg";
+import type { Logger } from "./log";
+import type { Metrics } from "./metrics";
+import { ServiceBusyError } from "./errors";
+
+/** Anything that can run a query: the pool or a client inside a transaction. */
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+/** One module's migration: an id unique within the module and the SQL that creates or alters its own tables. */
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+/**
+ * Bounded PostgreSQL pool. Acquiring a connection waits at most `acquireTimeoutMs`; past that the caller gets a
+ * {@link ServiceBusyError} (HTTP 503 + Retry-After) instead of an unbounded queue of waiting requests.
+ */
+export class Db implements Queryable {
+  readonly pool: Pool;
+  /** Highest number of open connections seen (for the burst benchmark and tests). */
+  peakConnections = 0;
+
+  constructor(
+    opts: { url: string; max: number; acquireTimeoutMs: number; statementTimeoutMs: number; applicationName: string },
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.pool = new Pool({
+      connectionString: opts.url,
+      max: opts.max,
+      connectionTimeoutMillis: opts.acquireTimeoutMs,
+      idleTimeoutMillis: 30000,
+      statement_timeout: opts.statementTimeoutMs,
+      application_name: opts.applicationName,
+    });
+    metrics.dbPool.set({ state: "max" }, opts.max);
+    this.pool.on("error", (err) => this.log.warn({ err }, "idle PostgreSQL client error"));
+    const update = () => {
+      this.peakConnections = Math.max(this.peakConnections, this.pool.totalCount);
+      metrics.dbPool.set({ state: "total" }, this.pool.totalCount);
+      metrics.dbPool.set({ state: "idle" }, this.pool.idleCount);
+      metrics.dbPool.set({ state: "waiting" }, this.pool.waitingCount);
+      metrics.dbPool.set({ state: "peak" }, this.peakConnections);
+    };
+    // pg emits 'release' before the client is back in the idle list: sample on the next tick.
+    for (const ev of ["connect", "acquire", "release", "remove"] as const) this.pool.on(ev, () => setImmediate(update));
+  }
+
+  private async acquire(): Promise<PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      if (err instanceof Error && /timeout/i.test(err.message)) {
+        this.metrics.dbPoolExhausted.inc();
+        this.log.warn({ waiting: this.pool.waitingCount }, "database pool exhausted");
+        throw new ServiceBusyError("database", 1);
+      }
+      throw err;
+    }
+  }
+
+  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]) {
+    const client = await this.acquire();
+    try {
+      this.metrics.dbQueries.inc();
+      return await client.query<R>(sql, params);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs `fn` in a transaction on one connection. */
+  async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.acquire();
+    const q: Queryable = {
+      query: (sql, params) => {
+        this.metrics.dbQueries.inc();
+        return client.query(sql, params);
+      },
+    };
+    try {
+      await q.query("BEGIN");
+      const out = await fn(q);
+      await q.query("COMMIT");
+      return out;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.query("SELECT 1");
+  }
+
+  /**
+   * Applies each module's pending migrations in order, under an advisory lock so that several instances
+   * starting together don't race. Each module owns its tables; `schema_migrations` only records ids.
+   */
+  async migrate(modules: Record<string, Migration[]>): Promise<string[]> {
+    const applied: string[] = [];
+    await this.tx(async (q) => {
+      await q.query("SELECT pg_advisory_xact_lock(7283001)");
+      await q.query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (module text NOT NULL, id text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (module, id))",
+      );
+      for (const [module, migrations] of Object.entries(modules)) {
+        const done = new Set((await q.query<{ id: string }>("SELECT id FROM schema_migrations WHERE module = $1", [module])).rows.map((r) => r.id));
+        for (const m of migrations) {
+          if (done.has(m.id)) continue;
+          await q.query(m.sql);
+          await q.query("INSERT INTO schema_migrations (module, id) VALUES ($1, $2)", [module, m.id]);
+          applied.push(`${module}/${m.id}`);
+        }
+      }
+    });
+    return applied;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,65 @@
+import closeWithGrace from "close-with-grace";
+import type { FastifyInstance } from "fastify";
+import type { DestinationStream } from "pino";
+import { allMigrations, buildApi } from "./app";
+import { ConfigError, loadConfig, type SecretReader } from "./platform/config";
+import { createPlatform, type Platform } from "./platform/platform";
+
+export interface RunningApi {
+  app: FastifyInstance;
+  platform: Platform;
+  url: string;
+  /** Stops accepting connections, waits for in-flight requests, then closes pools and clients. */
+  close(): Promise<void>;
+}
+
+/** Starts the API from an environment (process.env in production, a test harness's env in tests). */
+export async function startApi(env: NodeJS.ProcessEnv = process.env, opts: { logDestination?: DestinationStream; readSecret?: SecretReader } = {}): Promise<RunningApi> {
+  const config = await loadConfig(env, opts.readSecret);
+  const platform = await createPlatform(config, { role: "api", logDestination: opts.logDestination });
+  try {
+    if (config.RUN_MIGRATIONS) {
+      const applied = await platform.db.migrate(allMigrations(platform));
+      if (applied.length) platform.log.info({ applied }, "migrations applied");
+    }
+    const app = await buildApi(platform);
+    const url = await app.listen({ host: config.HOST, port: config.PORT });
+    platform.log.info({ url }, "api listening");
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      platform,
+      url,
+      close: () =>
+        (closing ??= (async () => {
+          await app.close();
+          await platform.close();
+        })()),
+    };
+  } catch (err) {
+    await platform.close();
+    throw err;
+  }
+}
+
+/** Fails start-up with a readable message for configuration errors and exits non-zero. */
+export function exitOnStartError(err: unknown): never {
+  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+  else process.stderr.write(`start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}
+
+if (require.main === module) {
+  startApi().then((api) => {
+    closeWithGrace({ delay: api.platform.config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+      if (err) api.platform.log.error({ err }, "shutting down after an error");
+      else api.platform.log.info({ signal }, "shutting down");
+      // Readiness fails first so the load balancer stops routing here; then stop accepting and drain.
+      api.platform.lifecycle.draining = true;
+      const delay = api.platform.config.SHUTDOWN_DRAIN_DELAY_MS;
+      if (delay > 0 && !err) await new Promise((r) => setTimeout(r, delay));
+      await api.close();
+      api.platform.log.info("api stopped");
+    });
+  }, exitOnStartError);
+}

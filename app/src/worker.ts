@@ -1,0 +1,86 @@
+import closeWithGrace from "close-with-grace";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { DestinationStream } from "pino";
+import { buildModules } from "./app";
+import { loadConfig, type SecretReader } from "./platform/config";
+import { createPlatform, type Platform } from "./platform/platform";
+import { QueueConsumer } from "./platform/queue";
+import { exitOnStartError } from "./server";
+
+export interface RunningWorker {
+  platform: Platform;
+  consumer: QueueConsumer;
+  /** Health and metrics listener, when WORKER_METRICS_PORT is non-zero. */
+  http?: FastifyInstance;
+  /** Stops receiving, finishes the jobs in progress, then closes pools and clients. */
+  close(): Promise<void>;
+}
+
+/**
+ * Second entry point over the same modules: consumes report jobs from SQS. Runs the re-queue sweep for jobs
+ * whose message may have been lost, and serves /healthz and /metrics on WORKER_METRICS_PORT.
+ */
+export async function startWorker(env: NodeJS.ProcessEnv = process.env, opts: { logDestination?: DestinationStream; readSecret?: SecretReader } = {}): Promise<RunningWorker> {
+  const config = await loadConfig(env, opts.readSecret);
+  const platform = await createPlatform(config, { role: "worker", logDestination: opts.logDestination });
+  const { reports } = buildModules(platform);
+  const log = platform.log;
+  const consumer = new QueueConsumer(
+    platform.sqs,
+    config.SQS_QUEUE_URL,
+    { concurrency: config.WORKER_CONCURRENCY, visibilityTimeoutS: config.WORKER_VISIBILITY_TIMEOUT_S, waitTimeS: config.WORKER_WAIT_TIME_S, maxBackoffS: config.WORKER_MAX_BACKOFF_S },
+    (d) => reports.api.handle(d, log),
+    log,
+  );
+  consumer.start();
+
+  let sweep: NodeJS.Timeout | undefined;
+  if (config.JOB_REQUEUE_AFTER_S > 0) {
+    sweep = setInterval(() => {
+      reports.api.requeueStale(config.JOB_REQUEUE_AFTER_S).then(
+        (n) => n && log.warn({ requeued: n }, "re-sent jobs stuck in queued"),
+        (err) => log.warn({ err }, "re-queue sweep failed"),
+      );
+    }, Math.max(10000, (config.JOB_REQUEUE_AFTER_S * 1000) / 4));
+    sweep.unref();
+  }
+
+  let http: FastifyInstance | undefined;
+  if (config.WORKER_METRICS_PORT > 0) {
+    http = Fastify({ logger: false });
+    http.get("/healthz", async () => ({ status: "ok", inProgress: consumer.inProgress }));
+    http.get("/readyz", async (_req, reply) => {
+      const checks = await platform.readiness();
+      const ok = Object.values(checks).every((v) => v === "ok");
+      return reply.status(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", checks });
+    });
+    http.get("/metrics", async (_req, reply) => reply.type(platform.metrics.registry.contentType).send(await platform.metrics.registry.metrics()));
+    await http.listen({ host: config.HOST, port: config.WORKER_METRICS_PORT });
+  }
+  log.info({ queue: config.SQS_QUEUE_URL, concurrency: config.WORKER_CONCURRENCY }, "worker started");
+
+  let closing: Promise<void> | undefined;
+  return {
+    platform,
+    consumer,
+    http,
+    close: () =>
+      (closing ??= (async () => {
+        if (sweep) clearInterval(sweep);
+        await consumer.stop();
+        await http?.close();
+        await platform.close();
+        log.info("worker stopped");
+      })()),
+  };
+}
+
+if (require.main === module) {
+  startWorker().then((w) => {
+    closeWithGrace({ delay: w.platform.config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+      if (err) w.platform.log.error({ err }, "worker shutting down after an error");
+      else w.platform.log.info({ signal, inProgress: w.consumer.inProgress }, "worker shutting down; finishing jobs in progress");
+      await w.close();
+    });
+  }, exitOnStartError);
+}
