@@ -1,10 +1,11 @@
 // Public API of the Groundwork component library: one line per module.
 export * from "./base";
 export * from "./network";
+export * from "./cdn";
 export * from "./secrets";
 export * from "./database";
 export * from "./cache";
 export * from "./queue";
+export * from "./service";
 export * from "./cluster";
 export * from "./identity";
-export * from "./cdn";

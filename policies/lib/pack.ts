@@ -159,12 +159,22 @@ export function tierConfig(rules: Rule[], tier: Tier): Record<string, Record<str
 /** Name of the policy that checks exemption marks themselves. */
 export const EXEMPTION_POLICY_NAME = "groundwork-exemption-missing-reason";
 
+/** Options of {@link exemptionReasonRule}. */
+export interface ExemptionReasonOptions {
+    /**
+     * Policy-name prefixes of the other Groundwork packs (`aws-`, `k8s-`): marks exempting from such a policy
+     * belong to that pack, which checks them, so this pack neither calls them unknown nor reports them twice.
+     */
+    foreignPrefixes?: string[];
+}
+
 /**
  * A mandatory policy over every resource: each `exempt.groundwork.dev/<policy>` tag or annotation must name a
  * policy of the pack and carry a reason; an exemption without a reason is itself a violation.
  */
-export function exemptionReasonRule(knownPolicies: string[]): policy.ResourceValidationPolicy {
+export function exemptionReasonRule(knownPolicies: string[], options: ExemptionReasonOptions = {}): policy.ResourceValidationPolicy {
     const known = new Set(knownPolicies);
+    const foreign = (target: string) => !known.has(target) && (options.foreignPrefixes ?? []).some((p) => target.startsWith(p));
     return {
         name: EXEMPTION_POLICY_NAME,
         description: "Every policy exemption names a policy of this pack and states its reason.",
@@ -175,6 +185,7 @@ export function exemptionReasonRule(knownPolicies: string[]): policy.ResourceVal
             for (const [key, value] of Object.entries(exemptionMarks(args.props))) {
                 if (!key.startsWith(EXEMPTION_PREFIX)) continue;
                 const target = key.slice(EXEMPTION_PREFIX.length);
+                if (foreign(target)) continue;
                 if (!known.has(target)) {
                     report(`'${key}' exempts from unknown policy '${target}'. Fix: use one of this pack's policy names.`);
                 }

@@ -1,23 +1,33 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { tierConfig } from "../../policies/lib/pack";
-import type { Tier } from "../../policies/lib/rule";
+import type { Rule, Tier } from "../../policies/lib/rule";
+import { allRules as kubernetesRules } from "../../policies/kubernetes/rules";
 import { allRules } from "../../policies/security/rules";
 
+/** The packs whose tier files this tool writes: folder under policies/ and the pack's rules. */
+export const TIER_CONFIG_PACKS: { dir: string; rules: Rule[] }[] = [
+    { dir: "security", rules: allRules },
+    { dir: "kubernetes", rules: kubernetesRules },
+];
+
 /**
- * Writes policies/security/config/<tier>.json: the `--policy-pack-config` file for each tier. In non-production
- * tiers the "M (prod)" rules are advisory; every rule gets the tier for its thresholds.
- * Run with `npm run policy:config`; test/policies/tier-config.test.ts fails when the files are stale.
+ * Renders policies/<pack>/config/<tier>.json: the `--policy-pack-config` file for each tier. In non-production
+ * tiers the "M (prod)" rules are advisory; every rule gets the tier for its thresholds. Without `rules`, the
+ * groundwork-security pack's.
+ * Run with `npm run policy:config`; test/policies/tier-config.test.ts and k8s-meta.test.ts fail when the files are stale.
  */
-export function renderTierConfig(tier: Tier): string {
-    return JSON.stringify(tierConfig(allRules, tier), null, 2) + "\n";
+export function renderTierConfig(tier: Tier, rules: Rule[] = allRules): string {
+    return JSON.stringify(tierConfig(rules, tier), null, 2) + "\n";
 }
 
 if (require.main === module) {
-    const dir = path.resolve(__dirname, "..", "..", "policies", "security", "config");
-    fs.mkdirSync(dir, { recursive: true });
-    for (const tier of ["dev", "prod"] as Tier[]) {
-        fs.writeFileSync(path.join(dir, `${tier}.json`), renderTierConfig(tier));
-        console.log(`wrote policies/security/config/${tier}.json`);
+    for (const pack of TIER_CONFIG_PACKS) {
+        const dir = path.resolve(__dirname, "..", "..", "policies", pack.dir, "config");
+        fs.mkdirSync(dir, { recursive: true });
+        for (const tier of ["dev", "prod"] as Tier[]) {
+            fs.writeFileSync(path.join(dir, `${tier}.json`), renderTierConfig(tier, pack.rules));
+            console.log(`wrote policies/${pack.dir}/config/${tier}.json`);
+        }
     }
 }

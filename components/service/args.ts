@@ -1,0 +1,534 @@
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgumentError, BaseArgs } from "../base";
+import { imagePinProblem } from "./image";
+
+/** CPU-based horizontal scaling with a HorizontalPodAutoscaler (autoscaling/v2). */
+export interface HpaScaling {
+    /** Discriminator. */
+    readonly kind: "hpa";
+    /**
+     * Fewest replicas, at least 1 (2 or more in production: the `k8s-deployment-enforce-replicas` rule).
+     * @default 2
+     */
+    readonly min?: number;
+    /**
+     * Most replicas, at least `min`.
+     * @default 4
+     */
+    readonly max?: number;
+    /**
+     * Target average CPU utilisation, percent of the CPU request, 10 to 95.
+     * @default 70
+     */
+    readonly cpuUtilization?: number;
+}
+
+/** Queue-depth scaling with a KEDA ScaledObject on an SQS queue (`aws-sqs-queue` trigger). */
+export interface QueueScaling {
+    /** Discriminator. */
+    readonly kind: "queue";
+    /**
+     * URL of the SQS queue whose depth drives the replica count (`Queue.url`).
+     * @default - required
+     */
+    readonly queueUrl: pulumi.Input<string>;
+    /**
+     * Fewest replicas; 0 lets KEDA scale the worker to zero on an empty queue (a dev choice: production wants 2).
+     * @default 2
+     */
+    readonly min?: number;
+    /**
+     * Most replicas, at least `min` and at least 1.
+     * @default 10
+     */
+    readonly max?: number;
+    /**
+     * Messages one replica works through: KEDA's `queueLength` target (visible plus in-flight messages per replica).
+     * @default 5
+     */
+    readonly messagesPerReplica?: number;
+    /**
+     * AWS region of the queue.
+     * @default - the stack's `aws:region`
+     */
+    readonly awsRegion?: pulumi.Input<string>;
+    /**
+     * Whose IAM identity KEDA uses to read the queue depth: `keda` (the KEDA operator's own role, which the cluster
+     * component grants `sqs:GetQueueAttributes` on the queues it is given) or `workload` (this workload's role, whose
+     * `grantConsume` includes `GetQueueAttributes`). Both are scoped to the queue ARN.
+     * @default "keda"
+     */
+    readonly identityOwner?: "keda" | "workload";
+}
+
+/** How the replica count is managed. An autoscaler always owns it: the Deployment never sets `replicas`. */
+export type ServiceScaling = HpaScaling | QueueScaling;
+
+/** A source allowed to reach this workload (one NetworkPolicy ingress rule). Give pods/namespaces, or a CIDR. */
+export interface IngressPeer {
+    /**
+     * Namespace the clients run in (matched by its `kubernetes.io/metadata.name` label).
+     * @default - this workload's namespace when `podLabels` is given
+     */
+    readonly namespace?: string;
+    /**
+     * Labels of the client pods.
+     * @default - every pod of `namespace`
+     */
+    readonly podLabels?: Record<string, string>;
+    /**
+     * Source address range, e.g. the VPC CIDR for an ALB that targets pod IPs. Never `0.0.0.0/0`.
+     * @default - none
+     */
+    readonly cidr?: pulumi.Input<string>;
+    /**
+     * Ports of this workload the peer may reach.
+     * @default - [port] (or [healthPort] when the workload serves no port)
+     */
+    readonly ports?: number[];
+}
+
+/** A destination this workload may reach (one NetworkPolicy egress rule). Give a CIDR, or pods/namespaces. */
+export interface EgressRule {
+    /**
+     * Destination address range, e.g. the VPC CIDR for RDS (5432), Redis (6379) and interface endpoints (443).
+     * Never `0.0.0.0/0`.
+     * @default - none
+     */
+    readonly cidr?: pulumi.Input<string>;
+    /**
+     * Destination namespace (matched by its `kubernetes.io/metadata.name` label).
+     * @default - this workload's namespace when `podLabels` is given
+     */
+    readonly namespace?: string;
+    /**
+     * Labels of the destination pods.
+     * @default - every pod of `namespace`
+     */
+    readonly podLabels?: Record<string, string>;
+    /**
+     * Destination ports, at least one.
+     * @default - required
+     */
+    readonly ports: number[];
+    /**
+     * Protocol of the ports.
+     * @default "TCP"
+     */
+    readonly protocol?: "TCP" | "UDP";
+}
+
+/** An AWS Load Balancer Controller Ingress in front of the workload's Service: HTTPS only, HTTP redirected. */
+export interface ServiceIngressArgs {
+    /**
+     * Host name the Ingress serves (also the TLS host).
+     * @default - required
+     */
+    readonly host: string;
+    /**
+     * ARN of the ACM certificate for `host`. TLS is not optional: an Ingress without a certificate is refused.
+     * @default - required
+     */
+    readonly certificateArn: pulumi.Input<string>;
+    /**
+     * `internal` (reached from the VPC, e.g. a CloudFront VPC origin) or `internet-facing`.
+     * @default "internal"
+     */
+    readonly scheme?: "internal" | "internet-facing";
+    /**
+     * ALB group, to share one load balancer between Ingresses.
+     * @default - an ALB of its own
+     */
+    readonly groupName?: string;
+    /**
+     * Path prefix routed to the workload.
+     * @default "/"
+     */
+    readonly path?: string;
+    /**
+     * Security groups of the ALB (e.g. `Cdn.originSecurityGroupId`: 443 from CloudFront only). The controller then
+     * manages the backend rules from the ALB to the pods.
+     * @default - the controller creates a security group open to the listen ports
+     */
+    readonly securityGroupIds?: pulumi.Input<string>[];
+    /**
+     * A header every forwarded request must carry (e.g. CloudFront's `X-Origin-Verify` secret); other requests get
+     * the ALB's default 404. The value is stored in the Ingress's annotations.
+     * @default - no header condition
+     */
+    readonly requiredHeader?: { name: pulumi.Input<string>; value: pulumi.Input<string> };
+}
+
+/** A toleration of a node taint (Kubernetes `Toleration`, the fields Groundwork uses). */
+export interface ServiceToleration {
+    /** Taint key. */
+    readonly key: string;
+    /** `Equal` (with `value`) or `Exists`. @default "Equal" */
+    readonly operator?: "Equal" | "Exists";
+    /** Taint value (with `Equal`). @default - none */
+    readonly value?: string;
+    /** Taint effect tolerated. @default - all effects */
+    readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** Arguments of the {@link Service} component. */
+export interface ServiceArgs extends BaseArgs {
+    /**
+     * The Kubernetes provider of the target cluster (`Cluster.provider`).
+     * @default - required
+     */
+    readonly provider: kubernetes.Provider;
+    /**
+     * Namespace of the workload (a plain string: the IRSA trust policy pins it).
+     * @default - required
+     */
+    readonly namespace: string;
+    /**
+     * Create the namespace, with Pod Security Admission `restricted` labels and a default-deny NetworkPolicy (a
+     * {@link NamespaceIsolation} child). Leave false when several workloads share a namespace: create one
+     * `NamespaceIsolation` and pass it in `dependsOn`.
+     * @default false
+     */
+    readonly createNamespace?: boolean;
+    /**
+     * Container image, pinned: `repo@sha256:<digest>` (preferred) or `repo:<tag>` with a tag other than `latest`.
+     * @default - required
+     */
+    readonly image: pulumi.Input<string>;
+    /**
+     * Entrypoint override (`["node", "dist/worker.js"]`).
+     * @default - the image's entrypoint
+     */
+    readonly command?: pulumi.Input<string>[];
+    /**
+     * Arguments to the entrypoint.
+     * @default - the image's command
+     */
+    readonly commandArgs?: pulumi.Input<string>[];
+    /**
+     * Port the workload serves. When given, a ClusterIP Service exposes it under the workload's name.
+     * @default - no Service (a worker)
+     */
+    readonly port?: number;
+    /**
+     * Port of the health endpoints. Required when `port` is not given.
+     * @default - port
+     */
+    readonly healthPort?: number;
+    /**
+     * Readiness endpoint (traffic stops while it fails). Must differ from `livenessPath`.
+     * @default "/readyz"
+     */
+    readonly readinessPath?: string;
+    /**
+     * Liveness endpoint (the container restarts while it fails). Must differ from `readinessPath`.
+     * @default "/healthz"
+     */
+    readonly livenessPath?: string;
+    /**
+     * Environment variables (plain values; secrets come from Secrets Manager through the workload identity).
+     * @default {}
+     */
+    readonly env?: Record<string, pulumi.Input<string>>;
+    /**
+     * IAM role for the pods (`WorkloadIdentity.roleArn`, IRSA): set as the ServiceAccount's
+     * `eks.amazonaws.com/role-arn` annotation. Omit for EKS Pod Identity (the association names the service account).
+     * @default - no AWS identity
+     */
+    readonly roleArn?: pulumi.Input<string>;
+    /**
+     * Name of the ServiceAccount this component creates (a plain string: the IRSA trust policy pins it).
+     * @default - the component's name
+     */
+    readonly serviceAccountName?: string;
+    /**
+     * Mount the Kubernetes API token. Only for workloads that call the Kubernetes API: IRSA and EKS Pod Identity
+     * tokens are projected by EKS's webhook into a volume of their own, whatever this says.
+     * @default false
+     */
+    readonly automountServiceAccountToken?: boolean;
+    /**
+     * Numeric, non-zero user id the containers run as (the image's USER must be numeric too).
+     * @default 10001
+     */
+    readonly runAsUser?: number;
+    /**
+     * Numeric, non-zero group id the containers run as (also the fsGroup).
+     * @default 10001
+     */
+    readonly runAsGroup?: number;
+    /**
+     * CPU request (Kubernetes quantity). No CPU limit is set: limits throttle, requests schedule.
+     * @default "100m"
+     */
+    readonly cpuRequest?: string;
+    /**
+     * Memory request (Kubernetes quantity).
+     * @default "128Mi"
+     */
+    readonly memoryRequest?: string;
+    /**
+     * Memory limit (Kubernetes quantity), at least the request.
+     * @default "256Mi"
+     */
+    readonly memoryLimit?: string;
+    /**
+     * Size limit of the writable `/tmp` emptyDir (the root filesystem is read-only).
+     * @default "64Mi"
+     */
+    readonly tmpSizeLimit?: string;
+    /**
+     * Replica management: CPU HPA, or KEDA on an SQS queue for workers.
+     * @default { kind: "hpa", min: 2, max: 4, cpuUtilization: 70 }
+     */
+    readonly scaling?: ServiceScaling;
+    /**
+     * Who may connect (NetworkPolicy ingress). The namespace's default deny blocks everyone else.
+     * @default [] (no inbound traffic)
+     */
+    readonly ingressFrom?: IngressPeer[];
+    /**
+     * Where the workload may connect besides DNS (kube-dns, 53 UDP/TCP, always allowed).
+     * @default [] (DNS only)
+     */
+    readonly egressTo?: EgressRule[];
+    /**
+     * An ALB Ingress (HTTPS with an ACM certificate, HTTP redirected). Needs `port` and an `ingressFrom` CIDR peer
+     * (the ALB reaches pod IPs from VPC addresses).
+     * @default - no Ingress
+     */
+    readonly ingress?: ServiceIngressArgs;
+    /**
+     * Extra labels for every object and the pods (the selector labels win).
+     * @default {}
+     */
+    readonly labels?: Record<string, string>;
+    /**
+     * Seconds a pod gets to finish in-flight work after SIGTERM (the app's graceful shutdown).
+     * @default 30
+     */
+    readonly terminationGracePeriodSeconds?: number;
+    /**
+     * Node labels the pods require (e.g. `{ "groundwork.dev/workload": "queue-worker" }` for the Spot worker group).
+     * @default {}
+     */
+    readonly nodeSelector?: Record<string, string>;
+    /**
+     * Taints the pods tolerate (e.g. the worker group's `groundwork.dev/queue-worker=true:NoSchedule`).
+     * @default []
+     */
+    readonly tolerations?: ServiceToleration[];
+}
+
+/** {@link ServiceScaling} with every default applied. */
+export type ResolvedScaling =
+    | { kind: "hpa"; min: number; max: number; cpuUtilization: number }
+    | { kind: "queue"; queueUrl: pulumi.Input<string>; min: number; max: number; messagesPerReplica: number; awsRegion?: pulumi.Input<string>; identityOwner: "keda" | "workload" };
+
+/** {@link ServiceArgs} with every default applied and validated. */
+export interface ResolvedServiceArgs {
+    /** Namespace. */
+    namespace: string;
+    /** Create the namespace. */
+    createNamespace: boolean;
+    /** Image. */
+    image: pulumi.Input<string>;
+    /** Served port. */
+    port?: number;
+    /** Health port. */
+    healthPort: number;
+    /** Readiness path. */
+    readinessPath: string;
+    /** Liveness path. */
+    livenessPath: string;
+    /** Service account name. */
+    serviceAccountName: string;
+    /** Automount the API token. */
+    automountServiceAccountToken: boolean;
+    /** UID. */
+    runAsUser: number;
+    /** GID. */
+    runAsGroup: number;
+    /** CPU request. */
+    cpuRequest: string;
+    /** Memory request. */
+    memoryRequest: string;
+    /** Memory limit. */
+    memoryLimit: string;
+    /** /tmp size. */
+    tmpSizeLimit: string;
+    /** Scaling with defaults applied. */
+    scaling: ResolvedScaling;
+    /** Ingress peers. */
+    ingressFrom: IngressPeer[];
+    /** Egress rules. */
+    egressTo: EgressRule[];
+    /** Ingress. */
+    ingress?: ServiceIngressArgs & { scheme: "internal" | "internet-facing"; path: string };
+    /** Extra labels. */
+    labels: Record<string, string>;
+    /** Grace period. */
+    terminationGracePeriodSeconds: number;
+    /** Node selector. */
+    nodeSelector: Record<string, string>;
+    /** Tolerations. */
+    tolerations: ServiceToleration[];
+}
+
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+const UNITS: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const WORLD = new Set(["0.0.0.0/0", "::/0"]);
+
+/** Value of a Kubernetes quantity (`250m`, `128Mi`), or undefined when it is not one. Pure. */
+export function parseQuantity(q: string): number | undefined {
+    const m = typeof q === "string" ? QUANTITY.exec(q) : null;
+    return m ? Number(m[1]) * UNITS[m[3] ?? ""] : undefined;
+}
+
+/** True for a valid Kubernetes object name (DNS-1123 label, at most 63 characters). Pure. */
+export function isK8sName(value: unknown): value is string {
+    return typeof value === "string" && value.length <= 63 && K8S_NAME.test(value);
+}
+
+/**
+ * Applies the defaults of {@link ServiceArgs} and validates them; throws an {@link ArgumentError} naming the
+ * field and the fix. Pure (plain-string images are checked here; Output images when they resolve).
+ */
+export function resolveServiceArgs(name: string, args: ServiceArgs): ResolvedServiceArgs {
+    const who = `Service '${name}'`;
+    const fail = (field: string, problem: string, fix: string): never => {
+        throw new ArgumentError(who, field, problem, fix);
+    };
+    const port = (field: string, v: number | undefined) => {
+        if (v !== undefined && !(Number.isInteger(v) && v >= 1 && v <= 65535)) fail(field, `${v} is not a port`, "use an integer from 1 to 65535");
+    };
+
+    // Defaults.
+    const r: ResolvedServiceArgs = {
+        namespace: args.namespace,
+        createNamespace: args.createNamespace ?? false,
+        image: args.image,
+        port: args.port,
+        healthPort: args.healthPort ?? (args.port as number),
+        readinessPath: args.readinessPath ?? "/readyz",
+        livenessPath: args.livenessPath ?? "/healthz",
+        serviceAccountName: args.serviceAccountName ?? name,
+        automountServiceAccountToken: args.automountServiceAccountToken ?? false,
+        runAsUser: args.runAsUser ?? 10001,
+        runAsGroup: args.runAsGroup ?? 10001,
+        cpuRequest: args.cpuRequest ?? "100m",
+        memoryRequest: args.memoryRequest ?? "128Mi",
+        memoryLimit: args.memoryLimit ?? "256Mi",
+        tmpSizeLimit: args.tmpSizeLimit ?? "64Mi",
+        scaling:
+            args.scaling?.kind === "queue"
+                ? {
+                      kind: "queue",
+                      queueUrl: args.scaling.queueUrl,
+                      min: args.scaling.min ?? 2,
+                      max: args.scaling.max ?? 10,
+                      messagesPerReplica: args.scaling.messagesPerReplica ?? 5,
+                      awsRegion: args.scaling.awsRegion,
+                      identityOwner: args.scaling.identityOwner ?? "keda",
+                  }
+                : { kind: "hpa", min: args.scaling?.min ?? 2, max: args.scaling?.max ?? 4, cpuUtilization: args.scaling?.cpuUtilization ?? 70 },
+        ingressFrom: args.ingressFrom ?? [],
+        egressTo: args.egressTo ?? [],
+        ingress: args.ingress ? { ...args.ingress, scheme: args.ingress.scheme ?? "internal", path: args.ingress.path ?? "/" } : undefined,
+        labels: args.labels ?? {},
+        terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
+        nodeSelector: args.nodeSelector ?? {},
+        tolerations: args.tolerations ?? [],
+    };
+
+    // Validation.
+    if (!isK8sName(name)) fail("name", `'${name}' is not a Kubernetes name`, "use lower-case letters, digits and '-', at most 63 characters");
+    if (!args.provider) fail("provider", "no Kubernetes provider is given", "pass the cluster's provider (Cluster.provider)");
+    if (!isK8sName(r.namespace)) fail("namespace", `'${String(r.namespace)}' is not a Kubernetes name`, "use lower-case letters, digits and '-', at most 63 characters");
+    if (!isK8sName(r.serviceAccountName)) fail("serviceAccountName", `'${r.serviceAccountName}' is not a Kubernetes name`, "use lower-case letters, digits and '-'");
+    if (r.serviceAccountName === "default") fail("serviceAccountName", "the namespace's default service account is shared by every pod", "leave it unset (the component's name is used)");
+    if (typeof r.image === "string") {
+        const problem = imagePinProblem(r.image);
+        if (problem) fail("image", problem, "pin the image by digest (`repo@sha256:<digest>`, preferred) or by a version tag (`repo:1.4.2`)");
+    } else if (r.image === undefined || r.image === null) {
+        fail("image", "no image is given", "pass the image pinned by digest (`repo@sha256:<digest>`)");
+    }
+    port("port", r.port);
+    port("healthPort", args.healthPort);
+    if (r.healthPort === undefined) fail("healthPort", "a workload without `port` has no port for its probes", "set healthPort to the port serving /healthz and /readyz (the worker's WORKER_METRICS_PORT)");
+    for (const [field, path] of [["readinessPath", r.readinessPath], ["livenessPath", r.livenessPath]] as const) {
+        if (!path.startsWith("/")) fail(field, `'${path}' is not an absolute path`, "start it with '/'");
+    }
+    if (r.readinessPath === r.livenessPath) {
+        fail("livenessPath", `readiness and liveness probes both use '${r.livenessPath}'`, "use distinct endpoints (/readyz checks dependencies, /healthz only the process), or a restart loop follows a dependency outage");
+    }
+    for (const [field, id] of [["runAsUser", r.runAsUser], ["runAsGroup", r.runAsGroup]] as const) {
+        if (!Number.isInteger(id) || id <= 0) fail(field, `${id} is not a non-zero numeric id`, "use a numeric id above 0 (10001 by default), matching the image's USER");
+    }
+    for (const [field, q] of [["cpuRequest", r.cpuRequest], ["memoryRequest", r.memoryRequest], ["memoryLimit", r.memoryLimit], ["tmpSizeLimit", r.tmpSizeLimit]] as const) {
+        const v = parseQuantity(q);
+        if (v === undefined || v <= 0) fail(field, `'${q}' is not a positive Kubernetes quantity`, "use a quantity like '250m' (CPU) or '256Mi' (memory)");
+    }
+    if (parseQuantity(r.memoryLimit)! < parseQuantity(r.memoryRequest)!) {
+        fail("memoryLimit", `${r.memoryLimit} is below the memory request ${r.memoryRequest}`, "set memoryLimit at least to memoryRequest");
+    }
+    const s = r.scaling;
+    const lowest = s.kind === "hpa" ? 1 : 0;
+    if (!Number.isInteger(s.min) || s.min < lowest) fail("scaling.min", `${s.min} is not an integer of at least ${lowest}`, s.kind === "hpa" ? "use 2 or more (1 only in dev)" : "use 0 (scale to zero) or more");
+    if (!Number.isInteger(s.max) || s.max < 1) fail("scaling.max", `${s.max} is not a positive integer`, "use 1 or more");
+    if (s.min > s.max) fail("scaling.min", `min ${s.min} is greater than max ${s.max}`, "lower min or raise max");
+    if (s.kind === "hpa" && !(Number.isInteger(s.cpuUtilization) && s.cpuUtilization >= 10 && s.cpuUtilization <= 95)) {
+        fail("scaling.cpuUtilization", `${s.cpuUtilization} is not a percentage from 10 to 95`, "use a CPU target like 70");
+    }
+    if (s.kind === "queue") {
+        if (s.queueUrl === undefined || s.queueUrl === "") fail("scaling.queueUrl", "no queue URL is given", "pass the queue's URL (Queue.url)");
+        if (typeof s.queueUrl === "string" && !/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]+(\.fifo)?$/.test(s.queueUrl)) {
+            fail("scaling.queueUrl", `'${s.queueUrl}' is not an SQS queue URL`, "pass Queue.url (https://sqs.<region>.amazonaws.com/<account>/<name>)");
+        }
+        if (!Number.isInteger(s.messagesPerReplica) || s.messagesPerReplica < 1) fail("scaling.messagesPerReplica", `${s.messagesPerReplica} is not a positive integer`, "use the messages one replica works through, like 5");
+        if (s.identityOwner !== "keda" && s.identityOwner !== "workload") fail("scaling.identityOwner", `'${s.identityOwner as string}' is not an identity owner`, "use 'keda' or 'workload'");
+        if (s.identityOwner === "workload" && args.roleArn === undefined) fail("scaling.identityOwner", "'workload' reads the queue depth with the workload's role, but no roleArn is given", "pass roleArn, or use 'keda'");
+    }
+    r.ingressFrom.forEach((p, i) => {
+        const field = `ingressFrom[${i}]`;
+        const byPods = p.namespace !== undefined || p.podLabels !== undefined;
+        if (byPods === (p.cidr !== undefined)) fail(field, "a peer needs either pods/namespace or a CIDR, not both or neither", "give `namespace` and/or `podLabels`, or `cidr`");
+        if (typeof p.cidr === "string" && WORLD.has(p.cidr)) fail(`${field}.cidr`, `${p.cidr} admits the whole internet`, "use the VPC CIDR (an ALB reaches pods from it) or the clients' range");
+        if (p.namespace !== undefined && !isK8sName(p.namespace)) fail(`${field}.namespace`, `'${p.namespace}' is not a Kubernetes name`, "use the namespace's name");
+        (p.ports ?? []).forEach((v) => port(`${field}.ports`, v));
+    });
+    r.egressTo.forEach((e, i) => {
+        const field = `egressTo[${i}]`;
+        const byPods = e.namespace !== undefined || e.podLabels !== undefined;
+        if (byPods === (e.cidr !== undefined)) fail(field, "a destination needs either pods/namespace or a CIDR, not both or neither", "give `cidr`, or `namespace` and/or `podLabels`");
+        if (typeof e.cidr === "string" && WORLD.has(e.cidr)) fail(`${field}.cidr`, `${e.cidr} allows the whole internet`, "name the destination range (the VPC CIDR reaches RDS, Redis and the VPC endpoints)");
+        if (e.namespace !== undefined && !isK8sName(e.namespace)) fail(`${field}.namespace`, `'${e.namespace}' is not a Kubernetes name`, "use the namespace's name");
+        if (!Array.isArray(e.ports) || e.ports.length === 0) fail(`${field}.ports`, "no port is given", "list the destination ports, like [5432]");
+        e.ports.forEach((v) => port(`${field}.ports`, v));
+        if (e.protocol !== undefined && e.protocol !== "TCP" && e.protocol !== "UDP") fail(`${field}.protocol`, `'${e.protocol as string}' is not a protocol`, "use 'TCP' or 'UDP'");
+    });
+    if (r.ingress) {
+        if (r.port === undefined) fail("ingress", "an Ingress needs a Service, which needs `port`", "set port, or drop ingress");
+        if (!r.ingress.host || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(r.ingress.host)) fail("ingress.host", `'${r.ingress.host}' is not a host name`, "use a DNS name like api.example.com");
+        if (r.ingress.certificateArn === undefined || r.ingress.certificateArn === "") fail("ingress.certificateArn", "no certificate is given, and an Ingress without TLS is not allowed", "pass the ACM certificate ARN for the host");
+        if (typeof r.ingress.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(r.ingress.certificateArn)) {
+            fail("ingress.certificateArn", `'${r.ingress.certificateArn}' is not an ACM certificate ARN`, "pass the certificate's ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
+        }
+        if (r.ingress.scheme !== "internal" && r.ingress.scheme !== "internet-facing") fail("ingress.scheme", `'${r.ingress.scheme as string}' is not a scheme`, "use 'internal' or 'internet-facing'");
+        if (!r.ingress.path.startsWith("/")) fail("ingress.path", `'${r.ingress.path}' is not an absolute path`, "start it with '/'");
+        if (!r.ingressFrom.some((p) => p.cidr !== undefined)) {
+            fail("ingressFrom", "the ALB reaches the pods from VPC addresses, which no ingressFrom peer admits", "add `{ cidr: <VPC CIDR> }` to ingressFrom");
+        }
+    }
+    r.tolerations.forEach((t, i) => {
+        if (!t.key) fail(`tolerations[${i}].key`, "no taint key is given", "name the taint's key");
+        if (t.operator === "Exists" && t.value !== undefined) fail(`tolerations[${i}].value`, "operator Exists takes no value", "drop value, or use operator Equal");
+    });
+    if (r.ingress?.requiredHeader && !r.ingress.requiredHeader.name) fail("ingress.requiredHeader.name", "no header name is given", "pass the header's name (Cdn.originVerifyHeaderName)");
+    if (!Number.isInteger(r.terminationGracePeriodSeconds) || r.terminationGracePeriodSeconds < 1) {
+        fail("terminationGracePeriodSeconds", `${r.terminationGracePeriodSeconds} is not a positive integer`, "use the seconds the app needs to drain, like 30");
+    }
+    return r;
+}

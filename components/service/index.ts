@@ -1,0 +1,5 @@
+export * from "./args";
+export * from "./image";
+export * from "./isolation";
+export * from "./manifests";
+export * from "./service";

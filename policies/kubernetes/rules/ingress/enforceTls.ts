@@ -1,0 +1,44 @@
+import type { ResourceRule } from "../../../lib/rule";
+
+/** The AWS Load Balancer Controller's listeners of an Ingress: `listen-ports`, else HTTPS with a certificate, else HTTP. */
+export function albListeners(annotations: Record<string, string>): string[] | undefined {
+    const raw = annotations["alb.ingress.kubernetes.io/listen-ports"];
+    if (raw === undefined) return annotations["alb.ingress.kubernetes.io/certificate-arn"] ? ["HTTPS"] : ["HTTP"];
+    try {
+        const parsed = JSON.parse(raw);
+        return Array.isArray(parsed) ? parsed.flatMap((o) => Object.keys(o ?? {})) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Every Ingress terminates TLS: `spec.tls` lists its hosts, or (AWS Load Balancer Controller) a certificate ARN
+ * with an HTTPS listener. An ALB that also listens on HTTP must redirect it to HTTPS (`ssl-redirect`).
+ *
+ * Severity: high. Level: mandatory.
+ * Controls: Polaris tlsSettingsMissing, CKV_K8S_153.
+ */
+export const ingressEnforceTls: ResourceRule = {
+    kind: "resource",
+    name: "k8s-ingress-enforce-tls",
+    description: "Ingresses serve HTTPS (spec.tls or an ALB certificate) and redirect plain HTTP.",
+    controls: ["Polaris tlsSettingsMissing", "CKV_K8S_153"],
+    severity: "high",
+    level: "mandatory",
+    remediation: "Set `spec.tls: [{ hosts: [...] }]` and, for an ALB, the annotations `certificate-arn`, `listen-ports: [{\"HTTP\":80},{\"HTTPS\":443}]` and `ssl-redirect: \"443\"`.",
+    resourceTypes: ["kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:networking.k8s.io/v1beta1:Ingress", "kubernetes:extensions/v1beta1:Ingress"],
+    check(props) {
+        const annotations: Record<string, string> = props.metadata?.annotations ?? {};
+        const alb = props.spec?.ingressClassName === "alb" || annotations["kubernetes.io/ingress.class"] === "alb";
+        const tls = Array.isArray(props.spec?.tls) && props.spec.tls.length > 0;
+        const listeners = alb ? albListeners(annotations) : undefined;
+        const out: string[] = [];
+        const albHttps = alb && !!annotations["alb.ingress.kubernetes.io/certificate-arn"] && (listeners ?? []).includes("HTTPS");
+        if (!tls && !albHttps) out.push("the Ingress has no TLS (spec.tls is empty and no ALB certificate with an HTTPS listener)");
+        if (alb && (tls || albHttps) && (listeners ?? []).includes("HTTP") && !annotations["alb.ingress.kubernetes.io/ssl-redirect"]) {
+            out.push("the ALB listens on plain HTTP without ssl-redirect");
+        }
+        return out;
+    },
+};

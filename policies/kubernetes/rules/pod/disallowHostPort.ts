@@ -1,0 +1,23 @@
+import type { ResourceRule } from "../../../lib/rule";
+import { perContainer, POD_TYPES } from "../shared";
+
+/**
+ * No container binds a port of the node (`ports[].hostPort`): it bypasses NetworkPolicies and Services.
+ *
+ * Severity: medium. Level: mandatory.
+ * Controls: PSS baseline.
+ */
+export const podDisallowHostPort: ResourceRule = {
+    kind: "resource",
+    name: "k8s-pod-disallow-host-port",
+    description: "Containers bind no hostPort.",
+    controls: ["PSS baseline"],
+    severity: "medium",
+    level: "mandatory",
+    remediation: "Remove `hostPort` and expose the port through a ClusterIP Service.",
+    resourceTypes: POD_TYPES,
+    check: (props, ctx) =>
+        perContainer(ctx.type, props, ({ c, label }) =>
+            (Array.isArray(c.ports) ? c.ports : []).filter((p: any) => p?.hostPort !== undefined && p?.hostPort !== null && p.hostPort !== 0).map((p: any) => `${label}: port ${p.containerPort} binds hostPort ${p.hostPort}`),
+        ),
+};

@@ -1,0 +1,20 @@
+import type { ResourceRule } from "../../../lib/rule";
+import { K8S } from "../shared";
+
+/**
+ * Services set no `externalIPs` (any address routed to a node is then answered by the Service: CVE-2020-8554).
+ *
+ * Severity: medium. Level: advisory.
+ * Controls: KSV-0108.
+ */
+export const serviceDisallowExternalIps: ResourceRule = {
+    kind: "resource",
+    name: "k8s-service-disallow-external-ips",
+    description: "Services set no externalIPs.",
+    controls: ["KSV-0108"],
+    severity: "medium",
+    level: "advisory",
+    remediation: "Remove `spec.externalIPs`; expose the Service through an Ingress.",
+    resourceTypes: [K8S.service],
+    check: (props) => (Array.isArray(props.spec?.externalIPs) && props.spec.externalIPs.length > 0 ? [`the Service sets externalIPs (${props.spec.externalIPs.join(", ")})`] : []),
+};
