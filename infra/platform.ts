@@ -5,6 +5,7 @@ import { Cluster, ClusterAddons } from "../components/cluster";
 import { Database } from "../components/database";
 import { WorkloadIdentity } from "../components/identity";
 import { Queue } from "../components/queue";
+import { AppWorkloads, deployApp } from "./app";
 import { Network } from "../components/network";
 import type { PlatformSpec } from "../stacks";
 
@@ -32,6 +33,8 @@ export interface Platform {
     readonly jobs: Queue;
     /** IAM identities of the app's workloads (IRSA), holding exactly the grants each uses. */
     readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity };
+    /** The reference app's API and worker, when `groundwork:appImage` is set. */
+    readonly app?: AppWorkloads;
     /** The stack outputs (flat, documented in infra/README.md). */
     readonly outputs: PlatformOutputs;
 }
@@ -217,6 +220,20 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         queueArns: [jobs.arn],
     });
 
+    // The reference app: API and worker from one pinned image, once CI has pushed one (groundwork:appImage).
+    const app =
+        spec.app.image === undefined
+            ? undefined
+            : deployApp(
+                  "groundwork-app",
+                  APP_NAMESPACE,
+                  { ...spec.app, image: spec.app.image },
+                  spec.region,
+                  d.jobsMaxReceiveCount,
+                  { network, cluster, clusterAddons, database, dbUser: APP_DB_USER, cache, jobs, cdn, apiOriginDomain: spec.cdn.apiOriginDomain, identities: { api, worker } },
+                  common,
+              );
+
     return {
         network,
         cdn,
@@ -226,6 +243,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         cache,
         jobs,
         identities: { api, worker },
+        ...(app ? { app } : {}),
         outputs: {
             tier: spec.tier,
             region: spec.region,

@@ -109,6 +109,24 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         issues.push({ key, value: shown(key) ?? String(data.dbMaxAllocatedStorage), problem: `leaves no room for storage autoscaling (${data.dbAllocatedStorage} GiB allocated, limit ${data.dbMaxAllocatedStorage} GiB)`, allowed: "dbMaxAllocatedStorage larger than dbAllocatedStorage" });
     }
 
+    const app = {
+        ...(config.appImage !== undefined ? { image: config.appImage } : {}),
+        ...(config.apiOriginCertificateArn !== undefined ? { originCertificateArn: config.apiOriginCertificateArn } : {}),
+        apiMinReplicas: preset.app.apiMinReplicas,
+        apiMaxReplicas: config.apiMaxReplicas ?? preset.app.apiMaxReplicas,
+        workerMinReplicas: preset.app.workerMinReplicas,
+        workerMaxReplicas: config.workerMaxReplicas ?? preset.app.workerMaxReplicas,
+    };
+    if (app.apiMaxReplicas < app.apiMinReplicas) {
+        issues.push({ key: `${NAMESPACE}:apiMaxReplicas`, value: shown(`${NAMESPACE}:apiMaxReplicas`), problem: `is below the ${config.tier} minimum of ${app.apiMinReplicas} API pods`, allowed: `${app.apiMinReplicas} or more` });
+    }
+    if (app.workerMaxReplicas < app.workerMinReplicas) {
+        issues.push({ key: `${NAMESPACE}:workerMaxReplicas`, value: shown(`${NAMESPACE}:workerMaxReplicas`), problem: `is below the ${config.tier} minimum of ${app.workerMinReplicas} worker pods`, allowed: `${app.workerMinReplicas} or more` });
+    }
+    if (config.tier === "prod" && config.appImage !== undefined && !config.appImage.includes("@sha256:")) {
+        issues.push({ key: `${NAMESPACE}:appImage`, value: shown(`${NAMESPACE}:appImage`), problem: "is not pinned by digest on tier prod (a tag can be moved)", allowed: "repo@sha256:<64 hex digits>" });
+    }
+
     // Rules across keys.
     if (config.tier === "prod" && config.domain === undefined) {
         issues.push({ key: `${NAMESPACE}:domain`, value: undefined, problem: "is required on tier prod (viewers get TLS 1.2+ on your own certificate)", allowed: "a DNS name such as app.example.com, with groundwork:hostedZoneId" });
@@ -148,6 +166,7 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         cdn,
         cluster,
         data,
+        app,
         fromPreset,
     };
 }
@@ -179,6 +198,7 @@ export function bindAvailabilityZones(config: StackConfig, availableZones: reado
         cdn: { ...rest.cdn },
         cluster: { ...rest.cluster },
         data: { ...rest.data },
+        app: { ...rest.app },
     });
 }
 

@@ -4,6 +4,7 @@ import { MAX_AZ_COUNT, MIN_AZ_COUNT } from "../components/network/cidr";
 import { MIN_RATE_LIMIT, PRICE_CLASSES, PriceClass } from "../components/cdn/args";
 import { checkAdminRoleArn, checkKubernetesVersion, checkPublicAccessCidrs } from "../components/cluster/validate";
 import { instanceClassMemoryGib } from "../components/database/maxConnections";
+import { imagePinProblem } from "../components/service/image";
 import { TIERS } from "./tiers";
 
 /**
@@ -179,10 +180,24 @@ export const KEYS = {
         /** Deliveries before a job goes to the dead-letter queue. */
         jobsMaxReceiveCount: wholeNumber(1, 1000).optional(),
     },
+    /** Reference app keys. */
+    app: {
+        /** Container image of the app, pinned by digest (or at least a version tag on dev). */
+        appImage: checked((v) => {
+            const problem = imagePinProblem(v);
+            return problem ? { problem, fix: "use repo@sha256:<digest> (CI sets it after pushing the image)" } : undefined;
+        }).optional(),
+        /** Regional ACM certificate ARN for the API origin name (the ALB's HTTPS listener). */
+        apiOriginCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, { error: "an ACM certificate ARN in the stack's region" }).optional(),
+        /** Most API pods. */
+        apiMaxReplicas: wholeNumber(2, 500).optional(),
+        /** Most worker pods. */
+        workerMaxReplicas: wholeNumber(1, 1000).optional(),
+    },
 } as const;
 
 /** The schema of all `groundwork:*` keys, sections merged. */
-export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network, ...KEYS.cdn, ...KEYS.cluster, ...KEYS.data });
+export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network, ...KEYS.cdn, ...KEYS.cluster, ...KEYS.data, ...KEYS.app });
 
 /** The parsed `groundwork:*` values (before presets are applied). */
 export type ParsedConfig = z.output<typeof configSchema>;

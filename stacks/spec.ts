@@ -64,6 +64,22 @@ export interface ClusterSpec {
 /** The data tier section: the preset's values after the stack's overrides (see `DataPreset`). */
 export type DataSpec = import("./tiers").DataPreset;
 
+/** The reference app section: deployed when `groundwork:appImage` is set. */
+export interface AppSpec {
+    /** Container image, pinned (`repo@sha256:...`; a digest is required on prod). */
+    readonly image?: string;
+    /** Regional ACM certificate for `groundwork:apiOriginDomain`; with it the API gets an HTTPS ALB ingress. */
+    readonly originCertificateArn?: string;
+    /** Fewest API pods. */
+    readonly apiMinReplicas: number;
+    /** Most API pods. */
+    readonly apiMaxReplicas: number;
+    /** Fewest worker pods. */
+    readonly workerMinReplicas: number;
+    /** Most worker pods. */
+    readonly workerMaxReplicas: number;
+}
+
 /**
  * The typed, validated, frozen model of one stack: the tier preset with the stack's overrides applied.
  * One section per component; later components add theirs (`database`, `cache`, `queue`, `cluster`, `cdn`).
@@ -89,6 +105,8 @@ export interface PlatformSpec {
     readonly cluster: ClusterSpec;
     /** Data tier section. */
     readonly data: DataSpec;
+    /** Reference app section. */
+    readonly app: AppSpec;
 }
 
 /** A {@link PlatformSpec} before the region's AZ names are known (everything validated except the AZ count). */

@@ -88,6 +88,18 @@ export interface DataPreset {
     readonly jobsMaxReceiveCount: number;
 }
 
+/** The reference app's workloads in a tier preset. */
+export interface AppPreset {
+    /** Fewest API pods (HPA minimum). */
+    readonly apiMinReplicas: number;
+    /** Most API pods (HPA maximum). */
+    readonly apiMaxReplicas: number;
+    /** Fewest worker pods (KEDA minimum). */
+    readonly workerMinReplicas: number;
+    /** Most worker pods (KEDA maximum on queue depth). */
+    readonly workerMaxReplicas: number;
+}
+
 /**
  * Everything a tier decides, one section per component plus the cross-cutting `settings`. A new component
  * adds its section here (for example `database: DatabasePreset`); the compiler then asks for its values in
@@ -104,6 +116,8 @@ export interface TierPreset {
     readonly cluster: ClusterPreset;
     /** Data tier defaults. */
     readonly data: DataPreset;
+    /** Reference app defaults. */
+    readonly app: AppPreset;
 }
 
 /** Freezes an object and everything reachable from it. */
@@ -148,6 +162,7 @@ export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
             jobsMaxProcessingSeconds: 60,
             jobsMaxReceiveCount: 5,
         },
+        app: { apiMinReplicas: 2, apiMaxReplicas: 3, workerMinReplicas: 1, workerMaxReplicas: 4 },
     },
     prod: {
         settings: { protect: true, multiAz: true },
@@ -176,5 +191,6 @@ export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
             jobsMaxProcessingSeconds: 60,
             jobsMaxReceiveCount: 5,
         },
+        app: { apiMinReplicas: 3, apiMaxReplicas: 10, workerMinReplicas: 2, workerMaxReplicas: 20 },
     },
 });

@@ -1,0 +1,157 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Cache } from "../components/cache";
+import type { Cdn } from "../components/cdn";
+import type { Cluster, ClusterAddons } from "../components/cluster";
+import type { Database } from "../components/database";
+import type { WorkloadIdentity } from "../components/identity";
+import type { Network } from "../components/network";
+import type { Queue } from "../components/queue";
+import { NamespaceIsolation, Service } from "../components/service";
+import type { AppSpec } from "../stacks";
+
+/** Connections PostgreSQL keeps for superusers, RDS's own agents and migrations; the app's pools share the rest. */
+export const RESERVED_DB_CONNECTIONS = 10;
+
+/** API HTTP port inside the pod. */
+export const API_PORT = 8080;
+
+/** Worker health and metrics port inside the pod. */
+export const WORKER_HEALTH_PORT = 9091;
+
+/**
+ * Size of each pod's PostgreSQL pool so that every pod at its maximum scale fits in the instance's
+ * `max_connections` (less a reserve): floor((maxConnections - reserve) / maxPods), at least 1. Pure.
+ * Without it, scaling out would exhaust the database long before the CPU (the article's pool budget).
+ */
+export function poolSizePerPod(maxConnections: number, maxPods: number, reserve = RESERVED_DB_CONNECTIONS): number {
+    if (!Number.isInteger(maxPods) || maxPods < 1) throw new Error(`poolSizePerPod: maxPods must be a whole number >= 1, got ${maxPods}`);
+    const usable = maxConnections - reserve;
+    const size = Math.floor(usable / maxPods);
+    if (size < 1) {
+        throw new Error(
+            `the database allows ${maxConnections} connections (${usable} after the reserve of ${reserve}) but the app may run ${maxPods} pods. ` +
+                "Fix: choose a larger groundwork:dbInstanceClass or lower groundwork:apiMaxReplicas / groundwork:workerMaxReplicas.",
+        );
+    }
+    return Math.min(size, 50);
+}
+
+/** The cache's IAM-authenticated user: the app never uses an AUTH token on the platform. */
+function requireIamUser(cache: Cache): pulumi.Output<string> {
+    if (cache.userName === undefined) throw new Error("deployApp: the Cache must use auth 'iam' (the app authenticates with its IRSA role)");
+    return cache.userName;
+}
+
+/** What the app's workloads need from the rest of the platform. */
+export interface AppDeps {
+    /** The network (VPC CIDR for egress to the data tier and AWS endpoints). */
+    readonly network: Network;
+    /** The cluster (its Kubernetes provider). */
+    readonly cluster: Cluster;
+    /** The add-ons (the load balancer controller and KEDA must exist before the workloads). */
+    readonly clusterAddons: ClusterAddons;
+    /** PostgreSQL (IAM authentication as `dbUser`). */
+    readonly database: Database;
+    /** PostgreSQL role the app connects as. */
+    readonly dbUser: string;
+    /** Valkey (IAM-authenticated user). */
+    readonly cache: Cache;
+    /** The jobs queue. */
+    readonly jobs: Queue;
+    /** The edge: origin security group and origin-verify header for the API's ingress. */
+    readonly cdn: Cdn;
+    /** Host name CloudFront uses for the API origin (`groundwork:apiOriginDomain`): the ingress answers to it. */
+    readonly apiOriginDomain: string;
+    /** IRSA roles of the two workloads. */
+    readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity };
+}
+
+/** The deployed workloads. */
+export interface AppWorkloads {
+    /** Namespace default-deny and Pod Security labels. */
+    readonly namespace: NamespaceIsolation;
+    /** The HTTP API. */
+    readonly api: Service;
+    /** The queue worker. */
+    readonly worker: Service;
+}
+
+/**
+ * Deploys the reference app's API and worker into `namespace`, one image, two commands, configured for the
+ * platform: IAM authentication to PostgreSQL and Valkey (no passwords), the jobs queue, pool sizes that fit the
+ * database, the API behind an internet-facing ALB that only CloudFront can reach (origin security group and the
+ * origin-verify header), the worker on the Spot queue-worker nodes scaled by KEDA on queue depth.
+ */
+export function deployApp(name: string, namespace: string, spec: AppSpec & { readonly image: string }, region: string, jobsMaxReceiveCount: number, deps: AppDeps, common: { tags: Record<string, string> }): AppWorkloads {
+    const { cluster, database, cache, jobs, cdn, identities } = deps;
+    const dependsOn = [deps.clusterAddons];
+    const ns = new NamespaceIsolation(`${name}-namespace`, { ...common, provider: cluster.provider, namespace }, { dependsOn });
+    const maxPods = spec.apiMaxReplicas + spec.workerMaxReplicas;
+    const env: Record<string, pulumi.Input<string>> = {
+        NODE_ENV: "production",
+        AWS_REGION: region,
+        SERVICE_NAME: name,
+        DATABASE_IAM_AUTH: "true",
+        DATABASE_HOST: database.address,
+        DATABASE_PORT: pulumi.output(database.port).apply(String),
+        DATABASE_NAME: database.dbName,
+        DATABASE_USER: deps.dbUser,
+        DB_POOL_MAX: database.maxConnections.apply((max) => String(poolSizePerPod(max, maxPods))),
+        REDIS_IAM_AUTH: "true",
+        REDIS_URL: pulumi.interpolate`rediss://${cache.primaryEndpoint}:${cache.port}`,
+        REDIS_USER: requireIamUser(cache),
+        ELASTICACHE_REPLICATION_GROUP_ID: cache.replicationGroupId,
+        SQS_QUEUE_URL: jobs.url,
+        SQS_DLQ_URL: jobs.dlqUrl,
+        JOB_MAX_RECEIVES: String(jobsMaxReceiveCount),
+    };
+    const common2 = {
+        ...common,
+        provider: cluster.provider,
+        namespace,
+        image: spec.image,
+        // Data tier and AWS APIs (interface endpoints / NAT) are reached inside the VPC on these ports only.
+        egressTo: [{ cidr: deps.network.cidrBlock, ports: [5432, 6379, 443] }],
+    };
+    const api = new Service(
+        "api",
+        {
+            ...common2,
+            command: ["node", "dist/server.js"],
+            port: API_PORT,
+            env: { ...env, PORT: String(API_PORT), SHUTDOWN_DRAIN_DELAY_MS: "5000" },
+            roleArn: identities.api.roleArn,
+            scaling: { kind: "hpa", min: spec.apiMinReplicas, max: spec.apiMaxReplicas, cpuUtilization: 70 },
+            ingressFrom: [{ cidr: deps.network.cidrBlock }],
+            ...(spec.originCertificateArn !== undefined
+                ? {
+                      ingress: {
+                          host: deps.apiOriginDomain,
+                          certificateArn: spec.originCertificateArn,
+                          scheme: "internet-facing" as const,
+                          securityGroupIds: [cdn.originSecurityGroupId],
+                          requiredHeader: { name: cdn.originVerifyHeaderName, value: cdn.originVerifyHeaderValue },
+                      },
+                  }
+                : {}),
+        },
+        { dependsOn: [ns, ...dependsOn] },
+    );
+    const worker = new Service(
+        "worker",
+        {
+            ...common2,
+            command: ["node", "dist/worker.js"],
+            healthPort: WORKER_HEALTH_PORT,
+            env: { ...env, WORKER_METRICS_PORT: String(WORKER_HEALTH_PORT) },
+            roleArn: identities.worker.roleArn,
+            scaling: { kind: "queue", queueUrl: jobs.url, min: spec.workerMinReplicas, max: spec.workerMaxReplicas, messagesPerReplica: 5 },
+            nodeSelector: { "groundwork.dev/workload": "queue-worker" },
+            tolerations: [{ key: "groundwork.dev/queue-worker", value: "true", effect: "NoSchedule" }],
+            // A job may run up to the queue's processing time; SIGTERM lets the current one finish.
+            terminationGracePeriodSeconds: 90,
+        },
+        { dependsOn: [ns, ...dependsOn] },
+    );
+    return { namespace: ns, api, worker };
+}
