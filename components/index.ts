@@ -9,3 +9,4 @@ export * from "./queue";
 export * from "./service";
 export * from "./cluster";
 export * from "./identity";
+export * from "./registry";

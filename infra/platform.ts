@@ -5,6 +5,7 @@ import { Cluster, ClusterAddons } from "../components/cluster";
 import { Database } from "../components/database";
 import { WorkloadIdentity } from "../components/identity";
 import { Queue } from "../components/queue";
+import { ContainerRegistry } from "../components/registry";
 import { AppWorkloads, deployApp } from "./app";
 import { Network } from "../components/network";
 import type { PlatformSpec } from "../stacks";
@@ -33,6 +34,8 @@ export interface Platform {
     readonly jobs: Queue;
     /** IAM identities of the app's workloads (IRSA), holding exactly the grants each uses. */
     readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity };
+    /** ECR repository of the app's image (CI pushes, nodes pull). */
+    readonly registry: ContainerRegistry;
     /** The reference app's API and worker, when `groundwork:appImage` is set. */
     readonly app?: AppWorkloads;
     /** The stack outputs (flat, documented in infra/README.md). */
@@ -101,6 +104,8 @@ export interface PlatformOutputs {
     readonly apiRoleArn: pulumi.Output<string>;
     /** IAM role of the worker workload. */
     readonly workerRoleArn: pulumi.Output<string>;
+    /** ECR repository URL for the app image (`docker push <url>@...`, then set groundwork:appImage). */
+    readonly appRepositoryUrl: pulumi.Output<string>;
 }
 
 /**
@@ -220,6 +225,9 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         queueArns: [jobs.arn],
     });
 
+    // The app's image repository: immutable tags, scanned on push, KMS-encrypted.
+    const registry = new ContainerRegistry("app-images", { ...common, protect: spec.settings.protect });
+
     // The reference app: API and worker from one pinned image, once CI has pushed one (groundwork:appImage).
     const app =
         spec.app.image === undefined
@@ -243,6 +251,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         cache,
         jobs,
         identities: { api, worker },
+        registry,
         ...(app ? { app } : {}),
         outputs: {
             tier: spec.tier,
@@ -275,6 +284,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             jobsDlqUrl: jobs.dlqUrl,
             apiRoleArn: api.roleArn,
             workerRoleArn: worker.roleArn,
+            appRepositoryUrl: registry.repositoryUrl,
         },
     };
 }

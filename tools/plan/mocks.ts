@@ -264,6 +264,11 @@ function mockResource(args: pulumi.runtime.MockResourceArgs, region: string, acc
             state.arn = `arn:aws:wafv2:${region}:${acct}:${String(inputs.scope ?? "REGIONAL").toLowerCase() === "cloudfront" ? "global" : "regional"}/webacl/${state.name}/${h}`;
             state.capacity = 700;
             break;
+        case "aws:ecr/repository:Repository":
+            state.arn = `arn:aws:ecr:${region}:${acct}:repository/${state.name}`;
+            state.repositoryUrl = `${acct}.dkr.ecr.${region}.amazonaws.com/${state.name}`;
+            state.registryId = acct;
+            return { id: state.name, state };
         case "aws:route53/record:Record":
             state.fqdn = String(inputs.name ?? args.name).replace(/\.$/, "");
             return { id: `${inputs.zoneId}_${state.fqdn}_${inputs.type}`, state };
