@@ -77,3 +77,82 @@ describe("Secrets Manager", () => {
     expect(() => parseEnv({ ...base, DATABASE_SECRET_ARN: "db-secret" })).toThrow(/DATABASE_SECRET_ARN: must be a Secrets Manager secret ARN/);
   });
 });
+
+describe("IAM authentication settings", () => {
+  const iamDb = { DATABASE_IAM_AUTH: "true", DATABASE_HOST: "app.abc.eu-west-1.rds.amazonaws.com", DATABASE_NAME: "app", DATABASE_USER: "app" };
+  const iamRedis = { REDIS_IAM_AUTH: "true", REDIS_URL: "rediss://primary.app.abc.euw1.cache.amazonaws.com:6379", REDIS_USER: "app", ELASTICACHE_REPLICATION_GROUP_ID: "app-cache" };
+  const problems = (env: NodeJS.ProcessEnv): string => {
+    try {
+      parseEnv(env);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as Error).message;
+    }
+    throw new Error("expected a ConfigError");
+  };
+
+  test("DATABASE_IAM_AUTH replaces DATABASE_URL; the port defaults to 5432 and IAM is off by default", () => {
+    const cfg = parseEnv({ ...base, ...iamDb, ...iamRedis });
+    expect(cfg).toMatchObject({ DATABASE_IAM_AUTH: true, DATABASE_PORT: 5432, DATABASE_USER: "app", REDIS_IAM_AUTH: true, REDIS_USER: "app" });
+    expect(cfg.DATABASE_URL).toBeUndefined();
+    expect(parseEnv({ ...base, DATABASE_URL: "postgres://u:p@127.0.0.1:5432/db" })).toMatchObject({ DATABASE_IAM_AUTH: false, REDIS_IAM_AUTH: false });
+  });
+
+  test("DATABASE_IAM_AUTH needs host, name and user, each reported by name", () => {
+    const msg = problems({ ...base, DATABASE_IAM_AUTH: "true" });
+    for (const name of ["DATABASE_HOST", "DATABASE_NAME", "DATABASE_USER"]) expect(msg).toMatch(new RegExp(`${name}: required when DATABASE_IAM_AUTH=true .*\\(it is not set\\)`));
+    expect(msg).not.toMatch(/DATABASE_URL/);
+  });
+
+  test("IAM and password modes are mutually exclusive", () => {
+    expect(problems({ ...base, ...iamDb, DATABASE_URL: "postgres://u:p@h:5432/db" })).toMatch(/DATABASE_URL: cannot be combined with DATABASE_IAM_AUTH=true.*\(unset it\)/);
+    expect(problems({ ...base, ...iamDb, DATABASE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" })).toMatch(/DATABASE_SECRET_ARN: cannot be combined with DATABASE_IAM_AUTH=true/);
+    expect(problems({ ...base, DATABASE_URL: "postgres://u:p@h:5432/db", DATABASE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" })).toMatch(/DATABASE_SECRET_ARN: cannot be combined with DATABASE_URL/);
+    expect(problems({ ...base, DATABASE_URL: "postgres://u:p@h:5432/db", DATABASE_HOST: "h" })).toMatch(/DATABASE_HOST: is not used with DATABASE_URL/);
+    expect(problems({ ...base, DATABASE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf", DATABASE_USER: "app" })).toMatch(
+      /DATABASE_USER: is not used with DATABASE_SECRET_ARN: the user comes from the secret/,
+    );
+    expect(problems({ ...base, ...iamDb, DATABASE_TLS: "false" })).toMatch(/DATABASE_TLS: RDS IAM authentication requires TLS/);
+    expect(problems({ ...base, DATABASE_URL: "postgres://u:p@h:5432/db", DATABASE_CA_FILE: "/ca.pem" })).toMatch(/DATABASE_CA_FILE: is only used with TLS: set DATABASE_TLS=true/);
+    expect(problems({ ...base, ...iamDb, DATABASE_IAM_BOOTSTRAP_ROLE: "app" })).toMatch(/DATABASE_IAM_BOOTSTRAP_ROLE: creating the IAM role needs an admin connection/);
+    expect(problems({ ...base, ...iamDb, ...iamRedis, REDIS_PASSWORD_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:redis-AbCdEf" })).toMatch(
+      /REDIS_PASSWORD_SECRET_ARN: cannot be combined with REDIS_IAM_AUTH=true/,
+    );
+    expect(problems({ ...base, ...iamDb, REDIS_USER: "app" })).toMatch(/REDIS_USER: is only used with REDIS_IAM_AUTH=true/);
+  });
+
+  test("invalid values are rejected with the variable's name", () => {
+    expect(problems({ ...base, ...iamDb, DATABASE_PORT: "99999" })).toMatch(/DATABASE_PORT: .*\(fix its value\)/);
+    expect(problems({ ...base, ...iamDb, DATABASE_IAM_AUTH: "yes" })).toMatch(/DATABASE_IAM_AUTH: .*\(fix its value\)/);
+    expect(problems({ ...base, DATABASE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf", DATABASE_IAM_BOOTSTRAP_ROLE: "App; DROP" })).toMatch(
+      /DATABASE_IAM_BOOTSTRAP_ROLE: must be a lower-case PostgreSQL role name/,
+    );
+    expect(problems({ ...base, ...iamDb, ...iamRedis, ELASTICACHE_REPLICATION_GROUP_ID: "Not_Valid" })).toMatch(/ELASTICACHE_REPLICATION_GROUP_ID: must be a replication group id/);
+  });
+
+  test("REDIS_IAM_AUTH needs REDIS_USER, ELASTICACHE_REPLICATION_GROUP_ID and a rediss:// URL without credentials", () => {
+    const msg = problems({ ...base, ...iamDb, REDIS_IAM_AUTH: "true" });
+    expect(msg).toMatch(/REDIS_USER: required when REDIS_IAM_AUTH=true .*\(it is not set\)/);
+    expect(msg).toMatch(/ELASTICACHE_REPLICATION_GROUP_ID: required when REDIS_IAM_AUTH=true .*\(it is not set\)/);
+    expect(msg).toMatch(/REDIS_URL: must start with rediss:\/\/ when REDIS_IAM_AUTH=true/);
+    expect(problems({ ...base, ...iamDb, ...iamRedis, REDIS_URL: "rediss://app:secret@primary:6379" })).toMatch(/REDIS_URL: must not contain a user or password when REDIS_IAM_AUTH=true/);
+  });
+
+  test("migrate's admin connection: the RDS-managed master secret (username and password only) plus DATABASE_HOST/PORT/NAME", async () => {
+    const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234";
+    const master = async () => JSON.stringify({ username: "postgres", password: "s3cr/t" });
+    const env = { ...base, DATABASE_SECRET_ARN: arn, DATABASE_IAM_BOOTSTRAP_ROLE: "app", DATABASE_TLS: "true" };
+    const cfg = await loadConfig({ ...env, DATABASE_HOST: "app.abc.eu-west-1.rds.amazonaws.com", DATABASE_PORT: "5433", DATABASE_NAME: "app" }, master);
+    expect(cfg.DATABASE_URL).toBe("postgres://postgres:s3cr%2Ft@app.abc.eu-west-1.rds.amazonaws.com:5433/app");
+    expect(cfg).toMatchObject({ DATABASE_TLS: true, DATABASE_IAM_BOOTSTRAP_ROLE: "app", DATABASE_IAM_AUTH: false });
+    await expect(loadConfig(env, master)).rejects.toThrow(/DATABASE_HOST: the secret in DATABASE_SECRET_ARN has no host; set DATABASE_HOST/);
+    // A full RDS-style secret still works alone; explicit variables win over its fields.
+    const full = async () => JSON.stringify({ username: "u", password: "p", host: "old.internal", port: 5432, dbname: "db" });
+    expect((await loadConfig({ ...base, DATABASE_SECRET_ARN: arn }, full)).DATABASE_URL).toBe("postgres://u:p@old.internal:5432/db");
+    expect((await loadConfig({ ...base, DATABASE_SECRET_ARN: arn, DATABASE_HOST: "new.internal" }, full)).DATABASE_URL).toBe("postgres://u:p@new.internal:5432/db");
+  });
+
+  test("an unreadable DATABASE_CA_FILE fails at start with its name", async () => {
+    await expect(loadConfig({ ...base, ...iamDb, DATABASE_CA_FILE: "/nonexistent/rds-global-bundle.pem" })).rejects.toThrow(/DATABASE_CA_FILE: cannot read \/nonexistent\/rds-global-bundle.pem \(ENOENT\)/);
+  });
+});

