@@ -1,3 +1,4 @@
+import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cache } from "../components/cache";
 import type { Cdn } from "../components/cdn";
@@ -6,7 +7,7 @@ import type { Database } from "../components/database";
 import type { WorkloadIdentity } from "../components/identity";
 import type { Network } from "../components/network";
 import type { Queue } from "../components/queue";
-import { NamespaceIsolation, Service } from "../components/service";
+import { containerSecurityContext, DNS_EGRESS, NamespaceIsolation, podSecurityContext, Service } from "../components/service";
 import type { AppSpec } from "../stacks";
 
 /** Connections PostgreSQL keeps for superusers, RDS's own agents and migrations; the app's pools share the rest. */
@@ -62,8 +63,8 @@ export interface AppDeps {
     readonly cdn: Cdn;
     /** Host name CloudFront uses for the API origin (`groundwork:apiOriginDomain`): the ingress answers to it. */
     readonly apiOriginDomain: string;
-    /** IRSA roles of the two workloads. */
-    readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity };
+    /** IRSA roles of the workloads: the migrations job reads the master secret, api and worker use IAM auth. */
+    readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity; readonly migrate: WorkloadIdentity };
 }
 
 /** The deployed workloads. */
@@ -74,6 +75,8 @@ export interface AppWorkloads {
     readonly api: Service;
     /** The queue worker. */
     readonly worker: Service;
+    /** The migrations job of this image (runs before the workloads roll out). */
+    readonly migrations: kubernetes.batch.v1.Job;
 }
 
 /**
@@ -113,6 +116,9 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
         // Data tier and AWS APIs (interface endpoints / NAT) are reached inside the VPC on these ports only.
         egressTo: [{ cidr: deps.network.cidrBlock, ports: [5432, 6379, 443] }],
     };
+    const migrations = migrationsJob(name, namespace, spec.image, deps, env, common2.egressTo, [ns, ...dependsOn]);
+    // The provider waits for the Job to succeed, so pods of a new image only start on a migrated schema.
+    const rollout = { dependsOn: [ns, migrations, ...dependsOn] };
     const api = new Service(
         "api",
         {
@@ -135,7 +141,7 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
                   }
                 : {}),
         },
-        { dependsOn: [ns, ...dependsOn] },
+        rollout,
     );
     const worker = new Service(
         "worker",
@@ -151,7 +157,91 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             // A job may run up to the queue's processing time; SIGTERM lets the current one finish.
             terminationGracePeriodSeconds: 90,
         },
-        { dependsOn: [ns, ...dependsOn] },
+        rollout,
     );
-    return { namespace: ns, api, worker };
+    return { namespace: ns, api, worker, migrations };
+}
+
+/** UID/GID the image runs as (app/Dockerfile `USER 10001:10001`). */
+const APP_UID = 10001;
+
+/**
+ * One Job per image: `node dist/migrate.js` with the RDS-managed master credentials (read through its own IRSA role)
+ * applies the schema and makes sure the `app` role exists with `rds_iam`, so api and worker can log in with IAM
+ * tokens. Restricted pod security, its own NetworkPolicy (DNS, and the VPC on the data and AWS ports).
+ */
+function migrationsJob(
+    name: string,
+    namespace: string,
+    image: string,
+    deps: AppDeps,
+    appEnv: Record<string, pulumi.Input<string>>,
+    egressTo: { cidr: pulumi.Input<string>; ports: number[] }[],
+    dependsOn: pulumi.Resource[],
+): kubernetes.batch.v1.Job {
+    const { cluster, database } = deps;
+    const opts = { provider: cluster.provider, dependsOn };
+    const labels = { "app.kubernetes.io/name": "migrate", "app.kubernetes.io/part-of": name };
+    const sa = new kubernetes.core.v1.ServiceAccount(
+        "migrate-sa",
+        { metadata: { name: "migrate", namespace, labels, annotations: { "eks.amazonaws.com/role-arn": deps.identities.migrate.roleArn } }, automountServiceAccountToken: false },
+        opts,
+    );
+    new kubernetes.networking.v1.NetworkPolicy(
+        "migrate-allow",
+        {
+            metadata: { name: "migrate-allow", namespace, labels },
+            spec: {
+                podSelector: { matchLabels: labels },
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [],
+                egress: [DNS_EGRESS, ...egressTo.map((e) => ({ to: [{ ipBlock: { cidr: e.cidr } }], ports: e.ports.map((port) => ({ protocol: "TCP", port })) }))],
+            },
+        },
+        opts,
+    );
+    const { DATABASE_IAM_AUTH: _iam, DATABASE_USER: _user, DB_POOL_MAX: _pool, ...shared } = appEnv;
+    const env: Record<string, pulumi.Input<string>> = {
+        ...shared,
+        DATABASE_SECRET_ARN: database.masterSecretArn,
+        DATABASE_TLS: "true",
+        DATABASE_IAM_BOOTSTRAP_ROLE: deps.dbUser,
+        DB_POOL_MAX: "2",
+    };
+    return new kubernetes.batch.v1.Job(
+        "migrate",
+        {
+            // Named by image digest: a new image is a new Job (a Job's pod template cannot change in place).
+            metadata: { namespace, labels, annotations: { "groundwork.dev/image": image } },
+            spec: {
+                backoffLimit: 3,
+                activeDeadlineSeconds: 900,
+                template: {
+                    metadata: { labels },
+                    spec: {
+                        serviceAccountName: sa.metadata.name,
+                        automountServiceAccountToken: false,
+                        restartPolicy: "Never",
+                        enableServiceLinks: false,
+                        securityContext: podSecurityContext(APP_UID, APP_UID),
+                        containers: [
+                            {
+                                name: "migrate",
+                                image,
+                                command: ["node", "dist/migrate.js"],
+                                env: Object.keys(env)
+                                    .sort()
+                                    .map((k) => ({ name: k, value: env[k] })),
+                                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                                securityContext: containerSecurityContext(APP_UID, APP_UID),
+                                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                            },
+                        ],
+                        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+                    },
+                },
+            },
+        },
+        { ...opts, dependsOn: [...dependsOn, sa], deleteBeforeReplace: true },
+    );
 }

@@ -33,7 +33,7 @@ export interface Platform {
     /** The jobs queue and its dead-letter queue. */
     readonly jobs: Queue;
     /** IAM identities of the app's workloads (IRSA), holding exactly the grants each uses. */
-    readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity };
+    readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity; readonly migrate: WorkloadIdentity };
     /** ECR repository of the app's image (CI pushes, nodes pull). */
     readonly registry: ContainerRegistry;
     /** The reference app's API and worker, when `groundwork:appImage` is set. */
@@ -200,10 +200,12 @@ export function buildPlatform(spec: PlatformSpec): Platform {
     const jobs = new Queue("jobs", { ...common, maxProcessingSeconds: d.jobsMaxProcessingSeconds, maxReceiveCount: d.jobsMaxReceiveCount });
 
     // Workload identities (IRSA): each holds exactly the grants its code uses, on exact ARNs.
-    const identity = (name: "api" | "worker") =>
+    const identity = (name: "api" | "worker" | "migrate") =>
         new WorkloadIdentity(name, { ...common, namespace: APP_NAMESPACE, serviceAccountName: name, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer });
     const api = identity("api");
     const worker = identity("worker");
+    const migrate = identity("migrate");
+    database.grantReadMasterSecret(migrate);
     database.grantConnect(api, APP_DB_USER);
     database.grantConnect(worker, APP_DB_USER);
     cache.grantConnect(api);
@@ -238,7 +240,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
                   { ...spec.app, image: spec.app.image },
                   spec.region,
                   d.jobsMaxReceiveCount,
-                  { network, cluster, clusterAddons, database, dbUser: APP_DB_USER, cache, jobs, cdn, apiOriginDomain: spec.cdn.apiOriginDomain, identities: { api, worker } },
+                  { network, cluster, clusterAddons, database, dbUser: APP_DB_USER, cache, jobs, cdn, apiOriginDomain: spec.cdn.apiOriginDomain, identities: { api, worker, migrate } },
                   common,
               );
 
@@ -250,7 +252,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         database,
         cache,
         jobs,
-        identities: { api, worker },
+        identities: { api, worker, migrate },
         registry,
         ...(app ? { app } : {}),
         outputs: {

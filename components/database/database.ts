@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, GroundworkComponent } from "../base";
 import { Grantable } from "../identity/statements";
 import { AwsContext, awsContext, sidOf } from "../secrets/context";
+import { viaServiceCondition } from "../secrets/secret";
 import { KmsKey } from "../secrets/kmsKey";
 import { DatabaseArgs, resolveDatabaseArgs } from "./args";
 import { postgresMaxConnections } from "./maxConnections";
@@ -233,6 +234,18 @@ export class Database extends GroundworkComponent {
         }
         identity.addStatements(`${this.baseName}-connect-${dbUser}`, [
             { sid: sidOf(this.baseName, "connect", dbUser), actions: ["rds-db:connect"], resources: [this.dbUserArn(dbUser)] },
+        ]);
+    }
+
+    /**
+     * Lets `identity` read the RDS-managed master credentials (for a migrations job that creates tables and the
+     * app's IAM role): `GetSecretValue`/`DescribeSecret` on the master secret's ARN and `kms:Decrypt` on the
+     * database's key through Secrets Manager only. Workloads serving traffic should use {@link grantConnect}.
+     */
+    public grantReadMasterSecret(identity: Grantable): void {
+        identity.addStatements(`${this.baseName}-master-secret`, [
+            { sid: sidOf(this.baseName, "master", "secret"), actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [this.masterSecretArn] },
+            { sid: sidOf(this.baseName, "master", "key"), actions: ["kms:Decrypt"], resources: [this.kmsKeyArn], condition: viaServiceCondition("secretsmanager") },
         ]);
     }
 }

@@ -61,6 +61,20 @@ describe("the reference app on the prod stack", () => {
         expect(ann["alb.ingress.kubernetes.io/conditions.api"]).toBe("[secret]");
     });
 
+    test("a migrations Job with the master secret (its own role) runs before the workloads roll out", () => {
+        const job = g.one("kubernetes:batch/v1:Job");
+        const env = Object.fromEntries(job.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+        const db = g.one("aws:rds/instance:Instance");
+        expect(env).toMatchObject({ DATABASE_SECRET_ARN: db.outputs.masterUserSecrets[0].secretArn, DATABASE_TLS: "true", DATABASE_IAM_BOOTSTRAP_ROLE: "app" });
+        expect(env.DATABASE_IAM_AUTH).toBeUndefined();
+        expect(job.inputs.spec.template.spec.containers[0].command).toEqual(["node", "dist/migrate.js"]);
+        expect(g.one("kubernetes:core/v1:ServiceAccount", "migrate-sa").inputs.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(g.one("aws:iam/role:Role", "migrate-role").outputs.arn);
+        // Only the migrations role may read the master secret; api and worker hold no such grant.
+        const secretGrants = g.byType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.policy.includes("secretsmanager:GetSecretValue"));
+        expect(secretGrants.map((p) => p.name)).toEqual(["migrate-db-master-secret"]);
+        for (const d of ["api-deployment", "worker-deployment"]) expect(g.one("kubernetes:apps/v1:Deployment", d).dependencies).toContain(job.urn);
+    });
+
     test("the worker scales on the jobs queue with KEDA and runs on the Spot queue-worker nodes", () => {
         const so = g.one("kubernetes:keda.sh/v1alpha1:ScaledObject");
         expect(so.inputs.spec.triggers[0]).toMatchObject({ type: "aws-sqs-queue", metadata: expect.objectContaining({ queueURL: g.one("aws:sqs/queue:Queue", "jobs-queue").outputs.url }) });

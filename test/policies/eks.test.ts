@@ -209,6 +209,14 @@ describe("aws-iam-role-enforce-workload-declared-resources", () => {
             [],
         ],
         [
+            "passes: reading the master secret RDS manages for a declared instance",
+            [
+                graphResource("aws:rds/instance:Instance", "db", { arn: `arn:aws:rds:eu-west-1:${ACCOUNT}:db:app-db`, masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:rds!db-1-abc` }] }),
+                grant(doc({ Sid: "Master", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:rds!db-1-abc` })),
+            ],
+            [],
+        ],
+        [
             "IAM database auth on an instance the stack does not declare",
             [
                 graphResource("aws:rds/instance:Instance", "db", { arn: `arn:aws:rds:eu-west-1:${ACCOUNT}:db:app-db`, resourceId: "db-ABCDEF123" }),

@@ -150,6 +150,18 @@ describe("Database", () => {
         });
     });
 
+    it("grantReadMasterSecret names the master secret and the database key (through Secrets Manager) only", async () => {
+        const g = await runPulumi(() => new Database("app-db", { ...base, kmsKeyArn: KEY_ARN }).grantReadMasterSecret(new RecordingIdentity()));
+        const secretArn = g.one(INSTANCE).outputs.masterUserSecrets[0].secretArn;
+        expect(grantDocument(g, "app-db-master-secret")).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "AppDbMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [secretArn] },
+                { Sid: "AppDbMasterKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY_ARN], Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } },
+            ],
+        });
+    });
+
     it("grantConnect rejects a bad user name", async () => {
         await expect(runPulumi(() => new Database("app-db", base).grantConnect(new RecordingIdentity(), "app-user;drop"))).rejects.toThrow(
             "Database 'app-db': invalid 'dbUser': 'app-user;drop' is not a valid PostgreSQL user name",

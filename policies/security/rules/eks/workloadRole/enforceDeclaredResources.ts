@@ -86,6 +86,11 @@ export const iamRoleEnforceWorkloadDeclaredResources: StackRule = {
             const resourceId = knownString(() => r.props?.resourceId ?? r.props?.clusterResourceId);
             const m = arn === undefined ? null : /^arn:([^:]+):rds:([^:]+):(\d{12}):/.exec(arn);
             if (m && resourceId) declared.add(`arn:${m[1]}:rds-db:${m[2]}:${m[3]}:dbuser:${resourceId}`);
+            // The master secret RDS manages for the instance (manageMasterUserPassword) is declared with it.
+            for (const secret of readKnown(() => r.props?.masterUserSecrets) ?? []) {
+                const secretArn = knownString(() => secret?.secretArn);
+                if (secretArn) declared.add(secretArn);
+            }
         }
         const roles = resources.filter((r) => r.type === EKS_TYPES.role && isWorkloadTrust(readKnown(() => statementsOf(r.props?.assumeRolePolicy)) ?? []));
         const findings: StackFinding[] = [];
