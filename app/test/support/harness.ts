@@ -126,7 +126,9 @@ export function builtFile(rel: string): string {
  */
 export function spawnEntry(name: "server" | "worker", env: NodeJS.ProcessEnv): ChildProcess & { output: () => string } {
   const file = builtFile(`${name}.js`);
-  const child = spawn(process.execPath, [file], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // BENCH_NODE_ARGS adds Node flags to the app processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a benchmark.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, file], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
