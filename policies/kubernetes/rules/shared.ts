@@ -3,6 +3,9 @@
  * pod spec (regular, init and ephemeral), label selectors, image references, and safe reads of values unknown
  * during preview. Pure functions, no rules here.
  */
+import { knownString } from "../../lib/graph";
+
+export { knownString, readKnown } from "../../lib/graph";
 import type { GraphResource } from "../../lib/rule";
 
 /** Pulumi type tokens of the Kubernetes objects the rules read. */
@@ -112,27 +115,6 @@ export function namespaceOf(r: GraphResource): string {
 /** How stack-rule messages name an object: `Deployment 'api' (namespace 'app')`. */
 export function objectLabel(r: GraphResource): string {
     return `${kindOf(r.type)} '${knownString(() => r.props?.metadata?.name) ?? r.name}' (namespace '${namespaceOf(r)}')`;
-}
-
-/** True for the error @pulumi/policy throws when a rule reads a value unknown during preview. */
-function isUnknownValueError(e: unknown): boolean {
-    return e instanceof Error && (e.constructor?.name === "UnknownValueError" || /can't be known during preview/.test(e.message));
-}
-
-/** Runs `read`, returning undefined when it touches a value unknown during preview; other errors propagate. */
-export function readKnown<T>(read: () => T): T | undefined {
-    try {
-        return read();
-    } catch (e) {
-        if (isUnknownValueError(e)) return undefined;
-        throw e;
-    }
-}
-
-/** A non-empty string read safely (see {@link readKnown}), or undefined. */
-export function knownString(read: () => unknown): string | undefined {
-    const v = readKnown(read);
-    return typeof v === "string" && v !== "" ? v : undefined;
 }
 
 /** An image reference split into repository, tag and digest (a `:` before the last `/` is a registry port). */

@@ -3,7 +3,7 @@
  * bucket policy statement's principal and conditions are judged. Pure functions, no rules here.
  */
 import { asArray, type GraphResource } from "../../../lib/rule";
-import { readKnown, refersTo } from "../graph";
+import { readKnown, refersTo } from "../../../lib/graph";
 
 /** Pulumi type tokens the s3 rules look at. */
 export const S3_TYPES = {

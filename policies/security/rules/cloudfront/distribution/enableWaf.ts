@@ -1,5 +1,5 @@
 import type { ResourceRule } from "../../../../lib/rule";
-import { setOrUnknown } from "../../graph";
+import { setOrUnknown } from "../../../../lib/graph";
 import { CLOUDFRONT_TYPES } from "../shared";
 
 /**

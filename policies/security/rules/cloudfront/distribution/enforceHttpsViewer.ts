@@ -1,5 +1,5 @@
 import type { ResourceRule } from "../../../../lib/rule";
-import { readKnown, setOrUnknown } from "../../graph";
+import { readKnown, setOrUnknown } from "../../../../lib/graph";
 import { behavioursOf, CLOUDFRONT_TYPES } from "../shared";
 
 /** Viewer protocol policies that keep viewers on HTTPS. */

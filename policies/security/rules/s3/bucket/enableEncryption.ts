@@ -1,5 +1,5 @@
 import type { StackFinding, StackRule } from "../../../../lib/rule";
-import { readKnown } from "../../graph";
+import { readKnown } from "../../../../lib/graph";
 import { bucketLabel, bucketsOf, configsOf, S3_TYPES } from "../shared";
 
 /**

@@ -1,5 +1,5 @@
 import type { StackFinding, StackRule } from "../../../../lib/rule";
-import { refersTo } from "../../graph";
+import { refersTo } from "../../../../lib/graph";
 
 /** Pulumi type tokens the wafv2 rules look at. */
 export const WAFV2_TYPES = {

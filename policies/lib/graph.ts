@@ -6,7 +6,7 @@
  * unknown bucket name would silence a stack rule for every bucket. {@link readKnown} turns such reads into
  * `undefined` so a rule can fall back to dependency edges instead. Pure functions, no rules here.
  */
-import type { GraphResource } from "../../lib/rule";
+import type { GraphResource } from "./rule";
 
 /** True for the error @pulumi/policy throws when a rule reads a value unknown during preview. */
 function isUnknownValueError(e: unknown): boolean {
