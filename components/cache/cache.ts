@@ -1,10 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { GroundworkComponent } from "../base";
+import { DataStoreComponent } from "../datastore";
 import { Grantable } from "../identity/statements";
 import { sidOf } from "../secrets/context";
-import { KmsKey } from "../secrets/kmsKey";
 import { Secret } from "../secrets/secret";
 import { CacheArgs, resolveCacheArgs } from "./args";
 
@@ -30,7 +29,7 @@ export const CACHE_LOG_TYPES: readonly string[] = ["slow-log", "engine-log"];
  * (IAM user for the app, `default` disabled) or a generated AUTH token in a Secret, failover and Multi-AZ with one
  * replica per extra AZ, snapshots, slow and engine logs in CloudWatch. Type token `groundwork:cache:Cache`.
  */
-export class Cache extends GroundworkComponent {
+export class Cache extends DataStoreComponent {
     /** Primary endpoint address (writes). */
     public readonly primaryEndpoint: pulumi.Output<string>;
     /** Reader endpoint address (reads across replicas). */
@@ -60,38 +59,14 @@ export class Cache extends GroundworkComponent {
         const r = resolveCacheArgs(name, args);
 
         const stateful = r.protect ? { protect: true, retainOnDelete: true } : {};
-        const ownKey =
-            args.kmsKeyArn === undefined
-                ? new KmsKey(this.childName("key"), { description: `Groundwork ${name} cache key`, allowCloudWatchLogs: true, protect: r.protect, tags: args.tags }, { parent: this })
-                : undefined;
-        const kmsKeyArn = ownKey ? ownKey.keyArn : pulumi.output(args.kmsKeyArn as pulumi.Input<string>);
-        const logKmsKeyArn = args.logKmsKeyArn ?? ownKey?.keyArn;
+        const { kmsKeyArn, logKmsKeyArn } = this.storeKeys("cache", args, r.protect, args.tags);
 
         const subnetGroup = new aws.elasticache.SubnetGroup(
             this.childName("subnets"),
             { description: `Isolated subnets of ${name}`, subnetIds: args.subnetIds, tags: this.childTags("subnets") },
             this.childOpts(),
         );
-        const sg = new aws.ec2.SecurityGroup(
-            this.childName("sg"),
-            { vpcId: args.vpcId, description: `${r.engine} ${name}: ${CACHE_PORT} from the allowed security groups only`, tags: this.childTags("sg") },
-            this.childOpts(),
-        );
-        args.allowedSecurityGroupIds.forEach((source, i) => {
-            new aws.vpc.SecurityGroupIngressRule(
-                this.childName(`ingress-${i}`),
-                {
-                    securityGroupId: sg.id,
-                    referencedSecurityGroupId: source,
-                    ipProtocol: "tcp",
-                    fromPort: CACHE_PORT,
-                    toPort: CACHE_PORT,
-                    description: `${r.engine} from allowed security group ${i}`,
-                    tags: this.childTags(`ingress-${i}`),
-                },
-                this.childOpts(),
-            );
-        });
+        const sg = this.admittingSecurityGroup(args.vpcId, CACHE_PORT, args.allowedSecurityGroupIds, r.engine);
         const logGroups = CACHE_LOG_TYPES.map(
             (logType) =>
                 new aws.cloudwatch.LogGroup(

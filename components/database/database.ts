@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, GroundworkComponent } from "../base";
+import { ArgumentError } from "../base";
+import { DataStoreComponent } from "../datastore";
 import { Grantable } from "../identity/statements";
 import { AwsContext, awsContext, sidOf } from "../secrets/context";
 import { viaServiceCondition } from "../secrets/secret";
-import { KmsKey } from "../secrets/kmsKey";
 import { DatabaseArgs, resolveDatabaseArgs } from "./args";
 import { postgresMaxConnections } from "./maxConnections";
 
@@ -51,7 +51,7 @@ export function monitoringTrustPolicy(accountId: string): object {
  * automated backups, Multi-AZ, deletion protection, final snapshot, logs exported to log groups with retention.
  * Type token `groundwork:database:Database`.
  */
-export class Database extends GroundworkComponent {
+export class Database extends DataStoreComponent {
     /** `address:port` of the instance. */
     public readonly endpoint: pulumi.Output<string>;
     /** DNS name of the instance. */
@@ -84,38 +84,14 @@ export class Database extends GroundworkComponent {
 
         this.ctx = awsContext(this);
         const stateful = r.protect ? { protect: true, retainOnDelete: true } : {};
-        const ownKey =
-            args.kmsKeyArn === undefined
-                ? new KmsKey(this.childName("key"), { description: `Groundwork ${name} database key`, allowCloudWatchLogs: true, protect: r.protect, tags: args.tags }, { parent: this })
-                : undefined;
-        const kmsKeyArn = ownKey ? ownKey.keyArn : pulumi.output(args.kmsKeyArn as pulumi.Input<string>);
-        const logKmsKeyArn = args.logKmsKeyArn ?? ownKey?.keyArn;
+        const { kmsKeyArn, logKmsKeyArn } = this.storeKeys("database", args, r.protect, args.tags);
 
         const subnetGroup = new aws.rds.SubnetGroup(
             this.childName("subnets"),
             { description: `Isolated subnets of ${name}`, subnetIds: args.subnetIds, tags: this.childTags("subnets") },
             this.childOpts(),
         );
-        const sg = new aws.ec2.SecurityGroup(
-            this.childName("sg"),
-            { vpcId: args.vpcId, description: `PostgreSQL ${name}: ${POSTGRES_PORT} from the allowed security groups only`, tags: this.childTags("sg") },
-            this.childOpts(),
-        );
-        args.allowedSecurityGroupIds.forEach((source, i) => {
-            new aws.vpc.SecurityGroupIngressRule(
-                this.childName(`ingress-${i}`),
-                {
-                    securityGroupId: sg.id,
-                    referencedSecurityGroupId: source,
-                    ipProtocol: "tcp",
-                    fromPort: POSTGRES_PORT,
-                    toPort: POSTGRES_PORT,
-                    description: `PostgreSQL from allowed security group ${i}`,
-                    tags: this.childTags(`ingress-${i}`),
-                },
-                this.childOpts(),
-            );
-        });
+        const sg = this.admittingSecurityGroup(args.vpcId, POSTGRES_PORT, args.allowedSecurityGroupIds, "PostgreSQL");
         const parameterGroup = new aws.rds.ParameterGroup(
             this.childName("params"),
             {
