@@ -3,55 +3,32 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { allRules } from "../../policies/kubernetes/rules";
 import { EXEMPTION_POLICY_NAME, EXEMPTION_PREFIX } from "../../policies/lib/pack";
-import type { Rule } from "../../policies/lib/rule";
 import { renderTierConfig } from "../../tools/policy-config/generate";
 import { analyzeGraph, loadPack } from "../../tools/plan/analyzer";
 import { plan, REPO_ROOT } from "../../tools/plan/plan";
 import { KUBERNETES_PACK } from "../support/kubernetesPolicy";
 import { SECURITY_PACK } from "../support/policy";
 import { runPulumi } from "../support/pulumi";
+import { describeRuleQuality, filesUnder } from "../support/ruleMeta";
 import * as kubernetes from "@pulumi/kubernetes";
 
 // Code-quality checks over every rule of the groundwork-kubernetes pack (the counterpart of rules-meta.test.ts),
 // the pack as CrossGuard sees it, its tier files, and the plan tool loading it next to groundwork-security.
 
-const RULES_DIR = path.join(KUBERNETES_PACK, "rules");
-const NAME = /^k8s-[a-z0-9]+(-[a-z0-9]+)+$/;
-const VERBS = ["disallow", "enable", "configure", "enforce", "missing"];
-const LEVELS = ["mandatory", "advisory", "mandatory-prod"];
-const SEVERITIES = ["low", "medium", "high", "critical"];
-/** Control id formats of SECURITY-RULES.md's Kubernetes table: PSS, kube-score, Polaris, Checkov, Trivy. */
-const CONTROL = /^(PSS [A-Za-z_]+|kube-score [a-z-]+|Polaris [A-Za-z]+|CKV2?_K8S_\d+|KSV-\d{4})$/;
-const TYPE = /^kubernetes:[a-z0-9.]+\/v[0-9a-z]+:[A-Z][A-Za-z]+$/;
+describeRuleQuality({
+    pack: "groundwork-kubernetes",
+    rules: allRules,
+    rulesDir: path.join(KUBERNETES_PACK, "rules"),
+    ruleFileDepth: 2,
+    name: /^k8s-[a-z0-9]+(-[a-z0-9]+)+$/,
+    verbIndex: 2,
+    /** Control id formats of SECURITY-RULES.md's Kubernetes table: PSS, kube-score, Polaris, Checkov, Trivy. */
+    control: /^(PSS [A-Za-z_]+|kube-score [a-z-]+|Polaris [A-Za-z]+|CKV2?_K8S_\d+|KSV-\d{4})$/,
+    type: /^kubernetes:[a-z0-9.]+\/v[0-9a-z]+:[A-Z][A-Za-z]+$/,
+    testFiles: filesUnder(__dirname, (f) => /k8s-.*\.test\.ts$/.test(f) && path.basename(f) !== "k8s-meta.test.ts"),
+});
 
-function filesUnder(dir: string, keep: (f: string) => boolean): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-        const full = path.join(dir, e.name);
-        return e.isDirectory() ? filesUnder(full, keep) : keep(full) ? [full] : [];
-    });
-}
-
-/** Rule files: rules/<area>/<rule>.ts (index.ts and shared.ts sit higher up). */
-const ruleFiles = filesUnder(RULES_DIR, (f) => f.endsWith(".ts") && path.relative(RULES_DIR, f).split(path.sep).length === 2);
-const testText = filesUnder(__dirname, (f) => /k8s-.*\.test\.ts$/.test(f) && path.basename(f) !== "k8s-meta.test.ts")
-    .map((f) => fs.readFileSync(f, "utf8"))
-    .join("\n");
-const exportNamesOf = new Map<Rule, string[]>();
-for (const file of ruleFiles) {
-    for (const [exportName, value] of Object.entries(require(file) as Record<string, unknown>)) {
-        if (value && typeof value === "object" && "kind" in value && "check" in value) exportNamesOf.set(value as Rule, [...(exportNamesOf.get(value as Rule) ?? []), exportName]);
-    }
-}
-
-describe("groundwork-kubernetes rules", () => {
-    it("the pack has rules, with unique names, every rule file registered", () => {
-        expect(allRules.length).toBeGreaterThan(0);
-        const names = allRules.map((r) => r.name);
-        expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
-        const registered = new Set<Rule>(allRules);
-        expect([...exportNamesOf.keys()].filter((r) => !registered.has(r)).map((r) => r.name)).toEqual([]);
-    });
-
+describe("groundwork-kubernetes coverage of SECURITY-RULES.md", () => {
     it("implements every row of the Kubernetes workloads table (one rule per control family at least)", () => {
         const controls = new Set(allRules.flatMap((r) => r.controls));
         for (const id of ["KSV-0012", "KSV-0001", "KSV-0003", "KSV-0030", "KSV-0017", "KSV-0014", "CKV_K8S_10", "CKV_K8S_8", "KSV-0013", "Polaris missingPodDisruptionBudget", "CKV2_K8S_6", "Polaris hpaMinAvailability", "CKV_K8S_153", "kube-score service-type", "KSV-0036"]) {
@@ -59,38 +36,6 @@ describe("groundwork-kubernetes rules", () => {
         }
     });
 
-    describe.each(allRules.map((r) => [r.name, r] as const))("%s", (name, rule) => {
-        it("is named k8s-<resource>-<verb>-<what> with a verb from the set", () => {
-            expect(name).toMatch(NAME);
-            expect(VERBS).toContain(name.split("-")[2]);
-        });
-
-        it("has description, controls in a known format, severity, level and remediation", () => {
-            expect(rule.description.trim()).not.toBe("");
-            expect(rule.controls.length).toBeGreaterThan(0);
-            for (const c of rule.controls) expect(c).toMatch(CONTROL);
-            expect(SEVERITIES).toContain(rule.severity);
-            expect(LEVELS).toContain(rule.level);
-            expect(rule.remediation.trim()).not.toBe("");
-        });
-
-        it("is well-formed for its kind", () => {
-            expect(typeof rule.check).toBe("function");
-            if (rule.kind === "resource") {
-                expect(rule.resourceTypes.length).toBeGreaterThan(0);
-                for (const t of rule.resourceTypes) expect(t).toMatch(TYPE);
-            } else {
-                expect(rule.kind).toBe("stack");
-            }
-        });
-
-        it("is defined in a rule file and has tests that mention it", () => {
-            const exportNames = exportNamesOf.get(rule) ?? [];
-            expect(exportNames.length ? "defined" : "not exported from policies/kubernetes/rules/<area>/<rule>.ts").toBe("defined");
-            const mentioned = [name, ...exportNames].some((n) => new RegExp(`\\b${n.replace(/[-]/g, "\\-")}\\b`).test(testText));
-            expect(mentioned ? "tested" : `no test/policies/k8s-*.test.ts mentions '${name}' or ${exportNames.join(", ")}`).toBe("tested");
-        });
-    });
 });
 
 describe("policies/kubernetes/config/<tier>.json", () => {
