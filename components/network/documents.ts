@@ -1,4 +1,5 @@
 import { buildPolicyDocument, PolicyDocument } from "../identity/statements";
+import type { KmsKeyPolicyDocument, KmsKeyPolicyStatement } from "../secrets/kmsKey";
 
 /** Where the flow-log documents are built: account, partition, region and the log group they serve. */
 export interface FlowLogDocumentContext {
@@ -12,29 +13,11 @@ export interface FlowLogDocumentContext {
     readonly logGroupArn: string;
 }
 
-/** A KMS key policy statement (principals allowed, unlike identity policies). */
-export interface KeyPolicyStatement {
-    /** Statement id. */
-    Sid: string;
-    /** Always Allow here. */
-    Effect: "Allow";
-    /** Exactly one principal kind: an account root or a service principal. Never `*`. */
-    Principal: { AWS: string } | { Service: string };
-    /** Actions granted. */
-    Action: string | string[];
-    /** `*` means "this key" inside a key policy. */
-    Resource: "*";
-    /** Condition block. */
-    Condition?: Record<string, Record<string, string>>;
-}
+/** A KMS key policy statement: the same shape the KmsKey component's policies use. */
+export type KeyPolicyStatement = KmsKeyPolicyStatement;
 
 /** A KMS key policy document. */
-export interface KeyPolicyDocument {
-    /** Always `2012-10-17`. */
-    Version: "2012-10-17";
-    /** The statements. */
-    Statement: KeyPolicyStatement[];
-}
+export type KeyPolicyDocument = KmsKeyPolicyDocument;
 
 /**
  * Key policy of the flow-log KMS key. Two statements, no wildcard principal:
