@@ -238,28 +238,25 @@ export async function analyzeGraph(pack: LoadedPack, graph: RecordedGraph, confi
     const byUrn = new Map(graph.resources.map((r) => [r.urn, r]));
     const subjects = graph.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
     const violations: Violation[] = [];
-    for (const r of subjects) {
-        const req = new analyzerproto.AnalyzeRequest();
-        req.setType(r.type);
-        req.setName(r.name);
-        req.setUrn(r.urn);
-        req.setProperties(toStruct(r.raw.inputs));
-        req.setOptions(resourceOptions(r));
+    // The fields AnalyzeRequest and AnalyzerResource share; analyze sees inputs, analyzeStack sees outputs.
+    const describe = <M>(m: M & Record<string, (v: any) => unknown>, r: RecordedResource, props: Record<string, unknown>): M => {
+        m.setType(r.type);
+        m.setName(r.name);
+        m.setUrn(r.urn);
+        m.setProperties(toStruct(props));
+        m.setOptions(resourceOptions(r));
         const prov = providerResource(r, byUrn);
-        if (prov) req.setProvider(prov);
+        if (prov) m.setProvider(prov);
+        return m;
+    };
+    for (const r of subjects) {
+        const req = describe(new analyzerproto.AnalyzeRequest(), r, r.raw.inputs);
         violations.push(...diagnostics(await call(pack.handlers.analyze, req), r.urn));
     }
     const stackReq = new analyzerproto.AnalyzeStackRequest();
     stackReq.setResourcesList(
         subjects.map((r) => {
-            const m = new analyzerproto.AnalyzerResource();
-            m.setType(r.type);
-            m.setName(r.name);
-            m.setUrn(r.urn);
-            m.setProperties(toStruct(r.raw.outputs));
-            m.setOptions(resourceOptions(r));
-            const prov = providerResource(r, byUrn);
-            if (prov) m.setProvider(prov);
+            const m = describe(new analyzerproto.AnalyzerResource(), r, r.raw.outputs);
             if (r.parent) m.setParent(r.parent);
             m.setDependenciesList(r.dependencies);
             const pd = m.getPropertydependenciesMap();
