@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GroundworkComponent } from "../base";
+import { KmsKey } from "../secrets/kmsKey";
 import { CLOUDFRONT_REGION, resolveWebAclArgs, WebAclArgs } from "./args";
 import { visibility, WAF_REDACTED_HEADERS, webAclRules } from "./documents";
 
@@ -41,10 +42,17 @@ export class WebAcl extends GroundworkComponent {
         );
 
         const stateful = r.protect ? { protect: true, retainOnDelete: true } : {};
+        // WAF logs name the clients and requests: encrypt them with a key of their own in the log group's region.
+        const logKey = new KmsKey(
+            this.childName("logs-key"),
+            { description: `Groundwork ${name} WAF logs`, region: CLOUDFRONT_REGION, allowCloudWatchLogs: true, protect: r.protect, tags: args.tags },
+            { parent: this },
+        );
         const logGroup = new aws.cloudwatch.LogGroup(
             this.childName("logs"),
             {
                 region: CLOUDFRONT_REGION,
+                kmsKeyId: logKey.keyArn,
                 namePrefix: `aws-waf-logs-${name}-`,
                 retentionInDays: r.logRetentionDays,
                 tags: this.childTags("logs"),

@@ -142,6 +142,11 @@ export interface KmsKeyArgs extends BaseArgs {
      * @default true
      */
     readonly protect?: boolean;
+    /**
+     * Region of the key (keys are regional: a log group in us-east-1 needs a key there). A plain string.
+     * @default - the stack's region (`aws:region`)
+     */
+    readonly region?: string;
 }
 
 const ALIAS = /^[A-Za-z0-9/_-]{1,250}$/;
@@ -191,9 +196,12 @@ export class KmsKey extends GroundworkComponent {
 
         const ctx = awsContext(this);
         const stateful = protect ? { protect: true, retainOnDelete: true } : {};
+        const inRegion = args.region !== undefined ? { region: args.region } : {};
+        const keyRegion = args.region ?? ctx.region;
         const key = new aws.kms.Key(
             this.childName("key"),
             {
+                ...inRegion,
                 description,
                 keyUsage: "ENCRYPT_DECRYPT",
                 customerMasterKeySpec: "SYMMETRIC_DEFAULT",
@@ -201,13 +209,13 @@ export class KmsKey extends GroundworkComponent {
                 rotationPeriodInDays,
                 deletionWindowInDays,
                 policy: pulumi
-                    .all([ctx.accountId, ctx.partition, ctx.region])
+                    .all([ctx.accountId, ctx.partition, keyRegion])
                     .apply(([accountId, partition, region]) => JSON.stringify(kmsKeyPolicy({ accountId, partition, region }, services, allowCloudWatchLogs))),
                 tags: this.childTags("key"),
             },
             this.childOpts(stateful),
         );
-        const alias = new aws.kms.Alias(this.childName("alias"), { name: `alias/${aliasName}`, targetKeyId: key.keyId }, this.childOpts());
+        const alias = new aws.kms.Alias(this.childName("alias"), { ...inRegion, name: `alias/${aliasName}`, targetKeyId: key.keyId }, this.childOpts());
 
         this.keyArn = key.arn;
         this.keyId = key.keyId;

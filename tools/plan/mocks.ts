@@ -78,8 +78,10 @@ export function createMocks(opts: MockOptions, recorder: MockRecorder): pulumi.r
     };
 }
 
-function mockResource(args: pulumi.runtime.MockResourceArgs, region: string, acct: string): { id: string; state: Record<string, any> } {
+function mockResource(args: pulumi.runtime.MockResourceArgs, stackRegion: string, acct: string): { id: string; state: Record<string, any> } {
     const inputs = { ...args.inputs } as Record<string, any>;
+    // AWS provider v7 resources may name their own region; their ARNs and endpoints are in it.
+    const region: string = typeof inputs.region === "string" ? inputs.region : stackRegion;
     const type = args.type;
     const { pkg, module, resource } = splitType(type);
     const h = digest(`${type}::${args.name}`);

@@ -179,6 +179,12 @@ describe("Cdn (custom domain, as prod uses it)", () => {
         expect(group.inputs).toMatchObject({ region: "us-east-1", retentionInDays: 365 });
         expect(group.inputs.namePrefix).toMatch(/^aws-waf-logs-/);
         expect(group).toMatchObject({ protect: true, retainOnDelete: true });
+        // The WAF logs are encrypted with a rotating key of their own in us-east-1, which CloudWatch Logs there may use.
+        const key = g.one("aws:kms/key:Key", "edge-waf-logs-key-key");
+        expect(group.inputs.kmsKeyId).toBe(key.outputs.arn);
+        expect(key.outputs.arn).toMatch(/^arn:aws:kms:us-east-1:/);
+        expect(key.inputs).toMatchObject({ region: "us-east-1", enableKeyRotation: true });
+        expect(JSON.parse(key.inputs.policy).Statement.map((st: any) => st.Principal)).toContainEqual({ Service: "logs.us-east-1.amazonaws.com" });
     });
 
     it("uses different cache policies for static assets (1 year, path only) and the API (Cache-Control, varies on auth)", () => {
