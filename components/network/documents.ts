@@ -1,5 +1,5 @@
 import { buildPolicyDocument, PolicyDocument } from "../identity/statements";
-import type { KmsKeyPolicyDocument, KmsKeyPolicyStatement } from "../secrets/kmsKey";
+import { KMS_SERVICE_ACTIONS, type KmsKeyPolicyDocument, type KmsKeyPolicyStatement } from "../secrets/kmsKey";
 
 /** Where the flow-log documents are built: account, partition, region and the log group they serve. */
 export interface FlowLogDocumentContext {
@@ -40,15 +40,7 @@ export function flowLogKeyPolicy(ctx: FlowLogDocumentContext): KeyPolicyDocument
                 Sid: "CloudWatchLogsUsesKeyForFlowLogGroup",
                 Effect: "Allow",
                 Principal: { Service: `logs.${ctx.region}.amazonaws.com` },
-                Action: [
-                    "kms:Encrypt",
-                    "kms:Decrypt",
-                    "kms:ReEncryptFrom",
-                    "kms:ReEncryptTo",
-                    "kms:GenerateDataKey",
-                    "kms:GenerateDataKeyWithoutPlaintext",
-                    "kms:DescribeKey",
-                ],
+                Action: [...KMS_SERVICE_ACTIONS],
                 Resource: "*",
                 Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": ctx.logGroupArn } },
             },
