@@ -56,7 +56,7 @@ export function createMocks(opts: MockOptions, recorder: MockRecorder): pulumi.r
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
             try {
-                const r = mockResource(args, region, acct);
+                const r = fakeResource(args, region, acct);
                 if (r.id) r.state.id = r.id; // the id attribute is the resource id, as providers return it
                 return r;
             } catch (e) {
@@ -78,7 +78,16 @@ export function createMocks(opts: MockOptions, recorder: MockRecorder): pulumi.r
     };
 }
 
-function mockResource(args: pulumi.runtime.MockResourceArgs, stackRegion: string, acct: string): { id: string; state: Record<string, any> } {
+/**
+ * The fake provider answer for one resource: its id and output state, computed deterministically from its type,
+ * logical name and inputs. Shared by the mock engine and the stand-in provider plugins of the real-engine tests
+ * (tools/engine/standin), so both see the same ids, ARNs and endpoints.
+ */
+export function fakeResource(
+    args: { type: string; name: string; inputs: Record<string, any>; custom?: boolean },
+    stackRegion: string,
+    acct: string = MOCK_ACCOUNT_ID,
+): { id: string; state: Record<string, any> } {
     const inputs = { ...args.inputs } as Record<string, any>;
     // AWS provider v7 resources may name their own region; their ARNs and endpoints are in it.
     const region: string = typeof inputs.region === "string" ? inputs.region : stackRegion;
@@ -112,7 +121,7 @@ function mockResource(args: pulumi.runtime.MockResourceArgs, stackRegion: string
         return { id: `${args.name}-id`, state: { ...inputs, privateKeyPem: "-----BEGIN PRIVATE KEY-----mock", publicKeyOpenssh: "ssh-ed25519 mock" } };
     }
     // AWS: autoname the physical name the way the provider does, then add computed attributes.
-    const physical: string = inputs.name ?? `${args.name}-${h.slice(0, 7)}`;
+    const physical: string = inputs.name ?? autoName(type, args.name);
     const id = ID_PREFIX[type] ? `${ID_PREFIX[type]}${digest(type + args.name, 17)}` : (inputs.name ?? `${args.name}-${h}`);
     const state: Record<string, any> = { ...inputs, id };
     if (inputs.name === undefined && resourceHasName(type)) state.name = physical;
@@ -285,8 +294,13 @@ function mockResource(args: pulumi.runtime.MockResourceArgs, stackRegion: string
     return { id, state };
 }
 
+/** The physical name the provider gives a resource that names none: `<logical name>-<7 hex>`, stable per type and name. */
+export function autoName(type: string, name: string): string {
+    return `${name}-${digest(`${type}::${name}`).slice(0, 7)}`;
+}
+
 /** Resource types that carry an autonamed `name` property. */
-function resourceHasName(type: string): boolean {
+export function resourceHasName(type: string): boolean {
     return !/^aws:(ec2\/(vpc|subnet|routeTable|route|routeTableAssociation|internetGateway|natGateway|eip|flowLog|vpcEndpoint|defaultSecurityGroup|securityGroupRule|mainRouteTableAssociation)|vpc\/|s3\/|cloudfront\/distribution|acm\/|route53\/record|kms\/key:|iam\/rolePolicyAttachment|eks\/(addon|accessEntry|accessPolicyAssociation|podIdentityAssociation)|rds\/instance|elasticache\/(replicationGroup|user:|userGroup))/.test(
         type,
     );
