@@ -164,6 +164,8 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
 
 /** UID/GID the image runs as (app/Dockerfile `USER 10001:10001`). */
 const APP_UID = 10001;
+/** Service account of the migrations Job (IRSA: its role reads the RDS-managed master secret). */
+const MIGRATE_SERVICE_ACCOUNT = "migrate";
 
 /**
  * One Job per image: `node dist/migrate.js` with the RDS-managed master credentials (read through its own IRSA role)
@@ -184,7 +186,7 @@ function migrationsJob(
     const labels = { "app.kubernetes.io/name": "migrate", "app.kubernetes.io/part-of": name };
     const sa = new kubernetes.core.v1.ServiceAccount(
         "migrate-sa",
-        { metadata: { name: "migrate", namespace, labels, annotations: { "eks.amazonaws.com/role-arn": deps.identities.migrate.roleArn } }, automountServiceAccountToken: false },
+        { metadata: { name: MIGRATE_SERVICE_ACCOUNT, namespace, labels, annotations: { "eks.amazonaws.com/role-arn": deps.identities.migrate.roleArn } }, automountServiceAccountToken: false },
         opts,
     );
     new kubernetes.networking.v1.NetworkPolicy(
@@ -219,7 +221,9 @@ function migrationsJob(
                 template: {
                     metadata: { labels },
                     spec: {
-                        serviceAccountName: sa.metadata.name,
+                        // The literal name, so policies can judge it in a preview (the object's output is
+                        // unknown until the cluster exists); dependsOn orders the Job after the account.
+                        serviceAccountName: MIGRATE_SERVICE_ACCOUNT,
                         automountServiceAccountToken: false,
                         restartPolicy: "Never",
                         enableServiceLinks: false,

@@ -1,5 +1,10 @@
 import type * as policy from "@pulumi/policy";
-import { GraphResource, Rule, Tier } from "./rule";
+import { GraphResource, Rule, StackRule, Tier } from "./rule";
+
+// @pulumi/policy keeps its proxy module internal (no types) and recognises an unknown-value error by its class,
+// so the class must come from the instance the pack loaded: required once, when the pack is loaded.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const policyProxy = require("@pulumi/policy/proxy") as { UnknownValueError: new (sentinel: unknown, path: string[]) => Error; unknownObjectValue: unknown };
 
 /**
  * Exemption tag / annotation prefix. A resource is exempt from policy P when it carries the tag (AWS) or
@@ -46,12 +51,36 @@ export const RULE_CONFIG_SCHEMA: policy.PolicyConfigSchema = {
 /** Result of looking up an exemption for one resource and policy. */
 export type ExemptionLookup = { kind: "none" } | { kind: "valid"; reason: string; source: string } | { kind: "invalid"; source: string };
 
-/** Tags or annotations of a resource's props, where exemptions live. */
+/**
+ * The exemption marks among a resource's tags or annotations. Only their values are read: another tag or
+ * annotation may be unknown during preview (an IRSA role ARN, say), and reading it would stop every rule on the
+ * resource from running.
+ */
 export function exemptionMarks(props: Record<string, any> | undefined): Record<string, unknown> {
-    if (!props) return {};
-    const tags = props.tags && typeof props.tags === "object" ? props.tags : {};
-    const ann = props.metadata?.annotations && typeof props.metadata.annotations === "object" ? props.metadata.annotations : {};
-    return { ...tags, ...ann };
+    const out: Record<string, unknown> = {};
+    if (!props) return out;
+    for (const source of [props.tags, props.metadata?.annotations]) {
+        if (!source || typeof source !== "object") continue;
+        for (const key of Object.keys(source)) if (key.startsWith(EXEMPTION_PREFIX)) out[key] = source[key];
+    }
+    return out;
+}
+
+/**
+ * Thrown when a stack rule would judge a resource whose outputs the engine withheld. @pulumi/policy turns it into
+ * the advisory "can't run policy ... during preview", as for any unknown value.
+ */
+export function outputsWithheldDuringPreview(resource: GraphResource): Error {
+    const e = new policyProxy.UnknownValueError(policyProxy.unknownObjectValue, []);
+    e.message = `the outputs of ${resource.type} '${resource.name}' can't be known during preview (its provider is not configured yet)`;
+    return e;
+}
+
+/** Throws {@link outputsWithheldDuringPreview} for the first judged resource that has no properties at all. */
+export function requireJudgedOutputs(rule: StackRule, resources: GraphResource[]): void {
+    const judged = new Set(rule.judges ?? []);
+    const withheld = resources.find((r) => judged.has(r.type) && (!r.props || Object.keys(r.props).length === 0));
+    if (withheld) throw outputsWithheldDuringPreview(withheld);
 }
 
 /** Finds the exemption of one resource from one policy, in its tags/annotations or in the policy config. */
@@ -124,6 +153,7 @@ export function toPolicy(rule: Rule): policy.ResourceValidationPolicy | policy.S
                 parentUrn: r.parent?.urn,
                 dependencyUrns: r.dependencies.map((d) => d.urn),
             }));
+            requireJudgedOutputs(rule, resources);
             const byUrn = new Map(resources.map((r) => [r.urn, r]));
             for (const f of rule.check(resources, { tier: cfg.tier })) {
                 const target = f.urn ? byUrn.get(f.urn) : undefined;

@@ -79,6 +79,13 @@ export interface StackFinding {
 export interface StackRule extends RuleMeta {
     /** Discriminator. */
     kind: "stack";
+    /**
+     * Types whose properties the check judges. When one of them has no properties at all, the engine withheld
+     * its outputs (a preview in which the resource's provider is not configured yet, such as a Kubernetes
+     * provider fed by a cluster that does not exist): the rule then reports "can't run during preview" instead
+     * of judging absent properties as unset.
+     */
+    judges?: string[];
     /** Returns findings; empty when compliant. */
     check(resources: GraphResource[], ctx: { tier: Tier }): StackFinding[];
 }

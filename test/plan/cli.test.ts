@@ -44,6 +44,48 @@ describe("npm run plan (the CLI contract)", () => {
         expect(out).toContain("groundwork:vpcCidr");
     });
 
+    it("--preview judges what a new stack's first preview can: a document built from an ARN is rejected only without it", () => {
+        const program = "test/fixtures/programs/late-wildcard.ts";
+        const preview = planCli(["--stack", "dev", "--program", program, "--preview"]);
+        expect(preview.code).toBe(0);
+        expect(preview.out).toContain("as a new stack's preview (computed values unknown)");
+        expect(preview.out).toMatch(/\[advisory\]\s+aws-iam-policy-disallow-wildcard-actions\s+\(aws:iam\/rolePolicy:RolePolicy: late-worker-queue\)/);
+        const full = planCli(["--stack", "dev", "--program", program]);
+        expect(full.code).toBe(1);
+        expect(full.out).toMatch(/\[mandatory\]\s+aws-iam-policy-disallow-wildcard-actions\s+\(aws:iam\/rolePolicy:RolePolicy: late-worker-queue\)/);
+    });
+
+    it("plans a program that reads a StackReference from --stack-output or --stack-reference, and names the flag when the outputs are missing", () => {
+        const program = "test/fixtures/programs/stack-reference.ts";
+        const stack = "organization/groundwork-shared/shared";
+        const missing = planCli(["--stack", "dev", "--program", program]);
+        expect(missing.code).toBe(2);
+        expect(missing.out).toContain(`the program reads stack '${stack}' through a StackReference`);
+        expect(missing.out).toContain(`--stack-reference ${stack}=<outputs.json>`);
+        const arn = "arn:aws:sqs:us-east-1:123456789012:shared-dlq";
+        const flag = planCli(["--stack", "dev", "--program", program, "--stack-output", `${stack}:dlqArn=${arn}`, "--json", path.join(tmp, "ref.json")]);
+        expect(flag.code).toBe(0);
+        const queue = JSON.parse(fs.readFileSync(path.join(tmp, "ref.json"), "utf8")).resources.find((r: any) => r.name === "consumer-jobs");
+        expect(JSON.parse(queue.inputs.redrivePolicy)).toEqual({ deadLetterTargetArn: arn, maxReceiveCount: 5 });
+        const file = path.join(tmp, "shared-outputs.json");
+        fs.writeFileSync(file, JSON.stringify({ dlqArn: arn, dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/shared-dlq" }));
+        expect(planCli(["--stack", "dev", "--program", program, "--stack-reference", `${stack}=${file}`]).code).toBe(0);
+    });
+
+    it("exits 2, never 1, when the program crashes inside an apply", () => {
+        const program = path.join(tmp, "crash.ts");
+        fs.writeFileSync(program, 'import * as pulumi from "@pulumi/pulumi";\nexport const x = pulumi.output(1).apply(() => { throw new Error("boom in apply"); });\n');
+        const link = path.join(REPO_ROOT, "test", "fixtures", "programs", `.crash-${process.pid}.ts`);
+        fs.copyFileSync(program, link);
+        try {
+            const { code, out } = planCli(["--stack", "dev", "--program", path.relative(REPO_ROOT, link)]);
+            expect(code).toBe(2);
+            expect(out).toContain("boom in apply");
+        } finally {
+            fs.rmSync(link, { force: true });
+        }
+    });
+
     it("exits 2 when the program does not exist, and on unknown flags", () => {
         expect(planCli(["--stack", "dev", "--program", "no/such/program.ts"]).code).toBe(2);
         expect(planCli(["--stack", "dev", "--frobnicate"]).code).toBe(2);

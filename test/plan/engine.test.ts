@@ -29,8 +29,26 @@ describe("mock engine", () => {
     it("runs programs one after another with separate stacks", async () => {
         const a = await runPulumi(() => void new aws.sqs.Queue("a"), { stack: "one" });
         const b = await runPulumi(() => void new aws.sqs.Queue("b"), { stack: "two" });
-        expect(a.resources.map((r) => r.urn)).toContain("urn:pulumi:one::groundwork::pulumi:pulumi:Stack$aws:sqs/queue:Queue::a");
+        expect(a.resources.map((r) => r.urn)).toContain("urn:pulumi:one::groundwork::aws:sqs/queue:Queue::a");
         expect(b.resources.map((r) => r.name)).toEqual(["groundwork-two", "b"]);
+    });
+});
+
+describe("mock engine: URNs as the real engine makes them", () => {
+    it("qualifies a child's type by its parent's whole qualified type, never by the root stack", async () => {
+        // GIVEN a component inside a component, with a queue inside the inner one
+        const g = await runPulumi(() => {
+            const outer = new pulumi.ComponentResource("test:index:Outer", "outer");
+            const inner = new pulumi.ComponentResource("test:index:Inner", "inner", {}, { parent: outer });
+            new aws.sqs.Queue("q", {}, { parent: inner });
+        });
+        // THEN the URNs are those `pulumi stack export` shows (pulumi/pulumi resource.NewURN)
+        expect(g.resources.map((r) => r.urn)).toEqual([
+            "urn:pulumi:test::groundwork::pulumi:pulumi:Stack::groundwork-test",
+            "urn:pulumi:test::groundwork::test:index:Outer::outer",
+            "urn:pulumi:test::groundwork::test:index:Outer$test:index:Inner::inner",
+            "urn:pulumi:test::groundwork::test:index:Outer$test:index:Inner$aws:sqs/queue:Queue::q",
+        ]);
     });
 });
 

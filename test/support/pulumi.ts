@@ -1,4 +1,5 @@
 import { RecordedGraph, RecordedResource, runProgram } from "../../tools/plan/engine";
+import { fakeRandomValue } from "../../tools/plan/mocks";
 
 export type { RecordedResource } from "../../tools/plan/engine";
 
@@ -54,4 +55,10 @@ export function withHelpers(g: RecordedGraph): Graph {
         childrenOf: (urn) => g.resources.filter((r) => r.parent === urn),
         byUrn: (urn) => only(g.resources.filter((r) => r.urn === urn), `resource ${urn}`),
     };
+}
+
+/** The value the fake random provider generated for the graph's only RandomPassword (tools/plan/mocks.ts). */
+export function generatedValue(g: Graph): string {
+    const pw = g.one("random:index/randomPassword:RandomPassword");
+    return fakeRandomValue(pw.type, pw.name, Number(pw.inputs.length ?? 32));
 }

@@ -18,6 +18,10 @@ cache_root="${GROUNDWORK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/groundwork}"
 out="$cache_root/kubernetes/$PSEUDO-as-v$PLUGIN_VERSION"
 log() { echo "kubernetes.sh: $*" >&2; }
 
+# One build at a time per cache: a second caller waits for the first, then finds the result.
+mkdir -p "$cache_root"
+exec 9>"$cache_root/.kubernetes-build.lock"
+flock 9
 if [ -x "$out/pulumi-resource-kubernetes" ]; then echo "$out"; exit 0; fi
 command -v go >/dev/null || { log "Go 1.26+ is needed to build the Kubernetes provider (https://go.dev/doc/install)"; exit 3; }
 

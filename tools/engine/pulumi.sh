@@ -59,6 +59,11 @@ if existing="$(command -v pulumi 2>/dev/null)" && [ "$(dirname "$existing")" != 
   log "pulumi on PATH is v${have:-unknown}, below the pinned v$PULUMI_VERSION: building the pinned version"
 fi
 
+# One build at a time per cache: a second caller waits for the first, then finds the result.
+mkdir -p "$cache_root"
+exec 9>"$cache_root/.pulumi-build.lock"
+flock 9
+
 # 2. The cached build.
 if [ -x "$bin_dir/pulumi" ] && [ "$("$bin_dir/pulumi" version 2>/dev/null)" = "v$PULUMI_VERSION" ]; then
   build_langhost "$bin_dir"

@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
+import { pendingMockErrors } from "./engine";
 import { plan } from "./plan";
+import { parseStackReferences } from "./stackReferences";
 import { countByType, renderPolicies, renderTree, toPlanJson } from "./report";
 
 /**
@@ -15,7 +17,10 @@ async function main(argv: string[]): Promise<number> {
         .requiredOption("--stack <name>", "stack whose Pulumi.<stack>.yaml config is used")
         .option("--program <path>", "Pulumi program file or folder (default: the project's Pulumi.yaml main)")
         .option("--json <file>", "write the plan and policy report as JSON")
+        .option("--preview", "computed outputs unknown, as in the first `pulumi preview` of a new stack")
         .option("--policy-pack <dir>", "policy pack folder; repeatable (default: every pack in policies/)", (v: string, acc: string[]) => [...acc, v], [])
+        .option("--stack-reference <stack=file>", "outputs of a stack the program reads with StackReference, from a JSON file; repeatable", (v: string, acc: string[]) => [...acc, v], [])
+        .option("--stack-output <stack:name=value>", "one output of a referenced stack; repeatable", (v: string, acc: string[]) => [...acc, v], [])
         .option("--policy-config <file>", "policy config JSON for the pack at the same position; repeatable (default: <pack>/config/<tier>.json)", (v: string, acc: string[]) => [...acc, v], [])
         .exitOverride();
     try {
@@ -23,11 +28,12 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
         return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
     }
-    const o = cmd.opts<{ stack: string; program?: string; json?: string; policyPack: string[]; policyConfig: string[] }>();
+    const o = cmd.opts<{ stack: string; program?: string; json?: string; preview?: boolean; policyPack: string[]; policyConfig: string[]; stackReference: string[]; stackOutput: string[] }>();
     const started = process.hrtime.bigint();
     let result;
     try {
-        result = await plan({ stack: o.stack, program: o.program, policyPacks: o.policyPack, policyConfigs: o.policyConfig });
+        const stackReferences = parseStackReferences(o.stackReference, o.stackOutput);
+        result = await plan({ stack: o.stack, program: o.program, policyPacks: o.policyPack, policyConfigs: o.policyConfig, preview: o.preview, stackReferences });
     } catch (e) {
         const err = e as Error;
         console.error(`error: the plan of stack '${o.stack}' failed: ${err.message}`);
@@ -36,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const { graph, packs, violations } = result;
-    console.log(`Previewing update (${graph.stack}) of project ${graph.project}: offline, Pulumi mock engine, policy tier '${result.tier}'\n`);
+    console.log(`Previewing update (${graph.stack}) of project ${graph.project}: offline, Pulumi mock engine${o.preview ? ", as a new stack's preview (computed values unknown)" : ""}, policy tier '${result.tier}'\n`);
     console.log(renderTree(graph));
     console.log(`\nResources:\n    + ${graph.resources.length} to create`);
     for (const [type, n] of countByType(graph)) console.log(`      ${String(n).padStart(4)}  ${type}`);
@@ -55,6 +61,17 @@ async function main(argv: string[]): Promise<number> {
     );
     return result.exitCode;
 }
+
+// A program that crashes outside the awaited chain (a throw inside an `apply`, a rejected promise nobody awaits)
+// is still a program failure: exit 2 with its error, never 1, which means "a mandatory violation".
+const crash = (e: unknown) => {
+    for (const m of pendingMockErrors()) console.error(`error: ${m}`);
+    console.error(`error: the program crashed: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.PLAN_DEBUG && e instanceof Error) console.error(e.stack);
+    process.exit(2);
+};
+process.on("uncaughtException", crash);
+process.on("unhandledRejection", crash);
 
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),

@@ -57,6 +57,8 @@ export interface RunOptions {
     secretKeys?: string[];
     /** Run as a preview (ids unknown). @default false */
     preview?: boolean;
+    /** Outputs of the stacks the program reads with `pulumi.StackReference`, by fully qualified stack name. */
+    stackReferences?: Record<string, Record<string, unknown>>;
 }
 
 /** Marker that replaces every secret value in recorded data. */
@@ -87,6 +89,13 @@ export function sanitize(v: any): any {
     return v;
 }
 
+function containsUnknown(v: any): boolean {
+    if (v === UNKNOWN) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+    return false;
+}
+
 function providerUrn(ref: string): string | null {
     if (!ref) return null;
     const i = ref.lastIndexOf("::");
@@ -94,6 +103,16 @@ function providerUrn(ref: string): string | null {
 }
 
 let running = false;
+let activeRecorder: MockRecorder | undefined;
+
+/**
+ * What the mocks of the program now running have found wrong so far (an unknown data source, a stack read
+ * through a StackReference with no outputs given). A program that crashes before it finishes is reported with
+ * these, since they usually explain the crash.
+ */
+export function pendingMockErrors(): string[] {
+    return [...(activeRecorder?.errors ?? [])];
+}
 
 /**
  * Runs a Pulumi program in-process under the mock engine and records every resource registration with
@@ -114,21 +133,41 @@ async function runOnce(program: () => unknown, opts: RunOptions): Promise<Record
     const stack = opts.stack ?? "dev";
     const config = opts.config ?? {};
     const recorder: MockRecorder = { errors: [] };
+    activeRecorder = recorder;
     const region = config["aws:region"] ?? "us-east-1";
-    await pulumi.runtime.setMocks(createMocks({ region }, recorder), project, stack, opts.preview ?? false);
+    // Preview: the mock engine decodes unknown inputs as undefined before `newResource` sees them, so the
+    // registration wrapper below notes which inputs were unknown and the mocks report those unknown too.
+    const unknownInputs = new Map<string, string[]>();
+    const unconfiguredProviders = new Set<string>();
+    const preview = opts.preview
+        ? {
+              unknownInputs: (type: string, name: string) => unknownInputs.get(`${type}::${name}`) ?? [],
+              providerUnknown: (ref: string) => unconfiguredProviders.has(providerUrn(ref) ?? ""),
+          }
+        : undefined;
+    await pulumi.runtime.setMocks(createMocks({ region, preview, stackReferences: opts.stackReferences }, recorder), project, stack, opts.preview ?? false);
     pulumi.runtime.setAllConfig(config, opts.secretKeys ?? []);
 
     const monitor: any = pulumi.runtime.getMonitor();
+    // URNs as the engine makes them: a child's type is qualified by its parent's whole qualified type, and
+    // the root stack qualifies nothing (the mock monitor uses only the parent's last type, stack included).
+    monitor.newUrn = (parent: string | undefined, type: string, name: string): string => {
+        const parentType = parent ? parent.split("::")[2] : "";
+        const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+        return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+    };
     const records: RecordedResource[] = [];
     const pending: Promise<void>[] = [];
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         const rawInputs = req.getObject()?.toJavaScript() ?? {};
+        if (preview) unknownInputs.set(`${req.getType()}::${req.getName()}`, Object.keys(rawInputs).filter((k) => rawInputs[k] === UNKNOWN));
         let done!: () => void;
         pending.push(new Promise<void>((r) => (done = r)));
         original(req, (err: any, resp: any) => {
             try {
                 if (!err && resp) {
+                    if (preview && req.getType().startsWith("pulumi:providers:") && containsUnknown(rawInputs)) unconfiguredProviders.add(resp.getUrn());
                     const propDeps: Record<string, string[]> = {};
                     req.getPropertydependenciesMap().forEach((v: any, k: string) => (propDeps[k] = v.getUrnsList()));
                     const rawOutputs = resp.getObject()?.toJavaScript() ?? {};

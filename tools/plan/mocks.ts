@@ -1,8 +1,20 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
+/** The engine's wire marker for a value not known yet (`pulumi.runtime.unknownValue`), kept here so this table needs no SDK import. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /** Fake account the mock engine runs in (AWS's documentation account id). */
 export const MOCK_ACCOUNT_ID = "123456789012";
+
+/**
+ * The value the fake `random` provider generates for a resource: distinctive and stable per type and name, so a
+ * test can search outputs, state files and reports for it and prove it never appears in the clear.
+ */
+export function fakeRandomValue(type: string, name: string, length: number): string {
+    const len = Math.max(1, Math.min(length, 64));
+    return createHash("sha256").update(`random-value::${type}::${name}`).digest("base64url").slice(0, len).padEnd(len, "q");
+}
 
 /** Returns a short stable hex digest of a string, for deterministic fake ids. */
 export function digest(s: string, length = 8): string {
@@ -33,10 +45,42 @@ const ID_PREFIX: Record<string, string> = {
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr-",
 };
 
-/** Options of the mock engine: which region, whether unknown invokes are tolerated. */
+/** Options of the mock engine. */
 export interface MockOptions {
     /** Region the fake ARNs and endpoints use. */
     region: string;
+    /**
+     * Outputs of the stacks the program reads through `pulumi.StackReference`, by fully qualified stack name
+     * (`organization/<project>/<stack>`, as the program passes it). A stack the program reads but that is not
+     * listed is an error naming the stack.
+     */
+    stackReferences?: Record<string, Record<string, unknown>>;
+    /**
+     * Answer as a provider does in the preview of a new stack: no id, and every output the program did not set
+     * unknown. `unknownInputs(type, name)` names the inputs the program passed as unknown, which the mock
+     * engine hides from `newResource` (it decodes them as undefined).
+     */
+    preview?: {
+        unknownInputs(type: string, name: string): string[];
+        /**
+         * True when the provider reference (`<urn>::<id>`) names a provider whose own config is unknown in this
+         * preview (a Kubernetes provider fed by a cluster that does not exist yet). The engine does not configure
+         * such a provider: its resources' checked inputs are the program's, and their outputs are empty.
+         */
+        providerUnknown(providerRef: string): boolean;
+    };
+}
+
+/**
+ * The outputs a provider reports for a resource it has not created yet (a preview): the known inputs as given,
+ * and every other property of its real state unknown. `unknown` is the engine's marker value.
+ */
+export function previewState(state: Record<string, any>, knownInputs: Record<string, any>, unknownKeys: string[], unknown: string): Record<string, any> {
+    const out: Record<string, any> = {};
+    for (const [k, v] of Object.entries(knownInputs)) if (v !== undefined) out[k] = v;
+    for (const k of Object.keys(state)) if (!(k in out)) out[k] = unknown;
+    for (const k of unknownKeys) out[k] = unknown;
+    return out;
 }
 
 /** The errors the mocks ran into; a throw inside a mock would hang the program, so they are collected. */
@@ -55,9 +99,27 @@ export function createMocks(opts: MockOptions, recorder: MockRecorder): pulumi.r
     const acct = MOCK_ACCOUNT_ID;
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
+            if (args.type === "pulumi:pulumi:StackReference") {
+                const stack = String(args.inputs.name ?? args.name);
+                const outputs = opts.stackReferences?.[stack];
+                if (!outputs) {
+                    recorder.errors.push(
+                        `the program reads stack '${stack}' through a StackReference, and no outputs were given for it. ` +
+                            `Fix: pass --stack-reference ${stack}=<outputs.json> (for example the file \`pulumi stack output --json --stack ${stack}\` writes) ` +
+                            `or --stack-output ${stack}:<name>=<value>.`,
+                    );
+                }
+                return { id: stack, state: { name: stack, outputs: outputs ?? {}, secretOutputNames: [] } };
+            }
             try {
                 const r = fakeResource(args, region, acct);
                 if (r.id) r.state.id = r.id; // the id attribute is the resource id, as providers return it
+                if (opts.preview && args.custom !== false) {
+                    if (args.provider && opts.preview.providerUnknown(args.provider)) return { id: undefined as unknown as string, state: {} };
+                    const unknownKeys = opts.preview.unknownInputs(args.type, args.name);
+                    // A resource that does not exist yet has no id (the engine shows it as unknown).
+                    return { id: undefined as unknown as string, state: previewState(r.state, args.inputs, unknownKeys, UNKNOWN) };
+                }
                 return r;
             } catch (e) {
                 recorder.errors.push(`mock for ${args.type} '${args.name}' failed: ${(e as Error).message}`);
@@ -113,8 +175,7 @@ export function fakeResource(
         return { id: `${args.name}-provider-id`, state: inputs };
     }
     if (pkg === "random") {
-        const len = Number(inputs.length ?? 32);
-        const value = "x".repeat(Math.max(1, Math.min(len, 64)));
+        const value = fakeRandomValue(type, args.name, Number(inputs.length ?? 32));
         return { id: `${args.name}-id`, state: { ...inputs, result: value, hex: h, b64Std: h, b64Url: h, dec: "1", id: `${args.name}-id` } };
     }
     if (pkg === "tls") {

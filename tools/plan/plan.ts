@@ -20,6 +20,13 @@ export interface PlanOptions {
     policyConfigs?: string[];
     /** Folder the project is looked up from. @default REPO_ROOT */
     root?: string;
+    /**
+     * Plan as the first `pulumi preview` of a new stack sees it: ids, ARNs and every other computed output
+     * unknown, so rules that read them report "can't run during preview" as under the CLI. @default false
+     */
+    preview?: boolean;
+    /** Outputs of the stacks the program reads with `pulumi.StackReference`, by fully qualified stack name. */
+    stackReferences?: Record<string, Record<string, unknown>>;
     /** Module isolation for loading packs (tests pass jest.isolateModules). */
     isolate?: Isolate;
 }
@@ -92,7 +99,7 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
                 if (typeof exported === "function") exported = await exported();
                 return exported;
             },
-            { project: project.name, stack: opts.stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys },
+            { project: project.name, stack: opts.stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, preview: opts.preview, stackReferences: opts.stackReferences },
         );
     } finally {
         process.chdir(cwd);

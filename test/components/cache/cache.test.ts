@@ -3,7 +3,7 @@ import { AUTH_TOKEN_NO_ROTATION_REASON, Cache, CacheArgs, DISABLED_ACCESS_STRING
 import { SECRET_ROTATION_POLICY } from "../../../components/secrets";
 import { grantDocument, RecordingIdentity } from "../../support/grants";
 import { evaluateGraph, mandatory } from "../../support/policy";
-import { runPulumi } from "../../support/pulumi";
+import { generatedValue, runPulumi } from "../../support/pulumi";
 
 const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
 const USER = "aws:elasticache/user:User";
@@ -112,7 +112,7 @@ describe("Cache", () => {
         expect(secret.inputs.kmsKeyId).toBe(KEY_ARN);
         expect(secret.inputs.tags[`exempt.groundwork.dev/${SECRET_ROTATION_POLICY}`]).toBe(AUTH_TOKEN_NO_ROTATION_REASON);
         expect(g.one("random:index/randomPassword:RandomPassword").inputs).toMatchObject({ length: 64, overrideSpecial: "!&#$^<>-" });
-        expect(JSON.stringify(g.resources.map((r) => r.inputs))).not.toContain("xxxxxxxxxxxxxxxx");
+        expect(JSON.stringify(g.resources.map((r) => r.inputs))).not.toContain(generatedValue(g));
         expect(await resolve(cache.authTokenSecretArn!)).toBe(secret.outputs.arn);
         expect(grantDocument(g, "cache-auth-token-read")).toMatchObject({ Statement: [{ Resource: [secret.outputs.arn] }, { Action: ["kms:Decrypt"], Resource: [KEY_ARN] }] });
         expect(mandatory(await evaluateGraph(g, { tier: "prod" }))).toEqual([]);

@@ -2,7 +2,7 @@ import { KmsKey, kmsKeyPolicy, Secret, SECRET_ROTATION_POLICY, secretResourcePol
 import { sidOf, stableName } from "../../../components/secrets/context";
 import { evaluateGraph, mandatory } from "../../support/policy";
 import { grantDocument, RecordingIdentity } from "../../support/grants";
-import { runPulumi } from "../../support/pulumi";
+import { generatedValue, runPulumi } from "../../support/pulumi";
 
 const ACCOUNT = "123456789012";
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/given";
@@ -186,10 +186,10 @@ describe("Secret", () => {
     });
 
     it("never passes the generated value in the clear to another resource", async () => {
-        // GIVEN the mock password "xxx..." (tools/plan/mocks.ts) WHEN a Secret is declared
+        // GIVEN the fake random provider's value (tools/plan/mocks.ts fakeRandomValue) WHEN a Secret is declared
         const g = await runPulumi(() => new Secret("vendor", { kmsKeyArn: KEY_ARN, noRotationReason: "No rotation function for this vendor key" }));
         // THEN no resource's inputs hold it: the SecretVersion receives a Pulumi secret
-        expect(JSON.stringify(g.resources.map((r) => r.inputs))).not.toContain("xxxxxxxxxxxxxxxx");
+        expect(JSON.stringify(g.resources.map((r) => r.inputs))).not.toContain(generatedValue(g));
         expect(g.one("aws:secretsmanager/secretVersion:SecretVersion").inputs.secretString).toBe("[secret]");
     });
 

@@ -28,7 +28,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
-import { autoName, fakeResource, MOCK_ACCOUNT_ID, mockInvoke, resourceHasName } from "../../plan/mocks";
+import { autoName, fakeResource, MOCK_ACCOUNT_ID, mockInvoke, previewState, resourceHasName, UNKNOWN } from "../../plan/mocks";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const providerProto = require("@pulumi/pulumi/proto/provider_pb");
@@ -37,9 +37,6 @@ const providerService = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const emptyProto = require("google-protobuf/google/protobuf/empty_pb");
 const structProto = require("google-protobuf/google/protobuf/struct_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-/** The engine's marker for a value that is not known yet (a preview of a resource that does not exist). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Which package this process stands in for, and at which version (the exact one the SDK asks for). */
 export interface StandInIdentity {
@@ -112,10 +109,10 @@ export function checkInputs(pkg: string, type: string, name: string, news: Props
  */
 export function resourceOutputs(pkg: string, type: string, name: string, inputs: Props, region: string, preview: boolean): { id: string; outs: Props } {
     if (preview) {
-        const { state } = fakeResource({ type, name, inputs: stripUnknowns(inputs) }, region, MOCK_ACCOUNT_ID);
-        const outs: Props = { ...inputs };
-        for (const k of Object.keys(state)) if (!(k in inputs)) outs[k] = UNKNOWN;
-        return { id: "", outs };
+        const known = stripUnknowns(inputs);
+        const { state } = fakeResource({ type, name, inputs: known }, region, MOCK_ACCOUNT_ID);
+        const unknownKeys = Object.keys(inputs).filter((k) => !(k in known));
+        return { id: "", outs: previewState(state, known, unknownKeys, UNKNOWN) };
     }
     const { id, state } = fakeResource({ type, name, inputs }, region, MOCK_ACCOUNT_ID);
     return { id: id || `${name}-${createHash("sha256").update(type + name).digest("hex").slice(0, 8)}`, outs: dropUndefined(state) };

@@ -1,6 +1,9 @@
 import type { GraphResource } from "../../../lib/rule";
 import { K8S, knownString, namespaceOf, readKnown } from "../shared";
 
+/** Types that scale a Deployment: HorizontalPodAutoscalers and KEDA ScaledObjects. */
+export const AUTOSCALER_TYPES: string[] = [K8S.hpaV2, K8S.hpaV1, K8S.scaledObject];
+
 /** An autoscaler that owns a Deployment's replica count. */
 export interface Autoscaler {
     /** The HPA or ScaledObject. */
@@ -28,7 +31,7 @@ export function autoscalersOf(d: GraphResource, resources: GraphResource[]): Aut
         return target !== undefined && name !== undefined ? target === name : a.dependencyUrns.includes(d.urn);
     };
     return resources
-        .filter((a) => (a.type === K8S.hpaV2 || a.type === K8S.hpaV1 || a.type === K8S.scaledObject) && targets(a))
+        .filter((a) => AUTOSCALER_TYPES.includes(a.type) && targets(a))
         .map((a) =>
             a.type === K8S.scaledObject
                 ? { r: a, kind: "ScaledObject", min: Number(readKnown(() => a.props?.spec?.minReplicaCount) ?? 0) }

@@ -1,6 +1,6 @@
 import type { StackFinding, StackRule } from "../../../lib/rule";
 import { K8S, objectLabel, readKnown } from "../shared";
-import { autoscalersOf } from "./autoscalers";
+import { AUTOSCALER_TYPES, autoscalersOf } from "./autoscalers";
 
 /** Fewest replicas a production Deployment may run with. */
 export const MIN_REPLICAS = 2;
@@ -20,6 +20,7 @@ export const deploymentEnforceReplicas: StackRule = {
     controls: ["kube-score deployment-replicas", "kube-score horizontalpodautoscaler-replicas", "Polaris hpaMinAvailability"],
     severity: "medium",
     level: "mandatory-prod",
+    judges: [K8S.deployment, ...AUTOSCALER_TYPES],
     remediation: "Give the Deployment an HPA (or KEDA ScaledObject) with a minimum of at least 2 and remove `spec.replicas`, or set `spec.replicas` to 2 or more.",
     check(resources) {
         const findings: StackFinding[] = [];

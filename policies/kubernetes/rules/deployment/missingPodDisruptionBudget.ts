@@ -1,6 +1,6 @@
 import type { GraphResource, StackFinding, StackRule } from "../../../lib/rule";
 import { K8S, namespaceOf, objectLabel, podLabelsOf, readKnown, selectorMatches } from "../shared";
-import { autoscalersOf } from "./autoscalers";
+import { AUTOSCALER_TYPES, autoscalersOf } from "./autoscalers";
 
 /** Why a PodDisruptionBudget allows no voluntary disruption with `replicas` pods, or undefined when it allows some. */
 export function pdbBlocks(spec: Record<string, any> | undefined, replicas: number): string | undefined {
@@ -34,6 +34,7 @@ export const deploymentMissingPodDisruptionBudget: StackRule = {
     controls: ["kube-score deployment-has-poddisruptionbudget", "Polaris missingPodDisruptionBudget"],
     severity: "medium",
     level: "mandatory",
+    judges: [K8S.deployment, K8S.pdb, ...AUTOSCALER_TYPES],
     remediation: "Add a policy/v1 PodDisruptionBudget in the Deployment's namespace with `selector.matchLabels` = the pod labels and `maxUnavailable: 1`.",
     check(resources) {
         const findings: StackFinding[] = [];

@@ -22,6 +22,7 @@ export const podMissingNetworkPolicy: StackRule = {
     controls: ["kube-score pod-networkpolicy", "Polaris missingNetworkPolicy", "CKV2_K8S_6"],
     severity: "high",
     level: "mandatory",
+    judges: [...POD_TYPES, K8S.networkPolicy],
     remediation: "Add a default-deny NetworkPolicy (`podSelector: {}`, policyTypes Ingress and Egress) to the namespace and allow policies for the workload's traffic.",
     check(resources) {
         const findings: StackFinding[] = [];

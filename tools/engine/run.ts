@@ -1,0 +1,324 @@
+/**
+ * `npm run test:engine`: Groundwork's programs and packs under the real Pulumi CLI.
+ *
+ * For `dev` and `prod`: `pulumi preview` with both packs and their tier config, `pulumi up`, a second
+ * `pulumi preview --expect-no-changes`, `pulumi stack export`, `pulumi destroy` (prod's protected resources
+ * must refuse it first). Then the fixture programs: a mandatory violation (preview and up fail naming the
+ * policy), a broken stack config (fails naming the key), a violation that only `up` can see (the update stops
+ * before the resource is created), and a StackReference between two local stacks. Every violation set is
+ * compared with the offline plan tool's (`--preview` for previews); a difference that is not listed in
+ * tools/engine/parity.ts with its reason fails the run.
+ *
+ * What is real and what is a double is printed first, and explained in the README ("The real engine").
+ * Exit code: 0 when every check passed, 1 otherwise. Last line: `engine: N passed, M failed`.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fakeRandomValue } from "../plan/mocks";
+import { readStackConfig, resolveProject } from "../plan/project";
+import { compareViolations, ParityKey } from "./parity";
+import { installBinary, installStandIn, REPO_ROOT, sdkPluginVersion } from "./plugins";
+import {
+    createSandbox,
+    disposeSandbox,
+    isCantRunDuringPreview,
+    isDefaultProvider,
+    linkProject,
+    pulumi,
+    pulumiHome,
+    PulumiRun,
+    Sandbox,
+    stepsOf,
+    violationsOf,
+} from "./sandbox";
+
+// ---------------------------------------------------------------------------------------------------------
+// Checks and figures
+
+let passed = 0;
+let failed = 0;
+const figures: string[] = [];
+
+function check(what: string, ok: boolean, detail = ""): boolean {
+    if (ok) passed++;
+    else failed++;
+    console.log(`  ${ok ? "ok  " : "FAIL"} ${what}${!ok && detail ? `\n         ${detail.split("\n").join("\n         ")}` : ""}`);
+    return ok;
+}
+
+/** The end of a command's output for a failure message; for streamed events, their errors, warnings and findings. */
+function tail(run: PulumiRun, lines = 25): string {
+    const text =
+        run.events.length > 0
+            ? [
+                  ...run.events.filter((e) => e.diagnosticEvent && e.diagnosticEvent.severity !== "debug").map((e) => `${e.diagnosticEvent.prefix ?? ""}${e.diagnosticEvent.message}`.trim()),
+                  ...violationsOf(run.events).map((v) => `[${v.enforcementLevel}] ${v.policy} ${v.urn ?? ""}`),
+                  run.stderr.trim(),
+              ].join("\n")
+            : run.stdout + run.stderr;
+    return `${run.command} exited ${run.code}:\n${text.trim().split("\n").slice(-lines).join("\n")}`;
+}
+
+function levels(vs: { enforcementLevel: string; message: string }[]): string {
+    const mandatory = vs.filter((v) => v.enforcementLevel === "mandatory").length;
+    const cantRun = vs.filter(isCantRunDuringPreview).length;
+    const advisory = vs.filter((v) => v.enforcementLevel === "advisory").length - cantRun;
+    return `${mandatory} mandatory, ${advisory} advisory, ${cantRun} "can't run during preview"`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The offline plan tool, for comparison
+
+interface OfflinePlan {
+    resources: { urn: string; type: string; name: string }[];
+    violations: { pack: string; policy: string; enforcementLevel: string; urn: string | null; message: string }[];
+    exitCode: number;
+}
+
+function offlinePlan(args: string[]): OfflinePlan {
+    const json = path.join(fs.mkdtempSync(path.join(sandbox.dir, "plan-")), "plan.json");
+    const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(REPO_ROOT, "tools/plan/cli.ts"), ...args, "--json", json], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+    });
+    if (r.status === 2 || !fs.existsSync(json)) throw new Error(`offline plan ${args.join(" ")} failed (exit ${r.status}):\n${r.stderr}`);
+    const doc = JSON.parse(fs.readFileSync(json, "utf8"));
+    return { resources: doc.resources, violations: doc.policies.violations, exitCode: r.status ?? 2 };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Setup
+
+const started = Date.now();
+const pathPrefix = execFileSync("bash", [path.join(__dirname, "pulumi.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+const sandbox: Sandbox = createSandbox(pathPrefix);
+const cliVersion = execFileSync("pulumi", ["version"], { env: sandbox.env, encoding: "utf8" }).trim();
+const langHost = execFileSync("pulumi-language-nodejs", ["-version"], { env: sandbox.env, encoding: "utf8" }).trim();
+const versions = { aws: sdkPluginVersion("aws"), kubernetes: sdkPluginVersion("kubernetes"), random: sdkPluginVersion("random") };
+
+// Two plugin homes over one backend: previews load the real Kubernetes provider; `up` and what follows it use
+// the stand-in for Kubernetes too, since there is no cluster to create objects in.
+const previewHome = pulumiHome(sandbox, "preview");
+const upHome = pulumiHome(sandbox, "up");
+for (const home of [previewHome, upHome]) {
+    installStandIn(home, "aws", versions.aws, sandbox.stateDir);
+    installStandIn(home, "random", versions.random, sandbox.stateDir);
+}
+installStandIn(upHome, "kubernetes", versions.kubernetes, sandbox.stateDir);
+let realKubernetes = "";
+const k8sBuildStarted = Date.now();
+try {
+    realKubernetes = execFileSync("bash", [path.join(__dirname, "kubernetes.sh"), versions.kubernetes], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+    installBinary(previewHome, "kubernetes", versions.kubernetes, path.join(realKubernetes, "pulumi-resource-kubernetes"));
+} catch (e) {
+    installStandIn(previewHome, "kubernetes", versions.kubernetes, sandbox.stateDir);
+    console.error(`test:engine: the real Kubernetes provider could not be built (${(e as Error).message.split("\n")[0]}); previews use the stand-in`);
+}
+
+console.log(`Real engine run (tools/engine/run.ts), sandbox ${sandbox.dir}`);
+console.log(`  pulumi CLI            ${cliVersion} (real, ${pathPrefix.includes(".cache/groundwork") ? "built from the Go module proxy" : "installed"})`);
+console.log(`  language host         ${langHost} (${langHost.includes("standin") ? "STAND-IN launcher: the real host's module is not served here" : "real"})`);
+console.log(`  Node SDK, pack runner @pulumi/pulumi ${require("@pulumi/pulumi/package.json").version}, @pulumi/policy ${String(require("@pulumi/policy/package.json").version).replace(/^v/, "")} (real)`);
+console.log(`  aws provider          STAND-IN v${versions.aws} (test double: tools/engine/standin)`);
+console.log(`  random provider       STAND-IN v${versions.random} (test double: not served by the Go module proxy)`);
+console.log(
+    `  kubernetes provider   ${realKubernetes ? `real v${versions.kubernetes} for previews (built in ${Math.round((Date.now() - k8sBuildStarted) / 1000)}s or cached)` : "STAND-IN for previews (build failed)"}, STAND-IN for up/destroy (no cluster)`,
+);
+console.log("");
+
+function packArgs(tier: string): string[] {
+    const out: string[] = [];
+    for (const pack of ["security", "kubernetes"]) {
+        out.push("--policy-pack", `policies/${pack}`, "--policy-pack-config", `policies/${pack}/config/${tier}.json`);
+    }
+    return out;
+}
+
+function tierOf(projectDir: string, stack: string): string {
+    const cfg = readStackConfig(resolveProject(projectDir), stack).config;
+    return cfg["groundwork:tier"] ?? "prod";
+}
+
+/** The stand-in's state files of one stack (their URNs name the stack). */
+function standInUrns(stack: string, project: string): string[] {
+    const urns: string[] = [];
+    for (const pkg of fs.existsSync(sandbox.stateDir) ? fs.readdirSync(sandbox.stateDir) : []) {
+        for (const f of fs.readdirSync(path.join(sandbox.stateDir, pkg))) {
+            const rec = JSON.parse(fs.readFileSync(path.join(sandbox.stateDir, pkg, f), "utf8"));
+            if (rec.urn.startsWith(`urn:pulumi:${stack}::${project}::`)) urns.push(rec.urn);
+        }
+    }
+    return urns.sort();
+}
+
+function programResources(offline: OfflinePlan): string[] {
+    return offline.resources.map((r) => r.urn).sort();
+}
+
+function parity(label: string, offline: ParityKey[], engine: ParityKey[]): void {
+    const diff = compareViolations(offline, engine);
+    check(
+        `${label}: offline plan and real engine raise the same violations (${engine.length} engine, ${offline.length} offline${diff.explained.length ? `, ${diff.explained.length} known differences` : ""})`,
+        diff.unexplained.length === 0,
+        diff.unexplained.map((d) => `${d.side} only: [${d.enforcementLevel}] ${d.policy} ${d.urn ?? "(stack)"}`).join("\n"),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The platform stacks
+
+const platformDir = linkProject(sandbox, { name: "platform" });
+
+function runStack(stack: string): void {
+    const tier = tierOf(platformDir, stack);
+    console.log(`Stack ${stack} (tier ${tier})`);
+    const offline = offlinePlan(["--stack", stack]);
+    const offlinePreview = offlinePlan(["--stack", stack, "--preview"]);
+    const expected = programResources(offline);
+    pulumi(sandbox, platformDir, upHome, ["stack", "init", stack]);
+
+    const preview = pulumi(sandbox, platformDir, previewHome, ["preview", "--stack", stack, "--json", ...packArgs(tier)]);
+    const previewViolations = violationsOf(preview.events);
+    const creates = stepsOf(preview.events).filter((s) => s.op === "create");
+    check(`preview exits 0`, preview.code === 0, tail(preview));
+    check(`preview plans ${creates.length} creates, the offline plan ${expected.length} resources`, creates.length === expected.length);
+    parity(`${stack} preview vs offline --preview`, offlinePreview.violations, previewViolations);
+
+    const up = pulumi(sandbox, platformDir, upHome, ["up", "--yes", "--stack", stack, "--json", ...packArgs(tier)]);
+    const upViolations = violationsOf(up.events);
+    check(`up exits 0`, up.code === 0, tail(up));
+    parity(`${stack} up vs offline plan`, offline.violations, upViolations);
+
+    const again = pulumi(sandbox, platformDir, upHome, ["preview", "--stack", stack, "--json", "--expect-no-changes", ...packArgs(tier)]);
+    const changes = stepsOf(again.events).filter((s) => s.op !== "same" && s.op !== "read");
+    check(`second preview: no changes (--expect-no-changes exits ${again.code})`, again.code === 0 && changes.length === 0, changes.map((c) => `${c.op} ${c.urn}`).join("\n") || tail(again));
+
+    const exportFile = path.join(sandbox.dir, `${stack}-export.json`);
+    const exp = pulumi(sandbox, platformDir, upHome, ["stack", "export", "--stack", stack, "--file", exportFile]);
+    check(`stack export exits 0`, exp.code === 0, tail(exp));
+    const state = JSON.parse(fs.readFileSync(exportFile, "utf8"));
+    const stateUrns = (state.deployment.resources as { urn: string; type: string }[])
+        .filter((r) => !isDefaultProvider(r.urn) && r.type !== "pulumi:pulumi:StackReference")
+        .map((r) => r.urn)
+        .sort();
+    const missing = expected.filter((u) => !stateUrns.includes(u));
+    const extra = stateUrns.filter((u) => !expected.includes(u));
+    check(`state holds the offline plan's ${expected.length} URNs exactly`, missing.length === 0 && extra.length === 0, [...missing.map((u) => `missing ${u}`), ...extra.map((u) => `extra ${u}`)].join("\n"));
+    const exportText = fs.readFileSync(exportFile, "utf8");
+    const plaintexts = offline.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => fakeRandomValue(r.type, r.name, Number((r as any).inputs?.length ?? 32)));
+    const leaked = plaintexts.filter((p) => exportText.includes(p));
+    check(`no secret in plaintext in the state (${plaintexts.length} generated passwords looked for)`, plaintexts.length > 0 && leaked.length === 0, `found: ${leaked.length}`);
+    check(`the stand-in providers hold ${standInUrns(stack, "groundwork").length} resources for the stack`, standInUrns(stack, "groundwork").length > 0);
+
+    let destroy = pulumi(sandbox, platformDir, upHome, ["destroy", "--yes", "--stack", stack]);
+    const protectedCount = (state.deployment.resources as { protect?: boolean }[]).filter((r) => r.protect).length;
+    if (tier === "prod") {
+        check(`prod: destroy refuses while ${protectedCount} resources are protected`, protectedCount > 0 && destroy.code !== 0 && /protected/i.test(destroy.stdout + destroy.stderr), tail(destroy));
+        const unprotect = pulumi(sandbox, platformDir, upHome, ["state", "unprotect", "--all", "--yes", "--stack", stack]);
+        check(`prod: state unprotect --all exits 0`, unprotect.code === 0, tail(unprotect));
+        destroy = pulumi(sandbox, platformDir, upHome, ["destroy", "--yes", "--stack", stack]);
+    }
+    check(`destroy exits 0 and the stand-ins hold nothing of the stack`, destroy.code === 0 && standInUrns(stack, "groundwork").length === 0, tail(destroy));
+    figures.push(
+        `${stack.padEnd(5)} resources ${expected.length}; preview ${preview.seconds.toFixed(0)}s (${levels(previewViolations)}); ` +
+            `up ${up.seconds.toFixed(0)}s (${levels(upViolations)}); second preview ${again.seconds.toFixed(0)}s, ${changes.length} changes; ` +
+            `destroy ${destroy.seconds.toFixed(0)}s${tier === "prod" ? `, ${protectedCount} protected` : ""}`,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fixture programs
+
+function fixtureProject(name: string, program: string, projectName?: string): string {
+    return linkProject(sandbox, { name, main: `test/fixtures/programs/${program}`, projectName });
+}
+
+function runFixtures(): void {
+    console.log("Fixture programs");
+    // A mandatory violation visible to the preview.
+    {
+        const dir = fixtureProject("open-ssh", "open-ssh.ts");
+        pulumi(sandbox, dir, upHome, ["stack", "init", "dev"]);
+        const offline = offlinePlan(["--stack", "dev", "--program", "test/fixtures/programs/open-ssh.ts"]);
+        const preview = pulumi(sandbox, dir, previewHome, ["preview", "--stack", "dev", "--json", ...packArgs("dev")]);
+        const policy = "aws-ec2-securitygroup-disallow-world-ssh-rdp";
+        check(`open-ssh: preview fails naming ${policy}`, preview.code !== 0 && violationsOf(preview.events).some((v) => v.policy === policy && v.enforcementLevel === "mandatory"), tail(preview));
+        const up = pulumi(sandbox, dir, upHome, ["up", "--yes", "--stack", "dev", "--json", ...packArgs("dev")]);
+        check(`open-ssh: up fails naming ${policy}`, up.code !== 0 && violationsOf(up.events).some((v) => v.policy === policy), tail(up));
+        check(`open-ssh: the security group was never created`, !standInUrns("dev", "groundwork").some((u) => u.endsWith("::bastion")));
+        parity("open-ssh up vs offline plan", offline.violations, violationsOf(up.events));
+        pulumi(sandbox, dir, upHome, ["destroy", "--yes", "--stack", "dev"]);
+        pulumi(sandbox, dir, upHome, ["stack", "rm", "--yes", "dev"]);
+    }
+    // A violation that only `up` can see: it must stop before the resource is created.
+    {
+        const dir = fixtureProject("late-wildcard", "late-wildcard.ts", "groundwork-late");
+        pulumi(sandbox, dir, upHome, ["stack", "init", "dev"]);
+        const policy = "aws-iam-policy-disallow-wildcard-actions";
+        const preview = pulumi(sandbox, dir, previewHome, ["preview", "--stack", "dev", "--json", ...packArgs("dev")]);
+        const pv = violationsOf(preview.events);
+        check(`late-wildcard: preview cannot judge the document yet (exit ${preview.code}, "can't run" for ${policy})`, pv.some((v) => v.policy === policy && isCantRunDuringPreview(v)) && !pv.some((v) => v.enforcementLevel === "mandatory"), tail(preview));
+        const up = pulumi(sandbox, dir, upHome, ["up", "--yes", "--stack", "dev", "--json", ...packArgs("dev")]);
+        check(`late-wildcard: up fails naming ${policy}`, up.code !== 0 && violationsOf(up.events).some((v) => v.policy === policy && v.enforcementLevel === "mandatory"), tail(up));
+        const urns = standInUrns("dev", "groundwork-late");
+        check(
+            `late-wildcard: the queue exists, the role policy was never created (${urns.length} resources in the stand-in)`,
+            urns.some((u) => u.endsWith("::late-jobs")) && !urns.some((u) => u.endsWith("::late-worker-queue")),
+            urns.join("\n"),
+        );
+        pulumi(sandbox, dir, upHome, ["destroy", "--yes", "--stack", "dev"]);
+    }
+    // A broken stack config fails before any resource, naming the key.
+    {
+        const dir = linkProject(sandbox, { name: "broken", from: path.join(REPO_ROOT, "test/fixtures/broken-stack") });
+        pulumi(sandbox, dir, upHome, ["stack", "init", "badcidr"]);
+        const preview = pulumi(sandbox, dir, previewHome, ["preview", "--stack", "badcidr"]);
+        check(`broken stack config: preview fails naming groundwork:vpcCidr`, preview.code !== 0 && (preview.stdout + preview.stderr).includes("groundwork:vpcCidr"), tail(preview));
+    }
+    // A StackReference between two local stacks, and the same outputs offline.
+    {
+        const producer = fixtureProject("shared", "shared-queue.ts", "groundwork-shared");
+        pulumi(sandbox, producer, upHome, ["stack", "init", "shared"]);
+        const up = pulumi(sandbox, producer, upHome, ["up", "--yes", "--stack", "shared", ...packArgs("dev")]);
+        check(`stack-reference: the producer stack deploys`, up.code === 0, tail(up));
+        const outputsFile = path.join(sandbox.dir, "shared-outputs.json");
+        const out = pulumi(sandbox, producer, upHome, ["stack", "output", "--json", "--stack", "shared"]);
+        fs.writeFileSync(outputsFile, out.stdout);
+        const consumer = fixtureProject("consumer", "stack-reference.ts", "groundwork-consumer");
+        pulumi(sandbox, consumer, upHome, ["stack", "init", "dev"]);
+        const preview = pulumi(sandbox, consumer, previewHome, ["preview", "--stack", "dev", "--json", ...packArgs("dev")]);
+        check(`stack-reference: the consumer previews under the engine`, preview.code === 0, tail(preview));
+        const cup = pulumi(sandbox, consumer, upHome, ["up", "--yes", "--stack", "dev", "--json", ...packArgs("dev")]);
+        check(`stack-reference: the consumer deploys under the engine`, cup.code === 0, tail(cup));
+        const offline = offlinePlan(["--stack", "dev", "--program", "test/fixtures/programs/stack-reference.ts", "--stack-reference", `organization/groundwork-shared/shared=${outputsFile}`]);
+        check(`stack-reference: the offline plan reads the same outputs (exit ${offline.exitCode})`, offline.exitCode === 0);
+        for (const [dir, stack] of [
+            [consumer, "dev"],
+            [producer, "shared"],
+        ]) {
+            pulumi(sandbox, dir, upHome, ["destroy", "--yes", "--stack", stack]);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+let exitCode = 0;
+try {
+    for (const stack of process.argv.includes("--fixtures-only") ? [] : ["dev", "prod"]) runStack(stack);
+    if (!process.argv.includes("--stacks-only")) runFixtures();
+} catch (e) {
+    failed++;
+    console.error(`test:engine: ${(e as Error).stack ?? e}`);
+} finally {
+    console.log("");
+    console.log(`Real engine figures (${cliVersion}; ${Math.round((Date.now() - started) / 1000)}s in all)`);
+    for (const f of figures) console.log(`  ${f}`);
+    if (!process.env.GROUNDWORK_ENGINE_KEEP) disposeSandbox(sandbox);
+    else console.log(`  sandbox kept: ${sandbox.dir}`);
+    console.log(`engine: ${passed} passed, ${failed} failed`);
+    exitCode = failed > 0 ? 1 : 0;
+}
+process.exit(exitCode);
