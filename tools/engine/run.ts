@@ -18,6 +18,7 @@ import * as path from "node:path";
 import { fakeRandomValue } from "../plan/mocks";
 import { readStackConfig, resolveProject } from "../plan/project";
 import { compareViolations, ParityKey } from "./parity";
+import { packRules, phaseRows, renderPhases, withPhases } from "./phases";
 import { installBinary, installStandIn, REPO_ROOT, sdkPluginVersion } from "./plugins";
 import {
     createSandbox,
@@ -179,6 +180,14 @@ function runStack(stack: string): void {
     const expected = programResources(offline);
     pulumi(sandbox, platformDir, upHome, ["stack", "init", stack]);
 
+    if (stack === "prod") {
+        const readmeFile = path.join(REPO_ROOT, "README.md");
+        const readme = fs.readFileSync(readmeFile, "utf8");
+        const current = withPhases(readme, renderPhases(stack, phaseRows(packRules(), offlinePreview.violations)));
+        if (process.argv.includes("--update-docs")) fs.writeFileSync(readmeFile, current);
+        const update = process.argv.includes("--update-docs");
+        check(`README's table of when each mandatory rule gates is current${update && current !== readme ? " (rewritten)" : ""}`, current === readme || update, "run `npm run test:engine -- --update-docs`");
+    }
     const preview = pulumi(sandbox, platformDir, previewHome, ["preview", "--stack", stack, "--json", ...packArgs(tier)]);
     const previewViolations = violationsOf(preview.events);
     const creates = stepsOf(preview.events).filter((s) => s.op === "create");
@@ -186,7 +195,7 @@ function runStack(stack: string): void {
     check(`preview plans ${creates.length} creates, the offline plan ${expected.length} resources`, creates.length === expected.length);
     parity(`${stack} preview vs offline --preview`, offlinePreview.violations, previewViolations);
 
-    const up = pulumi(sandbox, platformDir, upHome, ["up", "--yes", "--stack", stack, "--json", ...packArgs(tier)]);
+    const up = pulumi(sandbox, platformDir, upHome, ["up", "--yes", "--skip-preview", "--stack", stack, "--json", ...packArgs(tier)]);
     const upViolations = violationsOf(up.events);
     check(`up exits 0`, up.code === 0, tail(up));
     parity(`${stack} up vs offline plan`, offline.violations, upViolations);
@@ -220,11 +229,18 @@ function runStack(stack: string): void {
         check(`prod: state unprotect --all exits 0`, unprotect.code === 0, tail(unprotect));
         destroy = pulumi(sandbox, platformDir, upHome, ["destroy", "--yes", "--stack", stack]);
     }
-    check(`destroy exits 0 and the stand-ins hold nothing of the stack`, destroy.code === 0 && standInUrns(stack, "groundwork").length === 0, tail(destroy));
+    // retainOnDelete resources stay in the cloud: the engine forgets them without calling Delete.
+    const retained = (state.deployment.resources as { urn: string; retainOnDelete?: boolean; custom?: boolean }[]).filter((r) => r.retainOnDelete && r.custom).map((r) => r.urn).sort();
+    const left = standInUrns(stack, "groundwork");
+    check(
+        `destroy exits 0; the stand-ins keep only the ${retained.length} retainOnDelete resources`,
+        destroy.code === 0 && JSON.stringify(left) === JSON.stringify(retained),
+        `left: ${left.join(", ") || "none"}\nretained: ${retained.join(", ") || "none"}\n${tail(destroy)}`,
+    );
     figures.push(
         `${stack.padEnd(5)} resources ${expected.length}; preview ${preview.seconds.toFixed(0)}s (${levels(previewViolations)}); ` +
             `up ${up.seconds.toFixed(0)}s (${levels(upViolations)}); second preview ${again.seconds.toFixed(0)}s, ${changes.length} changes; ` +
-            `destroy ${destroy.seconds.toFixed(0)}s${tier === "prod" ? `, ${protectedCount} protected` : ""}`,
+            `destroy ${destroy.seconds.toFixed(0)}s${tier === "prod" ? ` (${protectedCount} protected refused it first)` : ""}, ${retained.length} retained`,
     );
 }
 
@@ -235,40 +251,76 @@ function fixtureProject(name: string, program: string, projectName?: string): st
     return linkProject(sandbox, { name, main: `test/fixtures/programs/${program}`, projectName });
 }
 
+/** What one fixture program did under both tools. */
+interface FixtureRun {
+    dir: string;
+    stack: string;
+    project: string;
+    preview: PulumiRun;
+    up: PulumiRun;
+}
+
+/**
+ * Plans a program under test/fixtures/programs offline (full and --preview) and runs `pulumi preview` and
+ * `pulumi up` on it under the engine with the dev tier's packs, comparing the findings. Leaves the stack up.
+ */
+function fixture(program: string, opts: { project?: string; stack?: string; offlineArgs?: string[] } = {}): FixtureRun {
+    const project = opts.project ?? "groundwork";
+    const name = path.basename(program, ".ts");
+    const dir = fixtureProject(name, program, opts.project);
+    const stack = opts.stack ?? "dev";
+    pulumi(sandbox, dir, upHome, ["stack", "init", stack]);
+    // The same packs and tier config as the engine gets, whatever the stack's own config says.
+    const packs = packArgs("dev").map((a) => (a === "--policy-pack-config" ? "--policy-config" : a));
+    const args = ["--stack", stack, "--program", `test/fixtures/programs/${program}`, ...packs, ...(opts.offlineArgs ?? [])];
+    const offline = offlinePlan(args);
+    const offlinePreview = offlinePlan([...args, "--preview"]);
+    const preview = pulumi(sandbox, dir, previewHome, ["preview", "--stack", stack, "--json", ...packArgs("dev")]);
+    const up = pulumi(sandbox, dir, upHome, ["up", "--yes", "--skip-preview", "--stack", stack, "--json", ...packArgs("dev")]);
+    parity(`${name} preview vs offline --preview`, offlinePreview.violations, violationsOf(preview.events));
+    parity(`${name} up vs offline plan`, offline.violations, violationsOf(up.events));
+    const mandatoryOffline = offline.violations.some((v) => v.enforcementLevel === "mandatory");
+    check(`${name}: up ${mandatoryOffline ? "fails" : "succeeds"} as the offline plan's exit code ${offline.exitCode} says`, (up.code === 0) === !mandatoryOffline, tail(up));
+    return { dir, stack, project, preview, up };
+}
+
+function teardown(f: FixtureRun): void {
+    const d = pulumi(sandbox, f.dir, upHome, ["destroy", "--yes", "--stack", f.stack]);
+    check(`${path.basename(f.dir)}: destroy leaves nothing in the stand-ins`, d.code === 0 && standInUrns(f.stack, f.project).length === 0, tail(d));
+}
+
+/** Programs with checks of their own below; every other program under test/fixtures/programs gets the parity run. */
+const SPECIAL = new Set(["open-ssh.ts", "late-wildcard.ts", "shared-queue.ts", "stack-reference.ts"]);
+
 function runFixtures(): void {
     console.log("Fixture programs");
-    // A mandatory violation visible to the preview.
+    // A mandatory violation visible to the preview: preview and up fail naming it, nothing is created.
     {
-        const dir = fixtureProject("open-ssh", "open-ssh.ts");
-        pulumi(sandbox, dir, upHome, ["stack", "init", "dev"]);
-        const offline = offlinePlan(["--stack", "dev", "--program", "test/fixtures/programs/open-ssh.ts"]);
-        const preview = pulumi(sandbox, dir, previewHome, ["preview", "--stack", "dev", "--json", ...packArgs("dev")]);
         const policy = "aws-ec2-securitygroup-disallow-world-ssh-rdp";
-        check(`open-ssh: preview fails naming ${policy}`, preview.code !== 0 && violationsOf(preview.events).some((v) => v.policy === policy && v.enforcementLevel === "mandatory"), tail(preview));
-        const up = pulumi(sandbox, dir, upHome, ["up", "--yes", "--stack", "dev", "--json", ...packArgs("dev")]);
-        check(`open-ssh: up fails naming ${policy}`, up.code !== 0 && violationsOf(up.events).some((v) => v.policy === policy), tail(up));
-        check(`open-ssh: the security group was never created`, !standInUrns("dev", "groundwork").some((u) => u.endsWith("::bastion")));
-        parity("open-ssh up vs offline plan", offline.violations, violationsOf(up.events));
-        pulumi(sandbox, dir, upHome, ["destroy", "--yes", "--stack", "dev"]);
-        pulumi(sandbox, dir, upHome, ["stack", "rm", "--yes", "dev"]);
+        const f = fixture("open-ssh.ts", { project: "groundwork-open-ssh" });
+        check(`open-ssh: preview fails naming ${policy}`, f.preview.code !== 0 && violationsOf(f.preview.events).some((v) => v.policy === policy && v.enforcementLevel === "mandatory"), tail(f.preview));
+        check(`open-ssh: up fails naming ${policy}`, f.up.code !== 0 && violationsOf(f.up.events).some((v) => v.policy === policy), tail(f.up));
+        check(`open-ssh: the security group was never created`, !standInUrns(f.stack, f.project).some((u) => u.endsWith("::bastion")));
+        teardown(f);
     }
-    // A violation that only `up` can see: it must stop before the resource is created.
+    // A violation only `up` can see: it must stop before the resource is created.
     {
-        const dir = fixtureProject("late-wildcard", "late-wildcard.ts", "groundwork-late");
-        pulumi(sandbox, dir, upHome, ["stack", "init", "dev"]);
         const policy = "aws-iam-policy-disallow-wildcard-actions";
-        const preview = pulumi(sandbox, dir, previewHome, ["preview", "--stack", "dev", "--json", ...packArgs("dev")]);
-        const pv = violationsOf(preview.events);
-        check(`late-wildcard: preview cannot judge the document yet (exit ${preview.code}, "can't run" for ${policy})`, pv.some((v) => v.policy === policy && isCantRunDuringPreview(v)) && !pv.some((v) => v.enforcementLevel === "mandatory"), tail(preview));
-        const up = pulumi(sandbox, dir, upHome, ["up", "--yes", "--stack", "dev", "--json", ...packArgs("dev")]);
-        check(`late-wildcard: up fails naming ${policy}`, up.code !== 0 && violationsOf(up.events).some((v) => v.policy === policy && v.enforcementLevel === "mandatory"), tail(up));
-        const urns = standInUrns("dev", "groundwork-late");
+        const f = fixture("late-wildcard.ts", { project: "groundwork-late" });
+        const pv = violationsOf(f.preview.events);
+        check(
+            `late-wildcard: preview passes (exit ${f.preview.code}) with "can't run during preview" for ${policy}`,
+            f.preview.code === 0 && pv.some((v) => v.policy === policy && isCantRunDuringPreview(v)) && !pv.some((v) => v.enforcementLevel === "mandatory"),
+            tail(f.preview),
+        );
+        check(`late-wildcard: up fails naming ${policy}`, f.up.code !== 0 && violationsOf(f.up.events).some((v) => v.policy === policy && v.enforcementLevel === "mandatory"), tail(f.up));
+        const urns = standInUrns(f.stack, f.project);
         check(
             `late-wildcard: the queue exists, the role policy was never created (${urns.length} resources in the stand-in)`,
             urns.some((u) => u.endsWith("::late-jobs")) && !urns.some((u) => u.endsWith("::late-worker-queue")),
             urns.join("\n"),
         );
-        pulumi(sandbox, dir, upHome, ["destroy", "--yes", "--stack", "dev"]);
+        teardown(f);
     }
     // A broken stack config fails before any resource, naming the key.
     {
@@ -277,29 +329,22 @@ function runFixtures(): void {
         const preview = pulumi(sandbox, dir, previewHome, ["preview", "--stack", "badcidr"]);
         check(`broken stack config: preview fails naming groundwork:vpcCidr`, preview.code !== 0 && (preview.stdout + preview.stderr).includes("groundwork:vpcCidr"), tail(preview));
     }
-    // A StackReference between two local stacks, and the same outputs offline.
+    // A StackReference between two local stacks; offline, the same outputs from the file `pulumi stack output` wrote.
     {
-        const producer = fixtureProject("shared", "shared-queue.ts", "groundwork-shared");
-        pulumi(sandbox, producer, upHome, ["stack", "init", "shared"]);
-        const up = pulumi(sandbox, producer, upHome, ["up", "--yes", "--stack", "shared", ...packArgs("dev")]);
-        check(`stack-reference: the producer stack deploys`, up.code === 0, tail(up));
+        const producer = fixture("shared-queue.ts", { project: "groundwork-shared", stack: "shared" });
+        const out = pulumi(sandbox, producer.dir, upHome, ["stack", "output", "--json", "--stack", producer.stack]);
         const outputsFile = path.join(sandbox.dir, "shared-outputs.json");
-        const out = pulumi(sandbox, producer, upHome, ["stack", "output", "--json", "--stack", "shared"]);
         fs.writeFileSync(outputsFile, out.stdout);
-        const consumer = fixtureProject("consumer", "stack-reference.ts", "groundwork-consumer");
-        pulumi(sandbox, consumer, upHome, ["stack", "init", "dev"]);
-        const preview = pulumi(sandbox, consumer, previewHome, ["preview", "--stack", "dev", "--json", ...packArgs("dev")]);
-        check(`stack-reference: the consumer previews under the engine`, preview.code === 0, tail(preview));
-        const cup = pulumi(sandbox, consumer, upHome, ["up", "--yes", "--stack", "dev", "--json", ...packArgs("dev")]);
-        check(`stack-reference: the consumer deploys under the engine`, cup.code === 0, tail(cup));
-        const offline = offlinePlan(["--stack", "dev", "--program", "test/fixtures/programs/stack-reference.ts", "--stack-reference", `organization/groundwork-shared/shared=${outputsFile}`]);
-        check(`stack-reference: the offline plan reads the same outputs (exit ${offline.exitCode})`, offline.exitCode === 0);
-        for (const [dir, stack] of [
-            [consumer, "dev"],
-            [producer, "shared"],
-        ]) {
-            pulumi(sandbox, dir, upHome, ["destroy", "--yes", "--stack", stack]);
-        }
+        check(`stack-reference: the producer exports dlqArn`, producer.up.code === 0 && typeof JSON.parse(out.stdout || "{}").dlqArn === "string", tail(out));
+        // stack-reference.ts reads organization/groundwork-shared/shared: the producer's project and stack.
+        const consumer = fixture("stack-reference.ts", { project: "groundwork-consumer", offlineArgs: ["--stack-reference", `organization/${producer.project}/${producer.stack}=${outputsFile}`] });
+        check(`stack-reference: the consumer previews and deploys under the engine`, consumer.preview.code === 0 && consumer.up.code === 0, tail(consumer.up));
+        teardown(consumer);
+        teardown(producer);
+    }
+    // Every other program: the same findings offline and under the engine.
+    for (const program of fs.readdirSync(path.join(REPO_ROOT, "test/fixtures/programs")).filter((f) => f.endsWith(".ts") && !SPECIAL.has(f)).sort()) {
+        teardown(fixture(program, { project: `groundwork-${path.basename(program, ".ts")}` }));
     }
 }
 

@@ -169,7 +169,8 @@ export function violationsOf(events: EngineEvent[]): EngineViolation[] {
             pack: p.policyPackName,
             policy: p.policyName,
             enforcementLevel: p.enforcementLevel,
-            urn: p.resourceUrn || null,
+            // A stack policy's finding without a resource is reported on the root stack; the plan tool says null.
+            urn: p.resourceUrn && !/::pulumi:pulumi:Stack::[^:]+$/.test(p.resourceUrn) ? p.resourceUrn : null,
             message: p.message,
         }));
 }

@@ -117,8 +117,9 @@ export function createMocks(opts: MockOptions, recorder: MockRecorder): pulumi.r
                 if (opts.preview && args.custom !== false) {
                     if (args.provider && opts.preview.providerUnknown(args.provider)) return { id: undefined as unknown as string, state: {} };
                     const unknownKeys = opts.preview.unknownInputs(args.type, args.name);
-                    // A resource that does not exist yet has no id (the engine shows it as unknown).
-                    return { id: undefined as unknown as string, state: previewState(r.state, args.inputs, unknownKeys, UNKNOWN) };
+                    // A resource that does not exist yet has no id (the engine shows it as unknown); its physical name
+                    // is known, since the provider chooses it in Check, before the preview.
+                    return { id: undefined as unknown as string, state: previewState(r.state, checkedInputs(args.type, args.name, args.inputs), unknownKeys, UNKNOWN) };
                 }
                 return r;
             } catch (e) {
@@ -358,6 +359,12 @@ export function fakeResource(
 /** The physical name the provider gives a resource that names none: `<logical name>-<7 hex>`, stable per type and name. */
 export function autoName(type: string, name: string): string {
     return `${name}-${digest(`${type}::${name}`).slice(0, 7)}`;
+}
+
+/** Inputs as an AWS provider's Check returns them: with the physical name it chose where the program set none. */
+export function checkedInputs(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    if (!type.startsWith("aws:") || !resourceHasName(type) || inputs.name !== undefined || inputs.namePrefix !== undefined) return inputs;
+    return { ...inputs, name: autoName(type, name) };
 }
 
 /** Resource types that carry an autonamed `name` property. */

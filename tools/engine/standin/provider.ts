@@ -28,7 +28,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
-import { autoName, fakeResource, MOCK_ACCOUNT_ID, mockInvoke, previewState, resourceHasName, UNKNOWN } from "../../plan/mocks";
+import { checkedInputs, fakeResource, MOCK_ACCOUNT_ID, mockInvoke, previewState, UNKNOWN } from "../../plan/mocks";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const providerProto = require("@pulumi/pulumi/proto/provider_pb");
@@ -94,11 +94,25 @@ export function changedKeys(olds: Props, news: Props, ignore: string[] = []): st
     return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !sameValue(a[k], b[k])).sort();
 }
 
-/** Inputs after the provider's Check: the physical name a real provider would choose, where it names one. */
+/** Annotation the Kubernetes provider puts on objects it named itself. */
+export const K8S_AUTONAMED = "pulumi.com/autonamed";
+
+/**
+ * Inputs after the provider's Check: the physical name a real provider would choose, where it names one.
+ * AWS: `name` for the types that have one. Kubernetes: `metadata.name` with the `pulumi.com/autonamed`
+ * annotation, keeping the name an earlier Check chose (as pulumi-kubernetes does), so the real provider reading
+ * this stand-in's state on a later preview keeps the same name too.
+ */
 export function checkInputs(pkg: string, type: string, name: string, news: Props, olds: Props): Props {
-    const out = { ...news };
-    if (pkg === "aws" && resourceHasName(type) && out.name === undefined && out.namePrefix === undefined) {
-        out.name = olds?.name ?? autoName(type, name);
+    const out = pkg === "aws" ? checkedInputs(type, name, { ...news, ...(news.name === undefined && news.namePrefix === undefined && olds?.name ? { name: olds.name } : {}) }) : { ...news };
+    if (pkg === "kubernetes" && !type.startsWith("kubernetes:helm.sh/") && !type.startsWith("pulumi:providers:")) {
+        const metadata = { ...(out.metadata ?? {}) };
+        if (!metadata.name && !metadata.generateName) {
+            const old = olds?.metadata;
+            metadata.name = old?.annotations?.[K8S_AUTONAMED] === "true" && old.name ? old.name : `${name}-${createHash("sha256").update(`${type}::${name}`).digest("hex").slice(0, 8)}`;
+            metadata.annotations = { ...(metadata.annotations ?? {}), [K8S_AUTONAMED]: "true" };
+            out.metadata = metadata;
+        }
     }
     return out;
 }
