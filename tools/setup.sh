@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian/Ubuntu machine: PostgreSQL and Redis server binaries
-# (the app's tests start throwaway instances of both), then the npm dependencies of the platform and the app.
-# Node 24 comes from the `node` devDependency, so `npm run` works even where the machine's Node is older.
+# (the app's tests start throwaway instances of both), the npm dependencies of the platform and the app, and
+# for the real-engine tests the Pulumi CLI and Kubernetes provider (built from the Go module proxy once, then
+# cached under ~/.cache/groundwork). Node 24 comes from the `node` devDependency, so `npm run` works even where
+# the machine's Node is older.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +25,11 @@ if [ -f app/package-lock.json ]; then
   npm --prefix app ci --no-audit --no-fund --loglevel=error
 fi
 echo "setup: node $(npm run -s v)"
+
+# The real engine (npm run test:engine): a Pulumi CLI >= the pinned version on PATH is used as it is; otherwise
+# it is built with Go. Without either, this fails with what to install.
+echo "setup: Pulumi CLI and language host (tools/engine/pulumi.sh)"
+bash tools/engine/pulumi.sh >/dev/null
+k8s_version="$(node -p 'require("./node_modules/@pulumi/kubernetes/package.json").pulumi.version')"
+echo "setup: Kubernetes provider v${k8s_version} (tools/engine/kubernetes.sh)"
+bash tools/engine/kubernetes.sh "$k8s_version" >/dev/null

@@ -3,7 +3,7 @@ import { GraphResource, Rule, StackRule, Tier } from "./rule";
 
 // @pulumi/policy keeps its proxy module internal (no types) and recognises an unknown-value error by its class,
 // so the class must come from the instance the pack loaded: required once, when the pack is loaded.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const policyProxy = require("@pulumi/policy/proxy") as { UnknownValueError: new (sentinel: unknown, path: string[]) => Error; unknownObjectValue: unknown };
 
 /**

@@ -1,5 +1,5 @@
 import { changedKeys, checkInputs, K8S_AUTONAMED, parseUrn, resourceOutputs, sameValue } from "../../tools/engine/standin/provider";
-import { compareViolations, KnownDifference, ParityKey } from "../../tools/engine/parity";
+import { compareViolations, ParityContext, ParityKey } from "../../tools/engine/parity";
 import { autoName, UNKNOWN } from "../../tools/plan/mocks";
 
 // The stand-in provider is a test double of the real aws/random/kubernetes providers (tools/engine/standin): these
@@ -66,27 +66,35 @@ describe("stand-in provider: Create", () => {
     });
 });
 
+const PREVIEW: ParityContext = { phase: "preview", engineFailed: false };
+
 describe("parity of offline and engine findings", () => {
     const urn = "urn:pulumi:dev::groundwork::aws:iam/rolePolicy:RolePolicy::p";
     const finding = (policy: string, level = "mandatory", message = "bad"): ParityKey => ({ policy, urn, enforcementLevel: level, message });
     const cantRun = (policy: string) => finding(policy, "advisory", `can't run policy '${policy}' from policy pack 'groundwork-security@v0.1.0' during preview: string value at .policy can't be known during preview`);
 
     it("matches findings by policy, resource and level, whatever their messages say", () => {
-        expect(compareViolations([finding("a", "mandatory", "one wording")], [finding("a", "mandatory", "another wording")], [])).toEqual({ explained: [], unexplained: [] });
+        expect(compareViolations([finding("a", "mandatory", "one wording")], [finding("a", "mandatory", "another wording")], PREVIEW, [])).toEqual({ explained: [], unexplained: [] });
     });
 
     it("tells a 'can't run during preview' advisory from an advisory finding of the same policy", () => {
-        const { unexplained } = compareViolations([finding("a", "advisory")], [cantRun("a")], []);
+        const { unexplained } = compareViolations([finding("a", "advisory")], [cantRun("a")], PREVIEW, []);
         expect(unexplained.map((d) => [d.side, d.policy])).toEqual([
             ["offline", "a"],
             ["engine", "a"],
         ]);
     });
 
-    it("explains a difference only with an entry for its side, policy and kind", () => {
-        const known: KnownDifference[] = [{ policies: ["a"], side: "engine", cantRunOnly: true, reason: "reason" }];
-        expect(compareViolations([], [cantRun("a")], known).unexplained).toEqual([]);
-        expect(compareViolations([cantRun("a")], [], known).unexplained).toHaveLength(1);
-        expect(compareViolations([], [finding("a")], known).unexplained).toHaveLength(1);
+    it("explains only the stack rules' findings that a failed up never reached", () => {
+        // GIVEN the offline plan's stack-rule finding and resource-rule finding, and an up that stopped at the latter
+        const stackFinding = { ...finding("aws-vpc-vpc-enable-flow-logs"), urn: "urn:pulumi:dev::groundwork::aws:ec2/vpc:Vpc::v" };
+        const offline = [stackFinding, finding("aws-ec2-securitygroup-disallow-world-ssh-rdp")];
+        const engine = [finding("aws-ec2-securitygroup-disallow-world-ssh-rdp")];
+        // THEN the missing stack finding is explained when up failed, and not otherwise
+        expect(compareViolations(offline, engine, { phase: "up", engineFailed: true }).unexplained).toEqual([]);
+        expect(compareViolations(offline, engine, { phase: "up", engineFailed: false }).unexplained.map((d) => d.policy)).toEqual(["aws-vpc-vpc-enable-flow-logs"]);
+        expect(compareViolations(offline, engine, { phase: "preview", engineFailed: true }).unexplained.map((d) => d.policy)).toEqual(["aws-vpc-vpc-enable-flow-logs"]);
+        // ... and never a resource rule's finding missing from the engine
+        expect(compareViolations([finding("aws-ec2-securitygroup-disallow-world-ssh-rdp")], [], { phase: "up", engineFailed: true }).unexplained).toHaveLength(1);
     });
 });

@@ -57,7 +57,7 @@ describe("npm run plan (the CLI contract)", () => {
 
     it("plans a program that reads a StackReference from --stack-output or --stack-reference, and names the flag when the outputs are missing", () => {
         const program = "test/fixtures/programs/stack-reference.ts";
-        const stack = "organization/groundwork-shared/shared";
+        const stack = "organization/groundwork/shared";
         const missing = planCli(["--stack", "dev", "--program", program]);
         expect(missing.code).toBe(2);
         expect(missing.out).toContain(`the program reads stack '${stack}' through a StackReference`);

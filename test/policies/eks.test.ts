@@ -1,3 +1,5 @@
+import { unknownCheckingProxy } from "@pulumi/policy";
+import { UNKNOWN } from "../../tools/plan/mocks";
 import { ADDON_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS } from "../../components/cluster/versions";
 import { AWS_MANAGED_WORKLOAD_POLICIES } from "../../components/identity/managedPolicies";
 import { UNSCOPABLE_ACTIONS } from "../../components/identity/statements";
@@ -12,7 +14,7 @@ import { rules as eksRules } from "../../policies/security/rules/eks";
 import { eksNodeGroupDisallowSshFromWorld } from "../../policies/security/rules/eks/nodeGroup/disallowSshFromWorld";
 import { ALLOWED_AWS_MANAGED_WORKLOAD_POLICIES, SUPPORTED_EKS_VERSIONS, WORKLOAD_UNSCOPABLE_ACTIONS } from "../../policies/security/rules/eks/shared";
 import { iamRoleEnforceWorkloadDeclaredResources } from "../../policies/security/rules/eks/workloadRole/enforceDeclaredResources";
-import { checkStack, graphResource, mutate } from "../support/policy";
+import { checkResource, checkStack, graphResource, mutate } from "../support/policy";
 import { ruleTable, type Props } from "../support/ruleTable";
 
 const ACCOUNT = "123456789012";
@@ -91,6 +93,11 @@ describe("aws-eks-cluster-enable-secrets-encryption", () => {
         ["empty key ARN", (p) => (p.encryptionConfig.provider.keyArn = ""), ["encryptionConfig.provider.keyArn is not set: no KMS key encrypts the secrets"]],
         ["passes: legacy list form", (p) => (p.encryptionConfig = [p.encryptionConfig]), []],
     ]);
+    it("passes a key ARN unknown during preview (a key created in the same update), and is judged again on its value", () => {
+        const props = unknownCheckingProxy({ ...goodCluster, encryptionConfig: { ...goodCluster.encryptionConfig, provider: { keyArn: UNKNOWN } } });
+        expect(checkResource(eksClusterEnableSecretsEncryption, props)).toEqual([]);
+        expect(checkResource(eksClusterEnableSecretsEncryption, unknownCheckingProxy({ ...goodCluster, encryptionConfig: { resources: ["secrets"], provider: {} } }))).toHaveLength(1);
+    });
 });
 
 describe("aws-eks-cluster-enable-audit-logging", () => {

@@ -1,8 +1,10 @@
+import { unknownCheckingProxy } from "@pulumi/policy";
+import { UNKNOWN } from "../../tools/plan/mocks";
 import { sqsQueueConfigureDeadLetterQueue } from "../../policies/security/rules/sqs/queue/configureDeadLetterQueue";
 import { sqsQueueEnableEncryption } from "../../policies/security/rules/sqs/queue/enableEncryption";
 import { sqsQueueEnforceTls } from "../../policies/security/rules/sqs/queue/enforceTls";
 import { sqsQueuePolicyDisallowWildcardAccess } from "../../policies/security/rules/sqs/queuePolicy/disallowWildcardAccess";
-import { SQS_TYPES } from "../../policies/security/rules/sqs/shared";
+import { SQS_TYPES, targetsQueue } from "../../policies/security/rules/sqs/shared";
 import type { GraphResource, StackFinding } from "../../policies/lib/rule";
 import { checkResource, checkStack, graphResource } from "../support/policy";
 import { ruleTable, type Props } from "../support/ruleTable";
@@ -105,6 +107,31 @@ describe("aws-sqs-queue-configure-dead-letter-queue", () => {
         expect(checkStack(sqsQueueConfigureDeadLetterQueue, resources)).toEqual(expected);
     });
     it("is mandatory in prod only", () => expect(sqsQueueConfigureDeadLetterQueue.level).toBe("mandatory-prod"));
+
+    describe("in the preview of a new stack (values computed from resources not created yet are unknown)", () => {
+        // GIVEN the component's graph as a preview shows it: ARNs, URLs and the redrive document unknown
+        const unknown = (r: GraphResource, keys: string[]): GraphResource => ({
+            ...r,
+            props: unknownCheckingProxy({ ...r.props, ...Object.fromEntries(keys.map((k) => [k, UNKNOWN])) }),
+        });
+        const dlq = unknown(g.dlq, ["arn", "url"]);
+        const main = unknown(g.main, ["arn", "url", "redrivePolicy"]);
+        const allow = unknown(g.allow, ["queueUrl"]);
+        it.each<[string, GraphResource[], StackFinding[]]>([
+            ["passes: the main queue's computed redrive policy, the DLQ found through dependencies", [dlq, main, allow], []],
+            ["passes: the DLQ found through the redrive-allow policy's dependency alone", [dlq, { ...main, dependencyUrns: [] }, allow], []],
+            ["still reports a queue with no redrive policy at all", [unknown(lone, ["arn", "url"])], [{ urn: lone.urn, message: "queue 'lone' has no dead-letter queue: failed messages are retried until they expire" }]],
+        ])("%s", (_label, resources, expected) => {
+            expect(checkStack(sqsQueueConfigureDeadLetterQueue, resources)).toEqual(expected);
+        });
+        it("reads a known queue URL by value, and falls back to the dependency only when it is unknown", () => {
+            expect(targetsQueue(allow, dlq)).toBe(true);
+            expect(targetsQueue({ ...allow, dependencyUrns: [] }, dlq)).toBe(false);
+            const known = { ...g.dlq, props: { ...g.dlq.props, url: "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs-dlq" } };
+            expect(targetsQueue({ ...g.allow, dependencyUrns: [] }, known)).toBe(true);
+            expect(targetsQueue({ ...g.allow, props: { ...g.allow.props, queueUrl: "https://sqs/other" } }, known)).toBe(false);
+        });
+    });
 });
 
 describe("aws-sqs-queue-enforce-tls", () => {

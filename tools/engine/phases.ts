@@ -87,9 +87,9 @@ export function renderPhases(stack: string, rows: PhaseRow[]): string {
 
 /** The rules of both packs with their levels, the exemption rule included (it is mandatory in both). */
 export function packRules(): { pack: string; rule: Pick<Rule, "name" | "kind" | "level"> }[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const security: Rule[] = require("../../policies/security/rules").allRules;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const kubernetes: Rule[] = require("../../policies/kubernetes/rules").allRules;
     const exemption = { name: EXEMPTION_POLICY_NAME, kind: "resource" as const, level: "mandatory" as const };
     return [

@@ -7,7 +7,8 @@
  * policy), a broken stack config (fails naming the key), a violation that only `up` can see (the update stops
  * before the resource is created), and a StackReference between two local stacks. Every violation set is
  * compared with the offline plan tool's (`--preview` for previews); a difference that is not listed in
- * tools/engine/parity.ts with its reason fails the run.
+ * tools/engine/parity.ts with its reason fails the run. `up` runs with --skip-preview: the preview is the command
+ * before it, and a preview inside `up` would mix its "can't run" advisories into the update's findings.
  *
  * What is real and what is a double is printed first, and explained in the README ("The real engine").
  * Exit code: 0 when every check passed, 1 otherwise. Last line: `engine: N passed, M failed`.
@@ -17,7 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fakeRandomValue } from "../plan/mocks";
 import { readStackConfig, resolveProject } from "../plan/project";
-import { compareViolations, ParityKey } from "./parity";
+import { compareViolations, ParityContext, ParityKey } from "./parity";
 import { packRules, phaseRows, renderPhases, withPhases } from "./phases";
 import { installBinary, installStandIn, REPO_ROOT, sdkPluginVersion } from "./plugins";
 import {
@@ -158,8 +159,8 @@ function programResources(offline: OfflinePlan): string[] {
     return offline.resources.map((r) => r.urn).sort();
 }
 
-function parity(label: string, offline: ParityKey[], engine: ParityKey[]): void {
-    const diff = compareViolations(offline, engine);
+function parity(label: string, offline: ParityKey[], engine: ParityKey[], ctx: ParityContext): void {
+    const diff = compareViolations(offline, engine, ctx);
     check(
         `${label}: offline plan and real engine raise the same violations (${engine.length} engine, ${offline.length} offline${diff.explained.length ? `, ${diff.explained.length} known differences` : ""})`,
         diff.unexplained.length === 0,
@@ -193,12 +194,12 @@ function runStack(stack: string): void {
     const creates = stepsOf(preview.events).filter((s) => s.op === "create");
     check(`preview exits 0`, preview.code === 0, tail(preview));
     check(`preview plans ${creates.length} creates, the offline plan ${expected.length} resources`, creates.length === expected.length);
-    parity(`${stack} preview vs offline --preview`, offlinePreview.violations, previewViolations);
+    parity(`${stack} preview vs offline --preview`, offlinePreview.violations, previewViolations, { phase: "preview", engineFailed: preview.code !== 0 });
 
     const up = pulumi(sandbox, platformDir, upHome, ["up", "--yes", "--skip-preview", "--stack", stack, "--json", ...packArgs(tier)]);
     const upViolations = violationsOf(up.events);
     check(`up exits 0`, up.code === 0, tail(up));
-    parity(`${stack} up vs offline plan`, offline.violations, upViolations);
+    parity(`${stack} up vs offline plan`, offline.violations, upViolations, { phase: "up", engineFailed: up.code !== 0 });
 
     const again = pulumi(sandbox, platformDir, upHome, ["preview", "--stack", stack, "--json", "--expect-no-changes", ...packArgs(tier)]);
     const changes = stepsOf(again.events).filter((s) => s.op !== "same" && s.op !== "read");
@@ -247,8 +248,8 @@ function runStack(stack: string): void {
 // ---------------------------------------------------------------------------------------------------------
 // Fixture programs
 
-function fixtureProject(name: string, program: string, projectName?: string): string {
-    return linkProject(sandbox, { name, main: `test/fixtures/programs/${program}`, projectName });
+function fixtureProject(name: string, program: string): string {
+    return linkProject(sandbox, { name, main: `test/fixtures/programs/${program}` });
 }
 
 /** What one fixture program did under both tools. */
@@ -264,11 +265,13 @@ interface FixtureRun {
  * Plans a program under test/fixtures/programs offline (full and --preview) and runs `pulumi preview` and
  * `pulumi up` on it under the engine with the dev tier's packs, comparing the findings. Leaves the stack up.
  */
-function fixture(program: string, opts: { project?: string; stack?: string; offlineArgs?: string[] } = {}): FixtureRun {
-    const project = opts.project ?? "groundwork";
+function fixture(program: string, opts: { stack?: string; offlineArgs?: string[] } = {}): FixtureRun {
+    // The offline plan runs a fixture as part of this repository's project (its nearest Pulumi.yaml), so the
+    // engine does too; each fixture gets a stack of its own, and the URNs of both tools match.
+    const project = "groundwork";
     const name = path.basename(program, ".ts");
-    const dir = fixtureProject(name, program, opts.project);
-    const stack = opts.stack ?? "dev";
+    const dir = fixtureProject(name, program);
+    const stack = opts.stack ?? `fx-${name}`;
     pulumi(sandbox, dir, upHome, ["stack", "init", stack]);
     // The same packs and tier config as the engine gets, whatever the stack's own config says.
     const packs = packArgs("dev").map((a) => (a === "--policy-pack-config" ? "--policy-config" : a));
@@ -277,8 +280,8 @@ function fixture(program: string, opts: { project?: string; stack?: string; offl
     const offlinePreview = offlinePlan([...args, "--preview"]);
     const preview = pulumi(sandbox, dir, previewHome, ["preview", "--stack", stack, "--json", ...packArgs("dev")]);
     const up = pulumi(sandbox, dir, upHome, ["up", "--yes", "--skip-preview", "--stack", stack, "--json", ...packArgs("dev")]);
-    parity(`${name} preview vs offline --preview`, offlinePreview.violations, violationsOf(preview.events));
-    parity(`${name} up vs offline plan`, offline.violations, violationsOf(up.events));
+    parity(`${name} preview vs offline --preview`, offlinePreview.violations, violationsOf(preview.events), { phase: "preview", engineFailed: preview.code !== 0 });
+    parity(`${name} up vs offline plan`, offline.violations, violationsOf(up.events), { phase: "up", engineFailed: up.code !== 0 });
     const mandatoryOffline = offline.violations.some((v) => v.enforcementLevel === "mandatory");
     check(`${name}: up ${mandatoryOffline ? "fails" : "succeeds"} as the offline plan's exit code ${offline.exitCode} says`, (up.code === 0) === !mandatoryOffline, tail(up));
     return { dir, stack, project, preview, up };
@@ -297,7 +300,7 @@ function runFixtures(): void {
     // A mandatory violation visible to the preview: preview and up fail naming it, nothing is created.
     {
         const policy = "aws-ec2-securitygroup-disallow-world-ssh-rdp";
-        const f = fixture("open-ssh.ts", { project: "groundwork-open-ssh" });
+        const f = fixture("open-ssh.ts");
         check(`open-ssh: preview fails naming ${policy}`, f.preview.code !== 0 && violationsOf(f.preview.events).some((v) => v.policy === policy && v.enforcementLevel === "mandatory"), tail(f.preview));
         check(`open-ssh: up fails naming ${policy}`, f.up.code !== 0 && violationsOf(f.up.events).some((v) => v.policy === policy), tail(f.up));
         check(`open-ssh: the security group was never created`, !standInUrns(f.stack, f.project).some((u) => u.endsWith("::bastion")));
@@ -306,7 +309,7 @@ function runFixtures(): void {
     // A violation only `up` can see: it must stop before the resource is created.
     {
         const policy = "aws-iam-policy-disallow-wildcard-actions";
-        const f = fixture("late-wildcard.ts", { project: "groundwork-late" });
+        const f = fixture("late-wildcard.ts");
         const pv = violationsOf(f.preview.events);
         check(
             `late-wildcard: preview passes (exit ${f.preview.code}) with "can't run during preview" for ${policy}`,
@@ -331,20 +334,20 @@ function runFixtures(): void {
     }
     // A StackReference between two local stacks; offline, the same outputs from the file `pulumi stack output` wrote.
     {
-        const producer = fixture("shared-queue.ts", { project: "groundwork-shared", stack: "shared" });
+        const producer = fixture("shared-queue.ts", { stack: "shared" });
         const out = pulumi(sandbox, producer.dir, upHome, ["stack", "output", "--json", "--stack", producer.stack]);
         const outputsFile = path.join(sandbox.dir, "shared-outputs.json");
         fs.writeFileSync(outputsFile, out.stdout);
         check(`stack-reference: the producer exports dlqArn`, producer.up.code === 0 && typeof JSON.parse(out.stdout || "{}").dlqArn === "string", tail(out));
-        // stack-reference.ts reads organization/groundwork-shared/shared: the producer's project and stack.
-        const consumer = fixture("stack-reference.ts", { project: "groundwork-consumer", offlineArgs: ["--stack-reference", `organization/${producer.project}/${producer.stack}=${outputsFile}`] });
+        // stack-reference.ts reads organization/groundwork/shared: the producer's project and stack.
+        const consumer = fixture("stack-reference.ts", { offlineArgs: ["--stack-reference", `organization/${producer.project}/${producer.stack}=${outputsFile}`] });
         check(`stack-reference: the consumer previews and deploys under the engine`, consumer.preview.code === 0 && consumer.up.code === 0, tail(consumer.up));
         teardown(consumer);
         teardown(producer);
     }
     // Every other program: the same findings offline and under the engine.
     for (const program of fs.readdirSync(path.join(REPO_ROOT, "test/fixtures/programs")).filter((f) => f.endsWith(".ts") && !SPECIAL.has(f)).sort()) {
-        teardown(fixture(program, { project: `groundwork-${path.basename(program, ".ts")}` }));
+        teardown(fixture(program));
     }
 }
 

@@ -30,13 +30,13 @@ import { createHash } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import { checkedInputs, fakeResource, MOCK_ACCOUNT_ID, mockInvoke, previewState, UNKNOWN } from "../../plan/mocks";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
+ 
 const providerProto = require("@pulumi/pulumi/proto/provider_pb");
 const pluginProto = require("@pulumi/pulumi/proto/plugin_pb");
 const providerService = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const emptyProto = require("google-protobuf/google/protobuf/empty_pb");
 const structProto = require("google-protobuf/google/protobuf/struct_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
+ 
 
 /** Which package this process stands in for, and at which version (the exact one the SDK asks for). */
 export interface StandInIdentity {

@@ -2,6 +2,7 @@
  * Helpers shared by the sqs rules: which queue a policy, redrive or redrive-allow resource belongs to, and redrive
  * documents. Pure functions, no rules here.
  */
+import { knownString } from "../../../lib/graph";
 import { parsePolicy, type GraphResource } from "../../../lib/rule";
 
 /** Pulumi type tokens the sqs rules look at. */
@@ -19,19 +20,23 @@ export function parseRedrive(v: unknown): { deadLetterTargetArn?: unknown; maxRe
 
 /**
  * True when a side resource (queue policy, redrive policy, redrive-allow policy) targets `queue`: its `queueUrl`
- * equals the queue's `url` or ends with `/<name>`, or, when the URL is not comparable, it depends on the queue.
+ * equals the queue's `url` or ends with `/<name>`, or, when the URLs are not comparable (unknown during preview,
+ * or props that are inputs), it depends on the queue.
  */
 export function targetsQueue(side: GraphResource, queue: GraphResource): boolean {
-    const url = side.props.queueUrl;
-    if (typeof url === "string" && url !== "") {
-        if (url === queue.props.url || (typeof queue.props.name === "string" && url.endsWith(`/${queue.props.name}`))) return true;
+    const url = knownString(() => side.props.queueUrl);
+    const queueUrl = knownString(() => queue.props.url);
+    const queueName = knownString(() => queue.props.name);
+    if (url !== undefined && (queueUrl !== undefined || queueName !== undefined)) {
+        return url === queueUrl || (queueName !== undefined && url.endsWith(`/${queueName}`));
     }
-    return side.dependencyUrns.includes(queue.urn) && (typeof url !== "string" || url === "" || queue.props.url === undefined);
+    return side.dependencyUrns.includes(queue.urn);
 }
 
 /** True when `target` (a DLQ ARN) designates `queue`, by ARN or by name. */
 export function arnDesignates(target: unknown, queue: GraphResource): boolean {
     if (typeof target !== "string" || target === "") return false;
-    if (target === queue.props.arn) return true;
-    return typeof queue.props.name === "string" && target.endsWith(`:${queue.props.name}`);
+    if (target === knownString(() => queue.props.arn)) return true;
+    const name = knownString(() => queue.props.name);
+    return name !== undefined && target.endsWith(`:${name}`);
 }

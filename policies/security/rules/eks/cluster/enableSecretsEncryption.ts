@@ -1,4 +1,5 @@
-import { asArray, isSet, type ResourceRule } from "../../../../lib/rule";
+import { setOrUnknown } from "../../../../lib/graph";
+import { asArray, type ResourceRule } from "../../../../lib/rule";
 import { EKS_TYPES } from "../shared";
 
 /**
@@ -23,7 +24,9 @@ export const eksClusterEnableSecretsEncryption: ResourceRule = {
         if (configs.length === 0) return ["encryptionConfig is not set: Kubernetes secrets are not envelope-encrypted with KMS"];
         const forSecrets = configs.find((c) => asArray<unknown>(c?.resources).includes("secrets"));
         if (!forSecrets) return ['encryptionConfig.resources does not include "secrets": Kubernetes secrets are not envelope-encrypted with KMS'];
-        if (!isSet(forSecrets.provider?.keyArn)) return ["encryptionConfig.provider.keyArn is not set: no KMS key encrypts the secrets"];
+        // A key ARN unknown during preview is the ARN of a key created in the same update: set, and judged
+        // again on its value before the cluster is created.
+        if (!setOrUnknown(forSecrets.provider, "keyArn")) return ["encryptionConfig.provider.keyArn is not set: no KMS key encrypts the secrets"];
         return [];
     },
 };

@@ -1,12 +1,23 @@
+import { readKnown, setOrUnknown } from "../../../../lib/graph";
 import type { GraphResource, StackFinding, StackRule } from "../../../../lib/rule";
 import { arnDesignates, parseRedrive, SQS_TYPES, targetsQueue } from "../shared";
 
+/** A redrive policy whose document is unknown during preview: computed from the ARN of a queue created with it. */
+const COMPUTED = { computed: true } as const;
+
+/** A redrive policy's document, {@link COMPUTED} when unknown during preview, undefined when absent. */
+function redriveDocument(r: GraphResource): { deadLetterTargetArn?: unknown } | typeof COMPUTED | undefined {
+    const raw = readKnown(() => r.props.redrivePolicy);
+    if (raw === undefined) return setOrUnknown(r.props, "redrivePolicy") ? COMPUTED : undefined;
+    return parseRedrive(raw);
+}
+
 /** The redrive policy of a queue: inline `redrivePolicy`, or an `aws.sqs.RedrivePolicy` resource targeting it. */
-function redriveOf(queue: GraphResource, resources: GraphResource[]): { deadLetterTargetArn?: unknown } | undefined {
-    const inline = parseRedrive(queue.props.redrivePolicy);
+function redriveOf(queue: GraphResource, resources: GraphResource[]): ReturnType<typeof redriveDocument> {
+    const inline = redriveDocument(queue);
     if (inline) return inline;
     const side = resources.find((r) => r.type === SQS_TYPES.redrivePolicy && targetsQueue(r, queue));
-    return side ? parseRedrive(side.props.redrivePolicy) : undefined;
+    return side ? redriveDocument(side) : undefined;
 }
 
 /**
@@ -15,13 +26,13 @@ function redriveOf(queue: GraphResource, resources: GraphResource[]): { deadLett
  * designates it by ARN or name, or, where ARNs are not known, a queue with an inline redrive policy depends on it.
  */
 export function isDeadLetterQueue(queue: GraphResource, resources: GraphResource[]): boolean {
-    if (queue.props.redriveAllowPolicy) return true;
+    if (setOrUnknown(queue.props, "redriveAllowPolicy")) return true;
     if (resources.some((r) => r.type === SQS_TYPES.redriveAllowPolicy && targetsQueue(r, queue))) return true;
     return resources.some((r) => {
         if (r.urn === queue.urn) return false;
-        const redrive = r.type === SQS_TYPES.queue || r.type === SQS_TYPES.redrivePolicy ? parseRedrive(r.props.redrivePolicy) : undefined;
+        const redrive = r.type === SQS_TYPES.queue || r.type === SQS_TYPES.redrivePolicy ? redriveDocument(r) : undefined;
         if (!redrive) return false;
-        if (arnDesignates(redrive.deadLetterTargetArn, queue)) return true;
+        if (!("computed" in redrive) && arnDesignates(redrive.deadLetterTargetArn, queue)) return true;
         return r.type === SQS_TYPES.queue && r.dependencyUrns.includes(queue.urn);
     });
 }
@@ -46,6 +57,8 @@ export const sqsQueueConfigureDeadLetterQueue: StackRule = {
         const findings: StackFinding[] = [];
         for (const q of resources.filter((r) => r.type === SQS_TYPES.queue)) {
             const redrive = redriveOf(q, resources);
+            // A redrive policy computed during preview names the ARN of a dead-letter queue created with it.
+            if (redrive && "computed" in redrive) continue;
             if (redrive && typeof redrive.deadLetterTargetArn === "string" && redrive.deadLetterTargetArn !== "") continue;
             if (isDeadLetterQueue(q, resources)) continue;
             findings.push({
