@@ -7,7 +7,10 @@
  * - CloudWatch Logs (`logs.<region>.amazonaws.com`) may encrypt only the cluster's control-plane log group
  *   (`kms:EncryptionContext:aws:logs:arn`).
  * - The EC2 Auto Scaling service-linked role launches the managed node groups' instances, whose root volumes
- *   are encrypted with this key; it may use the key and create grants only for AWS resources.
+ *   are encrypted with this key; it may use the key and create grants only for AWS resources. KMS rejects a key
+ *   policy whose principal does not exist, and that role only exists after the account's first Auto Scaling group
+ *   (which EKS creates after this key), so the role is named in a condition (`aws:PrincipalArn`) on the account
+ *   principal, which KMS does not resolve when the policy is set.
  */
 
 /** What {@link clusterKeyPolicy} needs, resolved. */
@@ -22,13 +25,15 @@ export interface ClusterKeyPolicyInput {
     logGroupName: string;
 }
 
-/** ARN of the EC2 Auto Scaling service-linked role (it must exist: created on the account's first Auto Scaling group). */
+/** ARN of the EC2 Auto Scaling service-linked role (created on the account's first Auto Scaling group). */
 export function autoscalingServiceRoleArn(partition: string, accountId: string): string {
     return `arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 }
 
 /** Builds the key policy document. */
 export function clusterKeyPolicy(i: ClusterKeyPolicyInput): Record<string, unknown> {
+    const root = `arn:${i.partition}:iam::${i.accountId}:root`;
+    const slr = autoscalingServiceRoleArn(i.partition, i.accountId);
     const useKey = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"];
     return {
         Version: "2012-10-17",
@@ -36,7 +41,7 @@ export function clusterKeyPolicy(i: ClusterKeyPolicyInput): Record<string, unkno
             {
                 Sid: "AccountRootAdministers",
                 Effect: "Allow",
-                Principal: { AWS: `arn:${i.partition}:iam::${i.accountId}:root` },
+                Principal: { AWS: root },
                 Action: "kms:*",
                 Resource: "*",
             },
@@ -53,17 +58,18 @@ export function clusterKeyPolicy(i: ClusterKeyPolicyInput): Record<string, unkno
             {
                 Sid: "AutoScalingEncryptsNodeVolumes",
                 Effect: "Allow",
-                Principal: { AWS: autoscalingServiceRoleArn(i.partition, i.accountId) },
+                Principal: { AWS: root },
                 Action: useKey,
                 Resource: "*",
+                Condition: { ArnEquals: { "aws:PrincipalArn": slr } },
             },
             {
                 Sid: "AutoScalingGrantsForAwsResources",
                 Effect: "Allow",
-                Principal: { AWS: autoscalingServiceRoleArn(i.partition, i.accountId) },
+                Principal: { AWS: root },
                 Action: "kms:CreateGrant",
                 Resource: "*",
-                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+                Condition: { ArnEquals: { "aws:PrincipalArn": slr }, Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
         ],
     };

@@ -1,5 +1,8 @@
 import * as path from "node:path";
-import { plan, REPO_ROOT } from "../../tools/plan/plan";
+import * as pulumi from "@pulumi/pulumi";
+import type { RecordedGraph } from "../../tools/plan/engine";
+import { defaultPacks, plan, REPO_ROOT, secretPlaintexts } from "../../tools/plan/plan";
+import { renderPolicies, renderTree, toPlanJson } from "../../tools/plan/report";
 import { PlanInputError, readStackConfig, resolveProject, SECRET_PLACEHOLDER } from "../../tools/plan/project";
 
 const fixture = (...p: string[]) => path.join(REPO_ROOT, "test", "fixtures", ...p);
@@ -58,11 +61,37 @@ describe("plan tool: stack config", () => {
 });
 
 describe("plan tool: secrets", () => {
-    it("never puts a secret value in the graph, outputs or violations", async () => {
-        const result = await plan({ stack: "dev", root: fixture("secret-stack"), isolate });
-        const text = JSON.stringify({ r: result.graph.resources.map(({ raw: _raw, ...r }) => r), o: result.graph.outputs, v: result.violations });
-        expect(text).not.toContain("hunter2-literal-secret");
-        expect(text).not.toContain(SECRET_PLACEHOLDER);
+    it("hides exactly the secret values in the JSON and the text report, and keeps ordinary text", async () => {
+        // GIVEN a secret config value, a literal secret, and a secret object holding both a secret and common words
+        const result = await plan({ stack: "dev", root: fixture("secret-stack"), policyPacks: defaultPacks(REPO_ROOT), isolate });
+        const json = JSON.stringify(toPlanJson(result.graph, result.packs.map((p) => p.name), result.violations));
+        const report = `${renderTree(result.graph)}\n${renderPolicies(result.graph, result.packs, result.violations)}`;
+        for (const text of [json, report]) {
+            // THEN no secret value appears ...
+            expect(text).not.toContain("hunter2-literal-secret");
+            expect(text).not.toContain("object-nested-s3cr3t");
+            expect(text).not.toContain(SECRET_PLACEHOLDER);
+            // ... and the words the secret object shares with the rest of the program survive
+            expect(text).toContain("publiclyAccessible is true");
+        }
         expect(result.graph.outputs.apiKeyEcho).toBe("[secret]");
+        expect(result.graph.outputs.settingsEcho).toBe("[secret]");
+        const db = JSON.parse(json).resources.find((r: any) => r.name === "public-db");
+        expect(db.inputs).toMatchObject({ publiclyAccessible: true, tags: { project: "groundwork" } });
+    });
+
+    it("scrubs a secret string and the strings only a secret object holds, not those also used in the clear", () => {
+        const S = pulumi.runtime.specialSigKey;
+        const secret = (value: unknown) => ({ [S]: pulumi.runtime.specialSecretSig, value });
+        const graph = {
+            project: "p",
+            stack: "s",
+            outputs: {},
+            resources: [
+                { raw: { inputs: { a: secret("scalar-secret"), b: secret({ x: "true", y: "only-in-secret", z: ["listed-secret"] }) }, outputs: {} } },
+                { raw: { inputs: { flag: "true" }, outputs: { name: "short" } } },
+            ],
+        } as unknown as RecordedGraph;
+        expect(new Set(secretPlaintexts(graph))).toEqual(new Set(["only-in-secret", "listed-secret", "scalar-secret"]));
     });
 });

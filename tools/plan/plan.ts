@@ -64,22 +64,36 @@ function readPolicyConfig(file: string): PolicyPackConfig {
     }
 }
 
-/** Collects the plaintext of every secret in the raw registrations, so messages can be scrubbed of them. */
-function secretPlaintexts(graph: RecordedGraph): string[] {
-    const found = new Set<string>();
-    const visit = (v: any, inSecret: boolean) => {
-        if (typeof v === "string" && inSecret && v.length >= 4) found.add(v);
-        else if (Array.isArray(v)) v.forEach((x) => visit(x, inSecret));
-        else if (v && typeof v === "object") {
-            const secret = inSecret || v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
-            for (const x of Object.values(v)) visit(x, secret);
+/**
+ * The plaintext of every secret in the raw registrations, so messages can be scrubbed of them: each secret string,
+ * and each string inside a secret object or list unless the program also uses that same string in the clear (a
+ * secret settings object holding "true" or the project's name does not make those words secret everywhere).
+ */
+export function secretPlaintexts(graph: RecordedGraph): string[] {
+    const secret = new Set<string>();
+    const nested = new Set<string>();
+    const plain = new Set<string>();
+    const visit = (v: any, inSecret: "no" | "scalar" | "container") => {
+        if (typeof v === "string") {
+            if (inSecret === "no") plain.add(v);
+            else if (v.length >= 4) (inSecret === "scalar" ? secret : nested).add(v);
+        } else if (Array.isArray(v)) {
+            v.forEach((x) => visit(x, inSecret === "no" ? "no" : "container"));
+        } else if (v && typeof v === "object") {
+            if (v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
+                const inner = v.value;
+                visit(inner, inner !== null && typeof inner === "object" ? "container" : "scalar");
+                return;
+            }
+            for (const x of Object.values(v)) visit(x, inSecret === "no" ? "no" : "container");
         }
     };
     for (const r of graph.resources) {
-        visit(r.raw.inputs, false);
-        visit(r.raw.outputs, false);
+        visit(r.raw.inputs, "no");
+        visit(r.raw.outputs, "no");
     }
-    return [...found].sort((a, b) => b.length - a.length);
+    for (const v of nested) if (!plain.has(v)) secret.add(v);
+    return [...secret].sort((a, b) => b.length - a.length);
 }
 
 /** Runs the program offline, evaluates the packs and returns the graph and violations. */

@@ -144,10 +144,17 @@ describe("clusterKeyPolicy", () => {
     });
     it("lets the Auto Scaling service-linked role encrypt node volumes, with grants only for AWS resources", () => {
         const slr = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+        const root = `arn:aws:iam::${ACCOUNT}:root`;
         expect(doc.Statement.slice(2).map((s) => [s.Principal.AWS, s.Action, s.Condition])).toEqual([
-            [slr, ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"], undefined],
-            [slr, "kms:CreateGrant", { Bool: { "kms:GrantIsForAWSResource": "true" } }],
+            [root, ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"], { ArnEquals: { "aws:PrincipalArn": slr } }],
+            [root, "kms:CreateGrant", { ArnEquals: { "aws:PrincipalArn": slr }, Bool: { "kms:GrantIsForAWSResource": "true" } }],
         ]);
+    });
+    it("names no principal that may not exist yet in a fresh account: only the account root, and AWS service principals", () => {
+        // KMS rejects a key policy whose principal does not exist; the Auto Scaling service-linked role is created
+        // with the account's first Auto Scaling group, after this key, so it may appear only in conditions.
+        const principals = doc.Statement.flatMap((s) => [s.Principal.AWS, s.Principal.Service].filter(Boolean));
+        expect(new Set(principals)).toEqual(new Set([`arn:aws:iam::${ACCOUNT}:root`, "logs.eu-west-1.amazonaws.com"]));
     });
 });
 
