@@ -48,6 +48,9 @@ export interface LoadBalancerControllerPolicyInput extends AccountFacts {
  * security group, or this cluster's tag.
  */
 export function loadBalancerControllerStatements(i: LoadBalancerControllerPolicyInput): StatementInput[] {
+    // Not granted: certificate discovery (acm:ListCertificates/DescribeCertificate, iam:*ServerCertificate*), since
+    // the Service component's Ingresses always name their certificate (alb.ingress.kubernetes.io/certificate-arn),
+    // and Outposts customer-owned IP pools (ec2:DescribeCoipPools/GetCoipPoolUsage), which the platform never uses.
     const ownTag = { [`aws:ResourceTag/${LBC_CLUSTER_TAG}`]: i.clusterName };
     const requestTag = { [`aws:RequestTag/${LBC_CLUSTER_TAG}`]: i.clusterName };
     const securityGroups = arn(i, "ec2", "security-group/*");
@@ -75,10 +78,7 @@ export function loadBalancerControllerStatements(i: LoadBalancerControllerPolicy
                 "ec2:DescribeNetworkInterfaces",
                 "ec2:DescribeTags",
                 "ec2:DescribeRouteTables",
-                "ec2:DescribeCoipPools",
-                "ec2:GetCoipPoolUsage",
                 "ec2:DescribeIpamPools",
-                "ec2:GetSecurityGroupsForVpc",
                 "elasticloadbalancing:DescribeLoadBalancers",
                 "elasticloadbalancing:DescribeLoadBalancerAttributes",
                 "elasticloadbalancing:DescribeListeners",
@@ -92,13 +92,11 @@ export function loadBalancerControllerStatements(i: LoadBalancerControllerPolicy
                 "elasticloadbalancing:DescribeTags",
                 "elasticloadbalancing:DescribeTrustStores",
                 "elasticloadbalancing:DescribeCapacityReservation",
-                "acm:ListCertificates",
-                "acm:DescribeCertificate",
-                "iam:ListServerCertificates",
-                "iam:GetServerCertificate",
             ],
             resources: ["*"],
         },
+        // A read IAM can scope (Service Authorization Reference: resource type vpc), on the cluster's VPC.
+        { sid: "DiscoverVpcSecurityGroups", actions: ["ec2:GetSecurityGroupsForVpc"], resources: [i.vpcArn] },
         { sid: "BackendRulesOnNodeGroup", actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], resources: [i.nodeSecurityGroupArn] },
         { sid: "CreateSecurityGroupInVpc", actions: ["ec2:CreateSecurityGroup"], resources: [i.vpcArn] },
         { sid: "CreateTaggedSecurityGroup", actions: ["ec2:CreateSecurityGroup"], resources: [securityGroups], condition: { StringEquals: requestTag } },

@@ -18,7 +18,7 @@ const goodPolicy: Props = {
         Version: "2012-10-17",
         Statement: [
             { Sid: "JobsConsume", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: [QUEUE] },
-            { Sid: "Metrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*" },
+            { Sid: "Traces", Effect: "Allow", Action: "xray:PutTraceSegments", Resource: "*" },
             { Sid: "PassWorker", Effect: "Allow", Action: "iam:PassRole", Resource: ROLE },
             { Sid: "DenyAll", Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
         ],
@@ -29,7 +29,7 @@ const set = (i: number, field: string, value: unknown) => (p: Props) => (p.polic
 describe("aws-iam-policy-disallow-full-admin", () => {
     ruleTable(iamPolicyDisallowFullAdmin, goodPolicy, [
         ["* on *", (p) => ((p.policy.Statement[0].Action = "*"), (p.policy.Statement[0].Resource = "*")), ['Statement[0] (JobsConsume) allows Action "*" on Resource "*": full administrator access']],
-        ["* among actions on * among resources", (p) => ((p.policy.Statement[1].Action = ["s3:GetObject", "*"]), (p.policy.Statement[1].Resource = [QUEUE, "*"])), ['Statement[1] (Metrics) allows Action "*" on Resource "*": full administrator access']],
+        ["* among actions on * among resources", (p) => ((p.policy.Statement[1].Action = ["s3:GetObject", "*"]), (p.policy.Statement[1].Resource = [QUEUE, "*"])), ['Statement[1] (Traces) allows Action "*" on Resource "*": full administrator access']],
         ["passes: * on one ARN (other rules report it)", set(0, "Action", "*"), []],
         ["passes: policy as a JSON string", (p) => (p.policy = JSON.stringify(p.policy)), []],
     ]);
@@ -88,11 +88,11 @@ describe("aws-iam-policy-disallow-wildcard-resources", () => {
         ["scopable actions on *", set(0, "Resource", "*"), ['Statement[0] (JobsConsume) allows scopable actions on Resource "*": sqs:ReceiveMessage, sqs:DeleteMessage']],
         [
             "an unscopable statement with one scopable action added",
-            set(1, "Action", ["cloudwatch:PutMetricData", "s3:PutObject"]),
-            ['Statement[1] (Metrics) allows scopable actions on Resource "*": s3:PutObject'],
+            set(1, "Action", ["xray:PutTraceSegments", "s3:PutObject"]),
+            ['Statement[1] (Traces) allows scopable actions on Resource "*": s3:PutObject'],
         ],
         ["* among resources", set(0, "Resource", [QUEUE, "*"]), ['Statement[0] (JobsConsume) allows scopable actions on Resource "*": sqs:ReceiveMessage, sqs:DeleteMessage']],
-        ["passes: unscopable actions (case-insensitive)", set(1, "Action", ["CloudWatch:PutMetricData", "sts:GetCallerIdentity"]), []],
+        ["passes: unscopable actions (case-insensitive)", set(1, "Action", ["XRay:PutTraceSegments", "sts:GetCallerIdentity"]), []],
     ]);
     it("allows every action of UNSCOPABLE_ACTIONS (the documented allow-list) on *", () => {
         const props = { policy: { Statement: [{ Effect: "Allow", Action: [...UNSCOPABLE_ACTIONS], Resource: "*" }] } };

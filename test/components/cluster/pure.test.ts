@@ -183,6 +183,7 @@ describe("controller statements", () => {
         const doc = await resolve(loadBalancerControllerStatements({ ...facts, clusterName: "c1", vpcArn: VPC, nodeSecurityGroupArn: NODE_SG }));
         expect(doc.Statement.map((s) => s.Sid)).toEqual([
             "Discover",
+            "DiscoverVpcSecurityGroups",
             "BackendRulesOnNodeGroup",
             "CreateSecurityGroupInVpc",
             "CreateTaggedSecurityGroup",
@@ -193,9 +194,13 @@ describe("controller statements", () => {
             "ManageOwnLoadBalancers",
             "ManageOwnListeners",
         ]);
-        expect(doc.Statement[1]).toEqual({ Sid: "BackendRulesOnNodeGroup", Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: [NODE_SG] });
-        expect(doc.Statement[2].Resource).toEqual([VPC]);
-        for (const s of doc.Statement.slice(3)) {
+        // The scopable read is on the cluster's VPC only; certificate and COIP discovery are not granted at all
+        expect(doc.Statement[1]).toEqual({ Sid: "DiscoverVpcSecurityGroups", Effect: "Allow", Action: ["ec2:GetSecurityGroupsForVpc"], Resource: [VPC] });
+        const actions = doc.Statement.flatMap((s) => s.Action);
+        for (const a of ["acm:DescribeCertificate", "acm:ListCertificates", "iam:GetServerCertificate", "iam:ListServerCertificates", "ec2:GetCoipPoolUsage"]) expect(actions).not.toContain(a);
+        expect(doc.Statement[2]).toEqual({ Sid: "BackendRulesOnNodeGroup", Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: [NODE_SG] });
+        expect(doc.Statement[3].Resource).toEqual([VPC]);
+        for (const s of doc.Statement.slice(4)) {
             for (const r of s.Resource) expect(r).toMatch(new RegExp(`^arn:aws:(ec2|elasticloadbalancing):eu-west-1:${ACCOUNT}:`));
             const eq = s.Condition?.StringEquals ?? {};
             expect(eq["aws:ResourceTag/elbv2.k8s.aws/cluster"] ?? eq["aws:RequestTag/elbv2.k8s.aws/cluster"]).toBe("c1");
