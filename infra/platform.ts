@@ -9,6 +9,7 @@ import { ContainerRegistry } from "../components/registry";
 import { AppWorkloads, deployApp } from "./app";
 import { Network } from "../components/network";
 import type { PlatformSpec } from "../stacks";
+import APP_CONTRACT from "../app/src/contract.json";
 
 /** Kubernetes namespace of the reference app's workloads. */
 export const APP_NAMESPACE = "app";
@@ -140,6 +141,8 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         rateLimit: spec.cdn.wafRateLimit,
         logRetentionDays: spec.cdn.logRetentionDays,
         protect: spec.settings.protect,
+        // The header the app authenticates with, declared once by the app: keyed in the API cache, redacted in WAF logs.
+        credentialHeaders: [APP_CONTRACT.credentialHeader],
     });
 
     // Cluster: private EKS across the private subnets, a system node group and a Spot group for queue workers

@@ -1,3 +1,5 @@
+import contract from "../src/contract.json";
+import { CREDENTIAL_HEADER } from "../src/platform/contract";
 import { metric, sql, startLocalStack, startTestApi, type LocalStack, type TestApi } from "./support/harness";
 
 let stack: LocalStack;
@@ -74,6 +76,19 @@ describe("catalog CRUD", () => {
     expect((await api.fetch(`/accounts/keys/${id}`, { method: "DELETE" })).status).toBe(204);
     const revoked = await api.fetch("/catalog/items", { method: "POST", auth: false, headers: { "x-api-key": key }, json: { sku: "REVOKED", name: "x", priceCents: 1 } });
     expect(revoked.status).toBe(401);
+  });
+
+  test("authenticates with the header src/contract.json declares (the edge keys and redacts that one); authenticated reads are private or no-store, and the key is never logged", async () => {
+    // GIVEN the contract the platform reads too
+    expect(CREDENTIAL_HEADER).toBe(contract.credentialHeader);
+    // THEN a key sent in another header does not authenticate
+    expect((await api.fetch("/accounts/keys", { auth: false, headers: { authorization: `Bearer ${api.key}` } })).status).toBe(401);
+    // ... the declared header does, and the response may not be kept by a shared cache such as CloudFront
+    const keys = await api.fetch("/accounts/keys", { auth: false, headers: { [contract.credentialHeader]: api.key } });
+    expect(keys.status).toBe(200);
+    expect(keys.headers.get("cache-control")).toMatch(/\b(no-store|private)\b/);
+    // ... and no log line carries the key
+    expect(JSON.stringify(api.logs.lines)).not.toContain(api.key);
   });
 
   test("cacheable GETs carry Cache-Control and an ETag; If-None-Match gives 304 until the item changes", async () => {

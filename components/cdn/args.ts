@@ -69,6 +69,12 @@ export interface WebAclArgs extends BaseArgs {
      * @default true
      */
     readonly protect?: boolean;
+    /**
+     * Request headers that carry the protected application's credentials (for example `x-api-key`): redacted from
+     * the WAF logs besides `authorization` and `cookie`. Lower-case header names.
+     * @default []
+     */
+    readonly credentialHeaders?: string[];
 }
 
 /** {@link WebAclArgs} with every default applied and validated. */
@@ -79,6 +85,8 @@ export interface ResolvedWebAclArgs {
     readonly logRetentionDays: number;
     /** Whether the log group is protected. */
     readonly protect: boolean;
+    /** The credential headers (validated, lower-case), which the WAF logs redact with `authorization` and `cookie`. */
+    readonly credentialHeaders: string[];
 }
 
 /** Arguments of the {@link Cdn} component. */
@@ -165,6 +173,14 @@ export interface CdnArgs extends BaseArgs {
      * @default true
      */
     readonly protect?: boolean;
+    /**
+     * Request headers the API authenticates with besides `Authorization` (for example `x-api-key`; the reference
+     * app declares its own in app/src/contract.json). They join the API cache key, so one client's cacheable
+     * response is never served to another, and the WAF logs redact them. Lower-case header names, at most 7
+     * (CloudFront keys on at most 10 headers).
+     * @default []
+     */
+    readonly credentialHeaders?: string[];
 }
 
 /** How the distribution gets its viewer certificate. */
@@ -192,6 +208,28 @@ export interface ResolvedCdnArgs {
     readonly noncurrentVersionDays: number;
     /** Whether stateful children are protected. */
     readonly protect: boolean;
+    /** The credential headers (validated, lower-case). */
+    readonly credentialHeaders: string[];
+}
+
+/** Most credential headers a Cdn takes: CloudFront keys on at most 10 headers, and the API's key holds three more. */
+export const MAX_CREDENTIAL_HEADERS = 7;
+
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** Validates credential header names; returns them lower-cased and without duplicates. */
+export function resolveCredentialHeaders(who: string, headers: string[] | undefined): string[] {
+    const out: string[] = [];
+    for (const h of headers ?? []) {
+        const name = String(h).trim().toLowerCase();
+        if (!HEADER_NAME.test(name)) throw new ArgumentError(who, "credentialHeaders", `'${h}' is not an HTTP header name`, "list header names such as 'x-api-key'");
+        if (["cookie", "host"].includes(name)) throw new ArgumentError(who, "credentialHeaders", `'${name}' cannot be a credential header here`, "list only the headers that carry API credentials (cookies are redacted and keyed already)");
+        if (!out.includes(name) && name !== "authorization") out.push(name);
+    }
+    if (out.length > MAX_CREDENTIAL_HEADERS) {
+        throw new ArgumentError(who, "credentialHeaders", `${out.length} headers given`, `list at most ${MAX_CREDENTIAL_HEADERS}: CloudFront keys on at most 10 headers, three of them fixed`);
+    }
+    return out;
 }
 
 const HOSTNAME = /^(\*\.)?(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
@@ -223,7 +261,8 @@ export function resolveWebAclArgs(who: string, args: WebAclArgs = {}): ResolvedW
     if (!CDN_LOG_RETENTION_DAYS.includes(logRetentionDays)) {
         throw new ArgumentError(who, "logRetentionDays", `${logRetentionDays} is not a CloudWatch Logs retention value`, `use one of ${CDN_LOG_RETENTION_DAYS.join(", ")}`);
     }
-    return { rateLimit, logRetentionDays, protect };
+    const credentialHeaders = resolveCredentialHeaders(who, args.credentialHeaders);
+    return { rateLimit, logRetentionDays, protect, credentialHeaders };
 }
 
 /**
@@ -302,11 +341,12 @@ export function resolveCdnArgs(name: string, args: CdnArgs): ResolvedCdnArgs {
     if (!createWebAcl && args.rateLimit !== undefined) {
         throw new ArgumentError(who, "rateLimit", "given together with webAclArn, whose rules this component does not manage", "drop rateLimit, or drop webAclArn to let the component create the web ACL");
     }
-    const waf = resolveWebAclArgs(who, { rateLimit: args.rateLimit, logRetentionDays: args.logRetentionDays, protect });
+    const credentialHeaders = resolveCredentialHeaders(who, args.credentialHeaders);
+    const waf = resolveWebAclArgs(who, { rateLimit: args.rateLimit, logRetentionDays: args.logRetentionDays, protect, credentialHeaders });
     if (!Number.isInteger(noncurrentVersionDays) || noncurrentVersionDays < 1 || noncurrentVersionDays > 3650) {
         throw new ArgumentError(who, "noncurrentVersionDays", `${noncurrentVersionDays} is not a whole number of days from 1 to 3650`, "keep old asset versions for a rollback window such as 30 days");
     }
-    return { certificate, priceClass, createWebAcl, rateLimit: waf.rateLimit, logRetentionDays: waf.logRetentionDays, noncurrentVersionDays, protect };
+    return { certificate, priceClass, createWebAcl, rateLimit: waf.rateLimit, logRetentionDays: waf.logRetentionDays, noncurrentVersionDays, protect, credentialHeaders };
 }
 
 /**

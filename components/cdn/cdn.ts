@@ -99,7 +99,7 @@ export class Cdn extends GroundworkComponent {
 
         // --- Web ACL (us-east-1, scope CLOUDFRONT) --------------------------------------------------------
         const webAclArn = r.createWebAcl
-            ? new WebAcl(this.childName("waf"), { rateLimit: r.rateLimit, logRetentionDays: r.logRetentionDays, protect: r.protect, tags: args.tags }, { parent: this })
+            ? new WebAcl(this.childName("waf"), { rateLimit: r.rateLimit, logRetentionDays: r.logRetentionDays, protect: r.protect, credentialHeaders: r.credentialHeaders, tags: args.tags }, { parent: this })
                   .webAclArn
             : pulumi.output(args.webAclArn as pulumi.Input<string>);
 
@@ -259,7 +259,7 @@ export class Cdn extends GroundworkComponent {
             this.childOpts(),
         );
         const staticCache = new aws.cloudfront.CachePolicy(this.childName("static-cache"), staticCachePolicySettings(), this.childOpts());
-        const apiCache = new aws.cloudfront.CachePolicy(this.childName("api-cache"), apiCachePolicySettings(), this.childOpts());
+        const apiCache = new aws.cloudfront.CachePolicy(this.childName("api-cache"), apiCachePolicySettings(r.credentialHeaders), this.childOpts());
         const apiOriginRequest = new aws.cloudfront.OriginRequestPolicy(this.childName("api-origin-request"), apiOriginRequestPolicySettings(), this.childOpts());
         const headers = new aws.cloudfront.ResponseHeadersPolicy(
             this.childName("security-headers"),

@@ -167,19 +167,21 @@ export function staticCachePolicySettings(): CachePolicySettings {
 }
 
 /**
- * Headers in the API cache key. `Authorization` must be here: CloudFront forwards it to the origin only
- * through the cache policy (an origin request policy cannot include it), and keying on it keeps one
- * user's cacheable response from being served to another. `Accept` and `Accept-Language` are what the API
- * negotiates on.
+ * Headers in the API cache key: `Authorization` (CloudFront forwards it to the origin only through the cache
+ * policy; an origin request policy cannot include it), `Accept` and `Accept-Language` (what the API negotiates on),
+ * then the API's own credential headers. Keying on every credential keeps one client's cacheable response from
+ * being served to another.
  */
-export const API_CACHE_KEY_HEADERS: readonly string[] = ["Authorization", "Accept", "Accept-Language"];
+export function apiCacheKeyHeaders(credentialHeaders: readonly string[] = []): string[] {
+    return ["Authorization", "Accept", "Accept-Language", ...credentialHeaders.filter((h) => h.toLowerCase() !== "authorization")];
+}
 
 /**
  * Cache policy of the API (default behaviour): nothing is cached unless the API says so (`defaultTtl` 0,
  * `minTtl` 0), and then at most a day (`maxTtl`). The key holds every query string, the cookies and
- * {@link API_CACHE_KEY_HEADERS}, so responses that vary on them are never mixed up.
+ * {@link apiCacheKeyHeaders}, so responses that vary on them are never mixed up.
  */
-export function apiCachePolicySettings(): CachePolicySettings {
+export function apiCachePolicySettings(credentialHeaders: readonly string[] = []): CachePolicySettings {
     return {
         comment: "API: cached only as the response's Cache-Control allows (max 1 day)",
         minTtl: 0,
@@ -188,7 +190,7 @@ export function apiCachePolicySettings(): CachePolicySettings {
         parametersInCacheKeyAndForwardedToOrigin: {
             enableAcceptEncodingGzip: true,
             enableAcceptEncodingBrotli: true,
-            headersConfig: { headerBehavior: "whitelist", headers: { items: [...API_CACHE_KEY_HEADERS] } },
+            headersConfig: { headerBehavior: "whitelist", headers: { items: apiCacheKeyHeaders(credentialHeaders) } },
             cookiesConfig: { cookieBehavior: "all" },
             queryStringsConfig: { queryStringBehavior: "all" },
         },
@@ -271,8 +273,13 @@ export function webAclRules(metricPrefix: string, rateLimit: number) {
     ];
 }
 
-/** Request headers WAF logs redact: credentials and session cookies never reach the log group. */
-export const WAF_REDACTED_HEADERS: readonly string[] = ["authorization", "cookie"];
+/**
+ * Request headers WAF logs redact: `authorization`, `cookie` and the protected API's own credential headers, so
+ * credentials and session cookies never reach the log group.
+ */
+export function wafRedactedHeaders(credentialHeaders: readonly string[] = []): string[] {
+    return [...new Set(["authorization", "cookie", ...credentialHeaders.map((h) => h.toLowerCase())])];
+}
 
 /** The origin-verify header as CloudFront's `customHeaders` entry. */
 export function originVerifyHeader(value: string): { name: string; value: string } {

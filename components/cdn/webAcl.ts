@@ -3,13 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { GroundworkComponent } from "../base";
 import { KmsKey } from "../secrets/kmsKey";
 import { CLOUDFRONT_REGION, resolveWebAclArgs, WebAclArgs } from "./args";
-import { visibility, WAF_REDACTED_HEADERS, webAclRules } from "./documents";
+import { visibility, wafRedactedHeaders, webAclRules } from "./documents";
 
 /**
  * A WAFv2 web ACL for CloudFront (scope CLOUDFRONT, in us-east-1): default allow, the AWS managed IP
  * reputation, common and known-bad-inputs rule groups, a per-IP rate limit, metrics on every rule, and
  * logging to a CloudWatch log group named `aws-waf-logs-*` (the prefix WAF requires) with the
- * `authorization` and `cookie` headers redacted.
+ * `authorization`, `cookie` and the given `credentialHeaders` redacted.
  *
  * Costs about $5/month for the ACL, $1/month per rule (4) and $0.60 per million requests, plus log ingestion.
  */
@@ -66,7 +66,7 @@ export class WebAcl extends GroundworkComponent {
                 region: CLOUDFRONT_REGION,
                 resourceArn: acl.arn,
                 logDestinationConfigs: [logGroup.arn],
-                redactedFields: WAF_REDACTED_HEADERS.map((h) => ({ singleHeader: { name: h } })),
+                redactedFields: wafRedactedHeaders(r.credentialHeaders).map((h) => ({ singleHeader: { name: h } })),
             },
             this.childOpts(),
         );

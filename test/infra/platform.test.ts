@@ -1,4 +1,5 @@
 import { buildPlatform } from "../../infra/platform";
+import { CREDENTIAL_HEADER as APP_CREDENTIAL_HEADER } from "../../app/src/platform/contract";
 import { REPO_ROOT } from "../../tools/plan/plan";
 import { readStackConfig, resolveProject } from "../../tools/plan/project";
 import { ConfigError, parsePlatformSpec } from "../../stacks";
@@ -187,6 +188,22 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
         expect(policyOf("api-jobs-send").Statement.flatMap((st: any) => st.Resource)).toEqual([main.outputs.arn]);
         const db = g.one("aws:rds/instance:Instance");
         expect(policyOf("api-db-connect-app").Statement[0].Resource).toEqual([`arn:aws:rds-db:us-east-1:123456789012:dbuser:${db.outputs.resourceId}/app`]);
+    });
+
+    test("the edge agrees with the app on its credential header: WAF logs redact it, the API cache keys on it, and caches nothing the API does not allow", () => {
+        // GIVEN the header the app authenticates with, as the app itself reads it (app/src/platform/contract.ts)
+        const header = APP_CREDENTIAL_HEADER;
+        expect(header).toBe("x-api-key");
+        // THEN the WAF logging configuration redacts it (and Authorization and cookies) ...
+        const redacted = g.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").inputs.redactedFields.map((f: any) => f.singleHeader.name);
+        expect(redacted).toEqual(expect.arrayContaining([header, "authorization", "cookie"]));
+        // ... the API cache policy keys on it, so one key's cacheable response is never another's ...
+        const apiCache = g.one("aws:cloudfront/cachePolicy:CachePolicy", "edge-api-cache").inputs;
+        const keyed = apiCache.parametersInCacheKeyAndForwardedToOrigin.headersConfig.headers.items.map((h: string) => h.toLowerCase());
+        expect(keyed).toEqual(expect.arrayContaining([header, "authorization"]));
+        // ... and stores nothing unless the response's Cache-Control allows it (the app sends private/no-store on
+        // authenticated routes, which CloudFront does not cache: app/test checks those headers)
+        expect([apiCache.defaultTtl, apiCache.minTtl]).toEqual([0, 0]);
     });
 });
 

@@ -187,7 +187,7 @@ function runStack(stack: string): void {
         const current = withPhases(readme, renderPhases(stack, phaseRows(packRules(), offlinePreview.violations)));
         if (process.argv.includes("--update-docs")) fs.writeFileSync(readmeFile, current);
         const update = process.argv.includes("--update-docs");
-        check(`README's table of when each mandatory rule gates is current${update && current !== readme ? " (rewritten)" : ""}`, current === readme || update, "run `npm run test:engine -- --update-docs`");
+        check(`README's table of when each mandatory rule gates is current${update && current !== readme ? " (rewritten)" : ""}`, current === readme || update, "run `npm run docs:phases` (or `npm run test:engine -- --update-docs`)");
     }
     const preview = pulumi(sandbox, platformDir, previewHome, ["preview", "--stack", stack, "--json", ...packArgs(tier)]);
     const previewViolations = violationsOf(preview.events);

@@ -6,6 +6,7 @@ import { HttpError } from "./errors";
 import type { Migration } from "./db";
 import type { Platform } from "./platform";
 import { SpanKind, SpanStatusCode, context, extractContext, trace, tracer, traceIdFromTraceparent, type Context, type Span } from "./tracing";
+import { CREDENTIAL_HEADER } from "./contract";
 
 /** The authenticated caller, set by the accounts module's `authenticate` hook. */
 export interface Principal {
@@ -112,7 +113,7 @@ export async function buildHttpServer(platform: Platform, modules: AppModule[]):
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
     // Per API key when one is presented (its public prefix), else per client address. In-memory per instance.
     keyGenerator: (req) => {
-      const key = req.headers["x-api-key"];
+      const key = req.headers[CREDENTIAL_HEADER];
       return typeof key === "string" ? `key:${key.split("_").slice(0, 2).join("_")}` : `ip:${req.ip}`;
     },
     allowList: (req) => ["/healthz", "/readyz", "/metrics"].includes(req.url),

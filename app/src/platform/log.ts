@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from "pino";
+import { CREDENTIAL_HEADER } from "./contract";
 
 export type { Logger };
 
@@ -13,7 +14,7 @@ export function createLogger(opts: { level: string; service: string; destination
       base: { service: opts.service },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ["req.headers.authorization", "req.headers['x-api-key']", "*.DATABASE_URL", "*.REDIS_URL", "apiKey"],
+        paths: ["req.headers.authorization", `req.headers['${CREDENTIAL_HEADER}']`, "*.DATABASE_URL", "*.REDIS_URL", "apiKey"],
         censor: "[redacted]",
       },
     },

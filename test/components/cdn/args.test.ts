@@ -18,6 +18,7 @@ import {
     securityHeadersSettings,
     staticBucketPolicy,
     staticCachePolicySettings,
+    wafRedactedHeaders,
     webAclRules,
 } from "../../../components/cdn/documents";
 import { EXEMPTION_PREFIX, MIN_REASON_LENGTH } from "../../../policies/lib/pack";
@@ -35,6 +36,7 @@ describe("resolveCdnArgs", () => {
             certificate: { kind: "issue", names: ["www.example.com"] },
             priceClass: "PriceClass_100",
             createWebAcl: true,
+            credentialHeaders: [],
             rateLimit: 2000,
             logRetentionDays: 365,
             noncurrentVersionDays: 30,
@@ -87,10 +89,29 @@ describe("resolveCdnArgs", () => {
 
 describe("resolveWebAclArgs", () => {
     it("defaults", () => {
-        expect(resolveWebAclArgs("WebAcl 'w'")).toEqual({ rateLimit: 2000, logRetentionDays: 365, protect: true });
+        expect(resolveWebAclArgs("WebAcl 'w'")).toEqual({ rateLimit: 2000, logRetentionDays: 365, protect: true, credentialHeaders: [] });
     });
     it("throws naming the field", () => {
         expect(() => resolveWebAclArgs("WebAcl 'w'", { rateLimit: 0 })).toThrow("WebAcl 'w': invalid 'rateLimit'");
+    });
+});
+
+describe("credentialHeaders (the API's own credential headers)", () => {
+    it("are lower-cased, deduplicated, and join the WAF redaction and the API cache key", () => {
+        const r = resolveCdnArgs("c", { ...base, credentialHeaders: ["X-Api-Key", "x-api-key", "Authorization"] });
+        expect(r.credentialHeaders).toEqual(["x-api-key"]);
+        expect(wafRedactedHeaders(r.credentialHeaders)).toEqual(["authorization", "cookie", "x-api-key"]);
+        expect(apiCachePolicySettings(r.credentialHeaders).parametersInCacheKeyAndForwardedToOrigin.headersConfig.headers?.items).toEqual(["Authorization", "Accept", "Accept-Language", "x-api-key"]);
+    });
+    it("default to none: Authorization and cookies only", () => {
+        expect(wafRedactedHeaders(resolveCdnArgs("c", base).credentialHeaders)).toEqual(["authorization", "cookie"]);
+    });
+    it.each<[string, string[], RegExp]>([
+        ["not a header name", ["x api key"], /Cdn 'c': invalid 'credentialHeaders'.*'x api key' is not an HTTP header name/],
+        ["the cookie header", ["Cookie"], /'cookie' cannot be a credential header here/],
+        ["more than CloudFront can key on", ["a", "b", "c", "d", "e", "f", "g", "h"], /8 headers given.*at most 7/],
+    ])("rejects %s, naming the field and the fix", (_label, headers, message) => {
+        expect(() => resolveCdnArgs("c", { ...base, credentialHeaders: headers })).toThrow(message);
     });
 });
 

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsync, preHandlerHookHandler } from "fastify";
+import { CREDENTIAL_HEADER } from "../../platform/contract";
 import { HttpError, notFound } from "../../platform/errors";
 import type { ApiKeyService } from "./service";
 import { createKeyBody, keyIdParams } from "./schemas";
 
-/** preHandler that requires a valid `x-api-key` header and sets `req.principal`. */
+/** preHandler that requires a valid API key in the credential header (`x-api-key`) and sets `req.principal`. */
 export function authenticateWith(service: ApiKeyService): preHandlerHookHandler {
   return async (req) => {
-    const key = req.headers["x-api-key"];
+    const key = req.headers[CREDENTIAL_HEADER];
     const principal = typeof key === "string" ? await service.verify(key) : null;
-    if (!principal) throw new HttpError(401, "unauthorized", "a valid x-api-key header is required");
+    if (!principal) throw new HttpError(401, "unauthorized", `a valid ${CREDENTIAL_HEADER} header is required`);
     req.principal = principal;
   };
 }
