@@ -215,6 +215,10 @@ export function buildPlatform(spec: PlatformSpec): Platform {
     cache.grantConnect(worker);
     jobs.grantSend(api);
     jobs.grantConsume(worker);
+    // The worker's re-queue sweep sends again the jobs stuck in 'queued'; both entry points poll the DLQ's depth.
+    jobs.grantSend(worker);
+    jobs.grantMonitorDeadLetters(api);
+    jobs.grantMonitorDeadLetters(worker);
 
     const clusterAddons = new ClusterAddons("cluster-addons", {
         ...common,

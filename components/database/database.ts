@@ -215,12 +215,12 @@ export class Database extends DataStoreComponent {
 
     /**
      * Lets `identity` read the RDS-managed master credentials (for a migrations job that creates tables and the
-     * app's IAM role): `GetSecretValue`/`DescribeSecret` on the master secret's ARN and `kms:Decrypt` on the
+     * app's IAM role): `GetSecretValue` on the master secret's ARN and `kms:Decrypt` on the
      * database's key through Secrets Manager only. Workloads serving traffic should use {@link grantConnect}.
      */
     public grantReadMasterSecret(identity: Grantable): void {
         identity.addStatements(`${this.baseName}-master-secret`, [
-            { sid: sidOf(this.baseName, "master", "secret"), actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: [this.masterSecretArn] },
+            { sid: sidOf(this.baseName, "master", "secret"), actions: ["secretsmanager:GetSecretValue"], resources: [this.masterSecretArn] },
             { sid: sidOf(this.baseName, "master", "key"), actions: ["kms:Decrypt"], resources: [this.kmsKeyArn], condition: viaServiceCondition("secretsmanager") },
         ]);
     }

@@ -6,9 +6,9 @@ import { sidOf, stableName } from "../secrets/context";
 import { QueueArgs, RECEIVE_WAIT_TIME_SECONDS, resolveQueueArgs } from "./args";
 
 /** Actions `grantSend` grants on the queue. */
-export const SEND_ACTIONS: readonly string[] = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"];
+export const SEND_ACTIONS: readonly string[] = ["sqs:SendMessage", "sqs:GetQueueAttributes"];
 /** Actions `grantConsume` grants on the queue. */
-export const CONSUME_ACTIONS: readonly string[] = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"];
+export const CONSUME_ACTIONS: readonly string[] = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"];
 
 /**
  * Queue policy that denies every request not made over TLS (`aws:SecureTransport` false). A Deny for Principal `*`
@@ -127,7 +127,8 @@ export class Queue extends GroundworkComponent {
     }
 
     /**
-     * Lets `identity` send: `sqs:SendMessage`, `GetQueueAttributes`, `GetQueueUrl` on this queue's ARN, and with SSE-KMS
+     * Lets `identity` send: `sqs:SendMessage` and `GetQueueAttributes` on this queue's ARN (clients are given the
+     * queue's URL, so `GetQueueUrl` is not granted), and with SSE-KMS
      * `kms:GenerateDataKey` and `kms:Decrypt` on its key only.
      */
     public grantSend(identity: Grantable): void {
@@ -139,8 +140,8 @@ export class Queue extends GroundworkComponent {
     }
 
     /**
-     * Lets `identity` consume: `sqs:ReceiveMessage`, `DeleteMessage`, `ChangeMessageVisibility`, `GetQueueAttributes`,
-     * `GetQueueUrl` on this queue's ARN, and with SSE-KMS `kms:Decrypt` on its key only.
+     * Lets `identity` consume: `sqs:ReceiveMessage`, `DeleteMessage`, `ChangeMessageVisibility` and `GetQueueAttributes`
+     * on this queue's ARN, and with SSE-KMS `kms:Decrypt` on its key only.
      */
     public grantConsume(identity: Grantable): void {
         const statements: StatementInput[] = [{ sid: sidOf(this.baseName, "consume"), actions: [...CONSUME_ACTIONS], resources: [this.arn] }];
@@ -148,5 +149,13 @@ export class Queue extends GroundworkComponent {
             statements.push({ sid: sidOf(this.baseName, "consume", "key"), actions: ["kms:Decrypt"], resources: [this.kmsKeyArn] });
         }
         identity.addStatements(`${this.baseName}-consume`, statements);
+    }
+
+    /**
+     * Lets `identity` read the dead-letter queue's attributes (`sqs:GetQueueAttributes` on its ARN only): what a
+     * workload needs to report how many jobs failed for good, without being able to read or delete them.
+     */
+    public grantMonitorDeadLetters(identity: Grantable): void {
+        identity.addStatements(`${this.baseName}-dlq-monitor`, [{ sid: sidOf(this.baseName, "dlq", "monitor"), actions: ["sqs:GetQueueAttributes"], resources: [this.dlqArn] }]);
     }
 }

@@ -1,4 +1,5 @@
 import { buildPlatform } from "../../infra/platform";
+import APP_CONTRACT from "../../app/src/contract.json";
 import { CREDENTIAL_HEADER as APP_CREDENTIAL_HEADER } from "../../app/src/platform/contract";
 import { REPO_ROOT } from "../../tools/plan/plan";
 import { readStackConfig, resolveProject } from "../../tools/plan/project";
@@ -188,6 +189,34 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
         expect(policyOf("api-jobs-send").Statement.flatMap((st: any) => st.Resource)).toEqual([main.outputs.arn]);
         const db = g.one("aws:rds/instance:Instance");
         expect(policyOf("api-db-connect-app").Statement[0].Resource).toEqual([`arn:aws:rds-db:us-east-1:123456789012:dbuser:${db.outputs.resourceId}/app`]);
+    });
+
+    test("each workload role is granted exactly the AWS calls its entry point makes (app/src/contract.json): nothing missing, nothing extra", async () => {
+        // GIVEN the resources the contract names, as ARNs of this stack
+        const db = g.one("aws:rds/instance:Instance");
+        const arns: Record<string, string[]> = {
+            "jobs-queue": [g.one("aws:sqs/queue:Queue", "jobs-queue").outputs.arn],
+            "jobs-dlq": [g.one("aws:sqs/queue:Queue", "jobs-dlq").outputs.arn],
+            "database-user": [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${db.outputs.resourceId}/app`],
+            "cache-user": [g.one("aws:elasticache/replicationGroup:ReplicationGroup").outputs.arn, g.one("aws:elasticache/user:User", "cache-app-user").outputs.arn],
+            "database-master-secret": [db.outputs.masterUserSecrets[0].secretArn],
+            "database-key": [db.inputs.kmsKeyId],
+        };
+        const expected = (entry: string): string[] =>
+            Object.entries((APP_CONTRACT.awsCalls as Record<string, Record<string, string[]>>)[entry]).flatMap(([res, actions]) => {
+                expect(arns[res]).toBeDefined();
+                return actions.flatMap((a) => arns[res].map((arn) => `${a} ${arn}`));
+            });
+        // WHEN the statements of every inline policy on each workload's role are read
+        const granted = (entry: string): string[] => {
+            const role = g.one("aws:iam/role:Role", `${entry}-role`);
+            const docs = g.byType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.parent === role.parent).map((p) => JSON.parse(p.inputs.policy));
+            return docs.flatMap((d) => d.Statement.flatMap((st: any) => [st.Action].flat().flatMap((a: string) => [st.Resource].flat().map((r: string) => `${a} ${r}`))));
+        };
+        // THEN they are the same sets
+        for (const entry of ["api", "worker", "migrate"]) {
+            expect([entry, [...new Set(granted(entry))].sort()]).toEqual([entry, [...new Set(expected(entry))].sort()]);
+        }
     });
 
     test("the edge agrees with the app on its credential header: WAF logs redact it, the API cache keys on it, and caches nothing the API does not allow", () => {

@@ -156,7 +156,7 @@ describe("Database", () => {
         expect(grantDocument(g, "app-db-master-secret")).toEqual({
             Version: "2012-10-17",
             Statement: [
-                { Sid: "AppDbMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: [secretArn] },
+                { Sid: "AppDbMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] },
                 { Sid: "AppDbMasterKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY_ARN], Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } },
             ],
         });

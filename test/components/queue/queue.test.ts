@@ -102,13 +102,20 @@ describe("Queue", () => {
                 {
                     Sid: "JobsConsume",
                     Effect: "Allow",
-                    Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+                    Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
                     Resource: [arn],
                 },
             ],
         });
-        expect(SEND_ACTIONS).toEqual(["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]);
-        expect(CONSUME_ACTIONS).toHaveLength(5);
+        expect(SEND_ACTIONS).toEqual(["sqs:SendMessage", "sqs:GetQueueAttributes"]);
+        expect(CONSUME_ACTIONS).toHaveLength(4);
+    });
+
+    it("grants reading the dead-letter queue's attributes on the DLQ's ARN only", async () => {
+        const identity = new RecordingIdentity();
+        const g = await runPulumi(() => new Queue("jobs", {}).grantMonitorDeadLetters(identity));
+        const dlq = g.one(QUEUE, "jobs-dlq").outputs.arn;
+        expect(grantDocument(g, "jobs-dlq-monitor")).toEqual({ Version: "2012-10-17", Statement: [{ Sid: "JobsDlqMonitor", Effect: "Allow", Action: ["sqs:GetQueueAttributes"], Resource: [dlq] }] });
     });
 
     it("with a KMS key encrypts both queues with it and grants the key to senders and consumers", async () => {
