@@ -10,6 +10,7 @@ import { AppWorkloads, deployApp } from "./app";
 import { Network } from "../components/network";
 import type { PlatformSpec } from "../stacks";
 import APP_CONTRACT from "../app/src/contract.json";
+import { workloadEndpointServices } from "./awsPaths";
 
 /** Kubernetes namespace of the reference app's workloads. */
 export const APP_NAMESPACE = "app";
@@ -123,7 +124,9 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         cidrBlock: spec.network.vpcCidr,
         availabilityZones: [...spec.network.availabilityZones],
         natMode: spec.network.natMode,
-        interfaceEndpoints: spec.network.interfaceEndpoints,
+        // All endpoints where the tier asks for them; otherwise those the app's workloads call (infra/awsPaths.ts):
+        // pods reach AWS APIs only inside the VPC, in every tier.
+        ...(spec.network.interfaceEndpoints ? {} : { interfaceEndpointServices: workloadEndpointServices() }),
         flowLogRetentionDays: spec.network.flowLogRetentionDays,
         protect: spec.settings.protect,
     });

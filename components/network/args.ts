@@ -48,6 +48,12 @@ export interface NetworkArgs extends BaseArgs {
      */
     readonly interfaceEndpoints?: boolean;
     /**
+     * The interface endpoints to create, by service name suffix (from {@link INTERFACE_ENDPOINT_SERVICES}), instead of
+     * all or none: for a tier that wants only the endpoints its workloads call (STS for IRSA, SQS, Secrets Manager).
+     * @default - all of INTERFACE_ENDPOINT_SERVICES when `interfaceEndpoints` is true, none when it is false
+     */
+    readonly interfaceEndpointServices?: string[];
+    /**
      * Days the VPC flow logs are kept; one of the values CloudWatch Logs accepts ({@link LOG_RETENTION_DAYS}).
      * @default 365
      */
@@ -72,6 +78,8 @@ export interface ResolvedNetworkArgs {
     readonly natMode: NatMode;
     /** Whether interface endpoints are created. */
     readonly interfaceEndpoints: boolean;
+    /** The interface endpoints created (service name suffixes); empty when none. */
+    readonly interfaceEndpointServices: string[];
     /** Flow-log retention in days. */
     readonly flowLogRetentionDays: number;
     /** Whether stateful children are protected. */
@@ -91,6 +99,7 @@ export function resolveNetworkArgs(name: string, args: NetworkArgs = {}): Resolv
     const azCount = args.availabilityZoneCount ?? availabilityZones?.length ?? 3;
     const natMode = args.natMode ?? "perAz";
     const interfaceEndpoints = args.interfaceEndpoints ?? true;
+    const interfaceEndpointServices = args.interfaceEndpointServices !== undefined ? [...new Set(args.interfaceEndpointServices)] : interfaceEndpoints ? [...INTERFACE_ENDPOINT_SERVICES] : [];
     const flowLogRetentionDays = args.flowLogRetentionDays ?? 365;
     const protect = args.protect ?? true;
 
@@ -116,12 +125,21 @@ export function resolveNetworkArgs(name: string, args: NetworkArgs = {}): Resolv
     if (!LOG_RETENTION_DAYS.includes(flowLogRetentionDays)) {
         throw new ArgumentError(who, "flowLogRetentionDays", `${flowLogRetentionDays} is not a CloudWatch Logs retention value`, `use one of ${LOG_RETENTION_DAYS.join(", ")}`);
     }
+    for (const service of interfaceEndpointServices) {
+        if (!INTERFACE_ENDPOINT_SERVICES.includes(service)) {
+            throw new ArgumentError(who, "interfaceEndpointServices", `'${service}' is not an endpoint the Network creates`, `use some of ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`);
+        }
+    }
+    if (args.interfaceEndpoints === false && args.interfaceEndpointServices !== undefined && args.interfaceEndpointServices.length > 0) {
+        throw new ArgumentError(who, "interfaceEndpointServices", "endpoints listed while interfaceEndpoints is false", "drop interfaceEndpoints: false, or the list");
+    }
     return {
         cidrBlock,
         availabilityZones: availabilityZones ? [...availabilityZones] : undefined,
         azCount,
         natMode,
-        interfaceEndpoints,
+        interfaceEndpoints: interfaceEndpointServices.length > 0,
+        interfaceEndpointServices,
         flowLogRetentionDays,
         protect,
         plan: planSubnets(cidrBlock, azCount),

@@ -25,7 +25,7 @@ export function declareEndpoints(
         cidrBlock: string;
         privateSubnetIds: pulumi.Input<string>[];
         privateRouteTableIds: pulumi.Input<string>[];
-        interfaceEndpoints: boolean;
+        interfaceEndpointServices: string[];
     },
 ): EndpointResources {
     const s3 = new aws.ec2.VpcEndpoint(
@@ -39,7 +39,7 @@ export function declareEndpoints(
         },
         scope.opts(),
     );
-    if (!network.interfaceEndpoints) {
+    if (network.interfaceEndpointServices.length === 0) {
         return { s3, securityGroup: undefined, interfaceEndpoints: {} };
     }
 
@@ -56,7 +56,7 @@ export function declareEndpoints(
         scope.opts(),
     );
     const interfaceEndpoints: Record<string, aws.ec2.VpcEndpoint> = {};
-    for (const service of INTERFACE_ENDPOINT_SERVICES) {
+    for (const service of INTERFACE_ENDPOINT_SERVICES.filter((s) => network.interfaceEndpointServices.includes(s))) {
         const part = `${service.replace(/\./g, "-")}-endpoint`;
         interfaceEndpoints[service] = new aws.ec2.VpcEndpoint(
             scope.name(part),

@@ -181,7 +181,7 @@ export class Network extends GroundworkComponent {
             cidrBlock: plan.vpcCidr,
             privateSubnetIds: privateSubnets.map((s) => s.id),
             privateRouteTableIds: privateRts.map((rt) => rt.id),
-            interfaceEndpoints: cfg.interfaceEndpoints,
+            interfaceEndpointServices: cfg.interfaceEndpointServices,
         });
 
         const ids = (resources: { id: pulumi.Output<string> }[]) => pulumi.all(resources.map((r) => r.id));

@@ -18,8 +18,8 @@ function stackConfig(stack: string): Record<string, string> {
 const count = (g: Graph, type: string) => g.byType(type).length;
 
 describe.each([
-    // stack, AZs, subnets, NATs, interface endpoints, protected
-    ["dev", 2, 6, 1, 0, false],
+    // stack, AZs, subnets, NATs, interface endpoints, protected (dev: only those the app's workloads call)
+    ["dev", 2, 6, 1, 3, false],
     ["prod", 3, 9, 3, 6, true],
 ] as const)("infra program, stack %s", (stack, azs, subnets, nats, interfaceEndpoints, protect) => {
     let g: Graph;

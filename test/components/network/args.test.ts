@@ -16,6 +16,12 @@ describe("resolveNetworkArgs: defaults", () => {
         expect(r.plan.public).toHaveLength(3);
     });
 
+    test("interface endpoints: all by default, none when off, or exactly the listed ones", () => {
+        expect(resolveNetworkArgs("net").interfaceEndpointServices).toEqual(["ecr.api", "ecr.dkr", "sts", "secretsmanager", "sqs", "logs"]);
+        expect(resolveNetworkArgs("net", { interfaceEndpoints: false })).toMatchObject({ interfaceEndpoints: false, interfaceEndpointServices: [] });
+        expect(resolveNetworkArgs("net", { interfaceEndpointServices: ["sts", "sqs", "sts"] })).toMatchObject({ interfaceEndpoints: true, interfaceEndpointServices: ["sts", "sqs"] });
+    });
+
     test("the AZ count follows the explicit zones", () => {
         expect(resolveNetworkArgs("net", { availabilityZones: ["eu-west-1a", "eu-west-1b"] }).azCount).toBe(2);
     });
@@ -34,6 +40,8 @@ describe("resolveNetworkArgs: invalid args throw an ArgumentError naming the fie
         ["NAT mode", { natMode: "many" as any }, "natMode", /'many' is not a NAT mode.*perAz, single, none/],
         ["retention", { flowLogRetentionDays: 10 }, "flowLogRetentionDays", /10 is not a CloudWatch Logs retention value/],
         ["retention 0", { flowLogRetentionDays: 0 }, "flowLogRetentionDays", /use one of 1, 3, 5/],
+        ["unknown endpoint", { interfaceEndpointServices: ["dynamodb"] }, "interfaceEndpointServices", /'dynamodb' is not an endpoint the Network creates.*sts, secretsmanager, sqs/],
+        ["endpoints listed but switched off", { interfaceEndpoints: false, interfaceEndpointServices: ["sts"] }, "interfaceEndpointServices", /listed while interfaceEndpoints is false/],
     ])("%s", (_title, args, field, problem) => {
         let err: unknown;
         try {

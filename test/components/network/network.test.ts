@@ -271,3 +271,17 @@ describe("Network, other shapes", () => {
         expect(g.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
     });
 });
+
+describe("Network with only the listed interface endpoints (interfaceEndpointServices)", () => {
+    it("declares exactly those endpoints, with private DNS, behind the one HTTPS-from-the-VPC security group", async () => {
+        const g = await runPulumi(() => new Network("net", { ...DEV, interfaceEndpoints: undefined, interfaceEndpointServices: ["sts", "sqs"] }));
+        const interfaces = g.byType(T.endpoint).filter((e) => e.inputs.vpcEndpointType === "Interface");
+        expect(interfaces.map((e) => e.inputs.serviceName).sort()).toEqual(["com.amazonaws.us-east-1.sqs", "com.amazonaws.us-east-1.sts"]);
+        const sg = g.one(T.sg);
+        for (const e of interfaces) {
+            expect(e.inputs.privateDnsEnabled).toBe(true);
+            expect(e.inputs.securityGroupIds).toEqual([sg.outputs.id]);
+        }
+        expect(sg.inputs.ingress).toEqual([expect.objectContaining({ fromPort: 443, toPort: 443, cidrBlocks: ["10.10.0.0/16"] })]);
+    });
+});
