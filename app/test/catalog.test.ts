@@ -118,6 +118,28 @@ describe("operations", () => {
     expect(await metric(api.platform.metrics, "http_requests_total", { route: "/catalog/items/:id", method: "GET" })).toBeGreaterThan(0);
   });
 
+  test("readyz says only ok or down per dependency (the cause goes to the log) and shares one check per cache window", async () => {
+    // GIVEN an API whose SQS endpoint refuses connections, and readiness cached for a minute
+    const broken = await startTestApi(stack, { SQS_ENDPOINT: "http://127.0.0.1:9", READINESS_CACHE_MS: "60000" });
+    try {
+      const ping = jest.spyOn(broken.platform.db, "ping");
+      // WHEN many probes arrive together
+      const answers = await Promise.all(Array.from({ length: 20 }, () => broken.fetch("/readyz", { auth: false })));
+      // THEN one check served them all ...
+      expect(ping).toHaveBeenCalledTimes(1);
+      // ... and each answer names the failing dependency without the error, the address or any ARN
+      for (const r of answers) {
+        expect(r.status).toBe(503);
+        const text = await r.text();
+        expect(JSON.parse(text)).toEqual({ status: "not_ready", checks: { postgres: "ok", redis: "ok", sqs: "down" } });
+        expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|arn:aws|Error/);
+      }
+      expect(broken.logs.find((l) => l.msg === "readiness check failed" && l.dependency === "sqs")).toHaveLength(1);
+    } finally {
+      await broken.close();
+    }
+  });
+
   test("correlation id: x-request-id is echoed and logged, else the traceparent trace id", async () => {
     const r = await api.fetch("/catalog/items/999999", { auth: false, headers: { "x-request-id": "corr-abc-1" } });
     expect(r.status).toBe(404);

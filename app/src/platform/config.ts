@@ -58,6 +58,8 @@ export const envSchema = z
     SQS_QUEUE_URL: z.string().url(),
     SQS_DLQ_URL: z.string().url().optional(),
     QUEUE_DEPTH_POLL_MS: int(0, 3600000).default(15000),
+    /** How long a readiness result is reused: probes and clients hitting /readyz share one check per window. */
+    READINESS_CACHE_MS: int(0, 60000).default(2000),
 
     RATE_LIMIT_MAX: int(1, 10_000_000).default(600),
     RATE_LIMIT_WINDOW_MS: int(100, 3600000).default(60000),

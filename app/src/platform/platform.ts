@@ -23,8 +23,11 @@ export interface Platform {
   producer: QueueProducer;
   /** Set when shutdown began: readiness fails so load balancers stop routing here, requests are still served. */
   lifecycle: { draining: boolean };
-  /** Checks PostgreSQL, Redis and SQS; resolves to a per-dependency status. */
-  readiness(): Promise<Record<string, "ok" | string>>;
+  /**
+   * Checks PostgreSQL, Redis and SQS: `ok` or `down` each, never the error itself (it is logged), since /readyz
+   * is reachable from outside. A result is reused for READINESS_CACHE_MS, and concurrent callers share one check.
+   */
+  readiness(): Promise<Record<string, "ok" | "down">>;
   /** Closes pools and clients; call after the HTTP server and consumers have drained. */
   close(): Promise<void>;
 }
@@ -104,14 +107,16 @@ export async function createPlatform(
   const producer = new QueueProducer(sqs, config.SQS_QUEUE_URL, metrics);
   const stopDepth = startQueueDepthPoller(sqs, { jobs: config.SQS_QUEUE_URL, "jobs-dlq": config.SQS_DLQ_URL }, config.QUEUE_DEPTH_POLL_MS, metrics, log);
 
-  const check = async (fn: () => Promise<void>) => {
+  const check = async (dependency: string, fn: () => Promise<void>): Promise<"ok" | "down"> => {
     try {
       await Promise.race([fn(), new Promise((_, rej) => setTimeout(() => rej(new Error("timeout")), 2000).unref())]);
       return "ok";
     } catch (err) {
-      return err instanceof Error ? err.message : String(err);
+      log.warn({ err, dependency }, "readiness check failed");
+      return "down";
     }
   };
+  let readinessResult: { at: number; value: Promise<Record<string, "ok" | "down">> } | undefined;
   let closed = false;
   return {
     config,
@@ -122,9 +127,17 @@ export async function createPlatform(
     sqs,
     producer,
     lifecycle: { draining: false },
-    async readiness() {
-      const [postgres, redis, sqsStatus] = await Promise.all([check(() => db.ping()), check(() => cache.ping()), check(() => producer.ping())]);
-      return { postgres, redis, sqs: sqsStatus };
+    readiness() {
+      const now = Date.now();
+      if (!readinessResult || now - readinessResult.at >= config.READINESS_CACHE_MS) {
+        const value = Promise.all([check("postgres", () => db.ping()), check("redis", () => cache.ping()), check("sqs", () => producer.ping())]).then(([postgres, redis, sqsStatus]) => ({
+          postgres,
+          redis,
+          sqs: sqsStatus,
+        }));
+        readinessResult = { at: now, value };
+      }
+      return readinessResult.value;
     },
     async close() {
       if (closed) return;

@@ -30,7 +30,8 @@ export interface TestApi extends RunningApi {
 /** Starts the API in-process against the stack and creates an API key. */
 export async function startTestApi(stack: LocalStack, overrides: Record<string, string> = {}): Promise<TestApi> {
   const logs = new LogCapture();
-  const api = await startApi(stack.env({ LOG_LEVEL: "info", ...overrides }), { logDestination: logs });
+  // Readiness is not cached in tests unless a test asks, so a stopped dependency shows at once.
+  const api = await startApi(stack.env({ LOG_LEVEL: "info", READINESS_CACHE_MS: "0", ...overrides }), { logDestination: logs });
   const { key } = await buildModules(api.platform).accounts.api.createKey("test");
   return {
     ...api,
@@ -51,7 +52,7 @@ export async function startTestApi(stack: LocalStack, overrides: Record<string, 
 
 export async function startTestWorker(stack: LocalStack, overrides: Record<string, string> = {}): Promise<RunningWorker & { logs: LogCapture }> {
   const logs = new LogCapture();
-  const w = await startWorker(stack.env({ LOG_LEVEL: "info", WORKER_WAIT_TIME_S: "1", ...overrides }), { logDestination: logs });
+  const w = await startWorker(stack.env({ LOG_LEVEL: "info", WORKER_WAIT_TIME_S: "1", READINESS_CACHE_MS: "0", ...overrides }), { logDestination: logs });
   return { ...w, logs };
 }
 
