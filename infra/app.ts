@@ -16,6 +16,9 @@ export const RESERVED_DB_CONNECTIONS = 10;
 /** API HTTP port inside the pod. */
 export const API_PORT = 8080;
 
+/** Port of the API's /metrics: a container port no Service, Ingress or CDN behaviour exposes (a scraper reaches the pod). */
+export const API_METRICS_PORT = 9464;
+
 /** Worker health and metrics port inside the pod. */
 export const WORKER_HEALTH_PORT = 9091;
 
@@ -125,7 +128,7 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             ...common2,
             command: ["node", "dist/server.js"],
             port: API_PORT,
-            env: { ...env, PORT: String(API_PORT), SHUTDOWN_DRAIN_DELAY_MS: "5000" },
+            env: { ...env, PORT: String(API_PORT), METRICS_PORT: String(API_METRICS_PORT), SHUTDOWN_DRAIN_DELAY_MS: "5000" },
             roleArn: identities.api.roleArn,
             scaling: { kind: "hpa", min: spec.apiMinReplicas, max: spec.apiMaxReplicas, cpuUtilization: 70 },
             ingressFrom: [{ cidr: deps.network.cidrBlock }],

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { Client } from "pg";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { startLocalStack, type LocalStack } from "../tools/local-servers";
+import { freePort, startLocalStack, type LocalStack } from "../tools/local-servers";
 import { spawnEntry, waitForExit } from "../test/support/harness";
 
 const ITEMS = 10_000;
@@ -42,18 +42,24 @@ function zipfSampler(n: number, s: number): () => number {
   };
 }
 
+/** Metrics URL (METRICS_PORT) of each API started by the bench, by its public URL. */
+const metricsUrlOf = new Map<string, string>();
+
 async function listening(child: ChildProcess & { output(): string }): Promise<string> {
   const deadline = Date.now() + 20000;
   for (;;) {
-    const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"api listening"/.exec(child.output());
-    if (m) return m[1];
+    const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)",(?:"metricsUrl":"(http:\/\/127\.0\.0\.1:\d+)",)?"msg":"api listening"/.exec(child.output());
+    if (m) {
+      if (m[2]) metricsUrlOf.set(m[1], m[2]);
+      return m[1];
+    }
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${child.output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 async function dbQueries(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (await fetch(`${metricsUrlOf.get(url) ?? url}/metrics`)).text();
   return Number(/^db_queries_total (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
@@ -118,7 +124,7 @@ async function main() {
   try {
     const common = { LOG_LEVEL: "info", PORT: "0", RATE_LIMIT_MAX: "10000000", QUEUE_DEPTH_POLL_MS: "1000" };
     // Migrate + seed 10,000 items.
-    const migr = spawnEntry("server", stack.env({ ...common }));
+    const migr = spawnEntry("server", stack.env({ ...common, METRICS_PORT: "0" }));
     await listening(migr);
     await stopChild(migr);
     const pg = new Client({ connectionString: stack.pg.url });
@@ -132,7 +138,7 @@ async function main() {
     // 1. Reads.
     const reads: ReadResult[] = [];
     const run = async (name: string, env: Record<string, string> | null, withDb: boolean) => {
-      const child = env ? spawnEntry("server", stack.env({ ...common, RUN_MIGRATIONS: "false", ...env })) : spawnBare();
+      const child = env ? spawnEntry("server", stack.env({ ...common, RUN_MIGRATIONS: "false", METRICS_PORT: String(await freePort()), ...env })) : spawnBare();
       children.push(child);
       const url = await listening(child);
       process.stdout.write(`read benchmark: ${name} (${DURATION_S}s, ${CONNECTIONS} connections)...\n`);
@@ -152,7 +158,7 @@ async function main() {
     // 2. Burst of POST /reports with two workers draining.
     const apiPool = 10;
     const workerPool = 5;
-    const api = spawnEntry("server", stack.env({ ...common, RUN_MIGRATIONS: "false", DB_POOL_MAX: String(apiPool), DB_POOL_ACQUIRE_TIMEOUT_MS: "2000" }));
+    const api = spawnEntry("server", stack.env({ ...common, RUN_MIGRATIONS: "false", METRICS_PORT: String(await freePort()), DB_POOL_MAX: String(apiPool), DB_POOL_ACQUIRE_TIMEOUT_MS: "2000" }));
     children.push(api);
     const apiUrl = await listening(api);
     const createKey = spawn(process.execPath, [join(__dirname, "..", "dist", "create-api-key.js"), "bench"], { env: stack.env({ LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "inherit"] });

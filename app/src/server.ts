@@ -2,6 +2,7 @@ import closeWithGrace from "close-with-grace";
 import type { FastifyInstance } from "fastify";
 import type { DestinationStream } from "pino";
 import { allMigrations, buildApi } from "./app";
+import { buildMetricsServer } from "./platform/http";
 import { ConfigError, loadConfig, type SecretReader } from "./platform/config";
 import { createPlatform, type Platform } from "./platform/platform";
 
@@ -9,6 +10,8 @@ export interface RunningApi {
   app: FastifyInstance;
   platform: Platform;
   url: string;
+  /** Base URL of the metrics port (METRICS_PORT), when it is on. */
+  metricsUrl?: string;
   /** Stops accepting connections, waits for in-flight requests, then closes pools and clients. */
   close(): Promise<void>;
 }
@@ -24,15 +27,25 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env, opts: { log
     }
     const app = await buildApi(platform);
     const url = await app.listen({ host: config.HOST, port: config.PORT });
-    platform.log.info({ url }, "api listening");
+    const metricsServer = config.METRICS_PORT > 0 ? buildMetricsServer(platform.metrics) : undefined;
+    let metricsUrl: string | undefined;
+    try {
+      metricsUrl = metricsServer ? await metricsServer.listen({ host: config.HOST, port: config.METRICS_PORT }) : undefined;
+    } catch (err) {
+      await app.close();
+      throw err;
+    }
+    platform.log.info({ url, metricsUrl }, "api listening");
     let closing: Promise<void> | undefined;
     return {
       app,
       platform,
       url,
+      metricsUrl,
       close: () =>
         (closing ??= (async () => {
           await app.close();
+          await metricsServer?.close();
           await platform.close();
         })()),
     };

@@ -113,7 +113,12 @@ describe("operations", () => {
     const ready = await api.fetch("/readyz", { auth: false });
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok", sqs: "ok" } });
-    const text = await (await api.fetch("/metrics", { auth: false })).text();
+    // Metrics are on their own port, never on the public one (no Service, Ingress or CDN behaviour reaches them)
+    expect((await api.fetch("/metrics", { auth: false })).status).toBe(404);
+    expect(api.metricsUrl).toBeDefined();
+    expect(new URL(api.metricsUrl!).port).not.toBe(new URL(api.url).port);
+    expect((await fetch(`${api.metricsUrl}/catalog/items`)).status).toBe(404);
+    const text = await (await fetch(`${api.metricsUrl}/metrics`)).text();
     for (const name of ["http_requests_total", "http_request_duration_seconds_bucket", "cache_events_total", "db_pool_connections", "queue_messages", "job_duration_seconds"]) expect(text).toContain(name);
     expect(await metric(api.platform.metrics, "http_requests_total", { route: "/catalog/items/:id", method: "GET" })).toBeGreaterThan(0);
   });

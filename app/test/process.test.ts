@@ -67,7 +67,7 @@ function post(port: number, key: string): Promise<{ status?: number; jobId?: str
 }
 
 test("SIGTERM under load: readiness fails, in-flight and draining requests all complete, no accepted job is lost", async () => {
-  const server = spawnEntry("server", stack.env({ LOG_LEVEL: "info", PORT: "0", SHUTDOWN_DRAIN_DELAY_MS: "1500", RATE_LIMIT_MAX: "100000", RUN_MIGRATIONS: "false" }));
+  const server = spawnEntry("server", stack.env({ LOG_LEVEL: "info", PORT: "0", METRICS_PORT: "0", SHUTDOWN_DRAIN_DELAY_MS: "1500", RATE_LIMIT_MAX: "100000", RUN_MIGRATIONS: "false" }));
   const line = await eventually(async () => /"url":"http:\/\/127\.0\.0\.1:(\d+)","msg":"api listening"/.exec(server.output()), "server to listen");
   const port = Number(line[1]);
 

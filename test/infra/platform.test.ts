@@ -1,3 +1,4 @@
+import { API_METRICS_PORT, API_PORT } from "../../infra/app";
 import { buildPlatform } from "../../infra/platform";
 import APP_CONTRACT from "../../app/src/contract.json";
 import { CREDENTIAL_HEADER as APP_CREDENTIAL_HEADER } from "../../app/src/platform/contract";
@@ -217,6 +218,22 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
         for (const entry of ["api", "worker", "migrate"]) {
             expect([entry, [...new Set(granted(entry))].sort()]).toEqual([entry, [...new Set(expected(entry))].sort()]);
         }
+    });
+
+    test("the API's metrics port is exposed by no Service, Ingress, NetworkPolicy or CDN behaviour", () => {
+        const deployment = g.one("kubernetes:apps/v1:Deployment", "api-deployment");
+        const env = Object.fromEntries(deployment.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+        expect([env.PORT, env.METRICS_PORT]).toEqual([String(API_PORT), String(API_METRICS_PORT)]);
+        for (const svc of g.byType("kubernetes:core/v1:Service")) {
+            for (const p of svc.inputs.spec.ports) expect([svc.name, p.port, p.targetPort]).not.toContainEqual(API_METRICS_PORT);
+        }
+        for (const ing of g.byType("kubernetes:networking.k8s.io/v1:Ingress")) expect(JSON.stringify(ing.inputs.spec)).not.toContain(String(API_METRICS_PORT));
+        for (const np of g.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy")) {
+            const ports = (np.inputs.spec.ingress ?? []).flatMap((r: any) => (r.ports ?? []).map((p: any) => p.port));
+            expect([np.name, ports]).not.toEqual([np.name, expect.arrayContaining([API_METRICS_PORT])]);
+        }
+        const dist = g.one("aws:cloudfront/distribution:Distribution").inputs;
+        expect((dist.orderedCacheBehaviors ?? []).map((b: any) => b.pathPattern)).not.toEqual(expect.arrayContaining([expect.stringMatching(/metrics/)]));
     });
 
     test("the edge agrees with the app on its credential header: WAF logs redact it, the API cache keys on it, and caches nothing the API does not allow", () => {

@@ -20,6 +20,8 @@ export const envSchema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("production"),
     HOST: z.string().default("0.0.0.0"),
     PORT: int(0, 65535).default(3000),
+    /** Port of the API's Prometheus endpoint (/metrics), apart from PORT so no Service, Ingress or CDN exposes it; 0 = off. */
+    METRICS_PORT: int(0, 65535).default(9464),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SERVICE_NAME: z.string().min(1).default("groundwork-app"),
 

@@ -47,7 +47,8 @@ export function zodFields(err: ZodError) {
 
 /**
  * Builds the API's Fastify instance: correlation ids, tracing, metrics, rate limiting, error handling,
- * health/readiness/metrics endpoints, then each module's routes.
+ * health and readiness endpoints, then each module's routes. Metrics are served on their own port
+ * ({@link buildMetricsServer}), never on the public one.
  */
 export async function buildHttpServer(platform: Platform, modules: AppModule[]): Promise<FastifyInstance> {
   const { config, metrics } = platform;
@@ -116,7 +117,7 @@ export async function buildHttpServer(platform: Platform, modules: AppModule[]):
       const key = req.headers[CREDENTIAL_HEADER];
       return typeof key === "string" ? `key:${key.split("_").slice(0, 2).join("_")}` : `ip:${req.ip}`;
     },
-    allowList: (req) => ["/healthz", "/readyz", "/metrics"].includes(req.url),
+    allowList: (req) => ["/healthz", "/readyz"].includes(req.url),
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
@@ -126,7 +127,6 @@ export async function buildHttpServer(platform: Platform, modules: AppModule[]):
     const ok = Object.values(checks).every((v) => v === "ok");
     return reply.status(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", checks });
   });
-  app.get("/metrics", async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   // Handlers run outside the request's OTel context; bind it so spans started in services nest correctly.
   app.addHook("preHandler", (req, _reply, done) => context.with(req.otelContext, done));
@@ -134,4 +134,14 @@ export async function buildHttpServer(platform: Platform, modules: AppModule[]):
     if (m.routes) await app.register(m.routes);
   }
   return app;
+}
+
+/**
+ * The API's Prometheus endpoint on its own port (METRICS_PORT): only `GET /metrics`. Kept off the public port so
+ * that no Kubernetes Service, Ingress or CloudFront behaviour can reach it.
+ */
+export function buildMetricsServer(metrics: Platform["metrics"]): FastifyInstance {
+  const server = Fastify({ logger: false });
+  server.get("/metrics", async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  return server;
 }

@@ -6,7 +6,7 @@ import type { Metrics } from "../../src/platform/metrics";
 import { startApi, type RunningApi } from "../../src/server";
 import { startWorker, type RunningWorker } from "../../src/worker";
 import { buildModules } from "../../src/app";
-import { startLocalStack, type LocalStack } from "../../tools/local-servers";
+import { freePort, startLocalStack, type LocalStack } from "../../tools/local-servers";
 
 export { startLocalStack, type LocalStack };
 
@@ -31,7 +31,7 @@ export interface TestApi extends RunningApi {
 export async function startTestApi(stack: LocalStack, overrides: Record<string, string> = {}): Promise<TestApi> {
   const logs = new LogCapture();
   // Readiness is not cached in tests unless a test asks, so a stopped dependency shows at once.
-  const api = await startApi(stack.env({ LOG_LEVEL: "info", READINESS_CACHE_MS: "0", ...overrides }), { logDestination: logs });
+  const api = await startApi(stack.env({ LOG_LEVEL: "info", READINESS_CACHE_MS: "0", METRICS_PORT: String(await freePort()), ...overrides }), { logDestination: logs });
   const { key } = await buildModules(api.platform).accounts.api.createKey("test");
   return {
     ...api,
