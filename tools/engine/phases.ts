@@ -46,8 +46,6 @@ export interface PhaseRow {
     policy: string;
     /** Resource rule (judged before each resource is created) or stack rule (judged on the whole graph). */
     kind: "resource" | "stack";
-    /** Resources whose verdict the preview could not reach. */
-    cantRunInPreview: number;
     /** The earliest real-engine phase that gates on this stack. */
     gate: string;
     /** Why the preview cannot judge it, when it cannot. */
@@ -67,7 +65,7 @@ export function phaseRows(rules: { pack: string; rule: Pick<Rule, "name" | "kind
                     : rule.kind === "resource"
                       ? "up, before the resource is created"
                       : "up, after the resources are created (the update is marked failed)";
-            return { pack, policy: rule.name, kind: rule.kind, cantRunInPreview: new Set(cantRun.map((v) => v.urn)).size, gate, reason: reasons.join("; ") };
+            return { pack, policy: rule.name, kind: rule.kind, gate, reason: reasons.join("; ") };
         });
 }
 
@@ -80,7 +78,8 @@ export function renderPhases(stack: string, rows: PhaseRow[]): string {
         "|---|---|---|---|---|",
     ];
     for (const r of rows) {
-        lines.push(`| ${r.pack.replace("groundwork-", "")} | \`${r.policy}\` | ${r.kind} | ${r.gate} | ${r.reason || "–"}${r.cantRunInPreview > 1 ? ` (${r.cantRunInPreview} resources)` : ""} |`);
+        // No resource counts: the table changes when a rule's gate changes, not when the stack grows.
+        lines.push(`| ${r.pack.replace("groundwork-", "")} | \`${r.policy}\` | ${r.kind} | ${r.gate} | ${r.reason || "–"} |`);
     }
     return lines.join("\n");
 }
