@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs } from "../base";
-import { LOG_RETENTION_DAYS, stableName } from "../secrets/context";
+import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS } from "../base";
+import { stableName } from "../secrets/context";
 
 /** Cache engines the Cache supports. */
 export type CacheEngine = "valkey" | "redis";

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { statefulOptions } from "../base";
 import { DataStoreComponent } from "../datastore";
 import { Grantable } from "../identity/statements";
 import { sidOf } from "../secrets/context";
@@ -58,7 +59,7 @@ export class Cache extends DataStoreComponent {
         super("cache", "Cache", name, args, opts);
         const r = resolveCacheArgs(name, args);
 
-        const stateful = r.protect ? { protect: true, retainOnDelete: true } : {};
+        const stateful = statefulOptions(r.protect);
         const { kmsKeyArn, logKmsKeyArn } = this.storeKeys("cache", args, r.protect, args.tags);
 
         const subnetGroup = new aws.elasticache.SubnetGroup(

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs } from "../base";
+import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS } from "../base";
 
 /** CloudFront price classes: which edge locations serve the distribution (cost against latency). */
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
@@ -7,10 +7,11 @@ export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 /** The price classes, for validation messages and config schemas. */
 export const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
 
-/** Retention values CloudWatch Logs accepts, in days (0, "never expire", is left out on purpose). */
-export const CDN_LOG_RETENTION_DAYS: readonly number[] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+/**
+ * Retention values the CDN's log group and log bucket accept: {@link LOG_RETENTION_DAYS}.
+ * @deprecated Use `LOG_RETENTION_DAYS` (components/base.ts), the one list.
+ */
+export const CDN_LOG_RETENTION_DAYS: readonly number[] = LOG_RETENTION_DAYS;
 
 /** Smallest rate-based rule limit AWS WAF accepts (requests per evaluation window per IP). */
 export const MIN_RATE_LIMIT = 10;
@@ -60,7 +61,7 @@ export interface WebAclArgs extends BaseArgs {
      */
     readonly rateLimit?: number;
     /**
-     * Days the WAF log group keeps its events; one of the values CloudWatch Logs accepts ({@link CDN_LOG_RETENTION_DAYS}).
+     * Days the WAF log group keeps its events; one of the values CloudWatch Logs accepts ({@link LOG_RETENTION_DAYS}).
      * @default 365
      */
     readonly logRetentionDays?: number;
@@ -151,7 +152,7 @@ export interface CdnArgs extends BaseArgs {
     readonly rateLimit?: number;
     /**
      * Days access logs (S3 log bucket) and WAF logs (CloudWatch Logs) are kept; one of the values CloudWatch
-     * Logs accepts ({@link CDN_LOG_RETENTION_DAYS}).
+     * Logs accepts ({@link LOG_RETENTION_DAYS}).
      * @default 365
      */
     readonly logRetentionDays?: number;
@@ -258,8 +259,8 @@ export function resolveWebAclArgs(who: string, args: WebAclArgs = {}): ResolvedW
     if (!Number.isInteger(rateLimit) || rateLimit < MIN_RATE_LIMIT || rateLimit > MAX_RATE_LIMIT) {
         throw new ArgumentError(who, "rateLimit", `${rateLimit} is not a whole number from ${MIN_RATE_LIMIT} to ${MAX_RATE_LIMIT}`, "give the requests per IP per 5 minutes AWS WAF accepts, for example 2000");
     }
-    if (!CDN_LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-        throw new ArgumentError(who, "logRetentionDays", `${logRetentionDays} is not a CloudWatch Logs retention value`, `use one of ${CDN_LOG_RETENTION_DAYS.join(", ")}`);
+    if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+        throw new ArgumentError(who, "logRetentionDays", `${logRetentionDays} is not a CloudWatch Logs retention value`, `use one of ${LOG_RETENTION_DAYS.join(", ")}`);
     }
     const credentialHeaders = resolveCredentialHeaders(who, args.credentialHeaders);
     return { rateLimit, logRetentionDays, protect, credentialHeaders };

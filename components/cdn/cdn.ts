@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { GroundworkComponent } from "../base";
+import { GroundworkComponent, statefulOptions } from "../base";
 import type { Grantable, StatementInput } from "../identity/statements";
 import {
     CdnArgs,
@@ -94,7 +94,7 @@ export class Cdn extends GroundworkComponent {
     constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
         const r = resolveCdnArgs(name, args); // validate before anything is registered
         super("cdn", "Cdn", name, args, opts);
-        const stateful: pulumi.CustomResourceOptions = r.protect ? { protect: true, retainOnDelete: true } : {};
+        const stateful = statefulOptions(r.protect);
         this.kmsKeyArn = args.kmsKeyArn;
 
         // --- Web ACL (us-east-1, scope CLOUDFRONT) --------------------------------------------------------

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GroundworkComponent } from "../base";
+import { GroundworkComponent, statefulOptions } from "../base";
 import { KmsKey } from "../secrets/kmsKey";
 import { CLOUDFRONT_REGION, resolveWebAclArgs, WebAclArgs } from "./args";
 import { visibility, wafRedactedHeaders, webAclRules } from "./documents";
@@ -41,7 +41,7 @@ export class WebAcl extends GroundworkComponent {
             this.childOpts(),
         );
 
-        const stateful = r.protect ? { protect: true, retainOnDelete: true } : {};
+        const stateful = statefulOptions(r.protect);
         // WAF logs name the clients and requests: encrypt them with a key of their own in the log group's region.
         const logKey = new KmsKey(
             this.childName("logs-key"),

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, GroundworkComponent } from "../base";
+import { ArgumentError, BaseArgs, GroundworkComponent, LOG_RETENTION_DAYS, statefulOptions } from "../base";
 import { WorkloadIdentity } from "../identity/workloadIdentity";
 import { IRSA_AUDIENCE, stripIssuerScheme } from "../identity/trust";
 import { ADDONS_AFTER_NODES, ADDONS_BEFORE_NODES, createManagedAddon, VPC_CNI_CONFIGURATION } from "./addons";
@@ -15,8 +15,11 @@ import { ADDON_VERSIONS, DEFAULT_KUBERNETES_VERSION, ManagedAddonName } from "./
 /** The five EKS control-plane log types; all are always enabled. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
-/** Retention values CloudWatch Logs accepts, in days. */
-export const EKS_LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/**
+ * Retention values the control-plane log group accepts: {@link LOG_RETENTION_DAYS}.
+ * @deprecated Use `LOG_RETENTION_DAYS` (components/base.ts), the one list.
+ */
+export const EKS_LOG_RETENTION_DAYS: readonly number[] = LOG_RETENTION_DAYS;
 
 /** EKS access policy granted to each admin role (cluster scope). */
 export const CLUSTER_ADMIN_ACCESS_POLICY = "AmazonEKSClusterAdminPolicy";
@@ -163,8 +166,8 @@ export class Cluster extends GroundworkComponent {
             const p = checkAdminRoleArn(arn);
             if (p) throw new ArgumentError(who, "adminRoleArns", p.problem, p.fix);
         }
-        if (!(EKS_LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
-            throw new ArgumentError(who, "logRetentionDays", `${retention} is not a CloudWatch Logs retention value`, `use one of ${EKS_LOG_RETENTION_DAYS.join(", ")}`);
+        if (!LOG_RETENTION_DAYS.includes(retention)) {
+            throw new ArgumentError(who, "logRetentionDays", `${retention} is not a CloudWatch Logs retention value`, `use one of ${LOG_RETENTION_DAYS.join(", ")}`);
         }
         if (Object.keys(nodeGroupOptions).length === 0) {
             throw new ArgumentError(who, "nodeGroups", "no node group", "declare at least one group, e.g. { system: {} }");
@@ -184,7 +187,7 @@ export class Cluster extends GroundworkComponent {
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const logGroupName = `/aws/eks/${clusterName}/cluster`;
-        const stateful = protect ? { protect: true, retainOnDelete: true } : {};
+        const stateful = statefulOptions(protect);
 
         // KMS key for secrets, logs and node volumes.
         const key = new aws.kms.Key(

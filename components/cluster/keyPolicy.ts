@@ -1,3 +1,5 @@
+import { KMS_SERVICE_ACTIONS } from "../secrets/kmsKey";
+
 /**
  * The key policy of the cluster's customer-managed KMS key. Pure, so the exact document is tested.
  *
@@ -34,7 +36,7 @@ export function autoscalingServiceRoleArn(partition: string, accountId: string):
 export function clusterKeyPolicy(i: ClusterKeyPolicyInput): Record<string, unknown> {
     const root = `arn:${i.partition}:iam::${i.accountId}:root`;
     const slr = autoscalingServiceRoleArn(i.partition, i.accountId);
-    const useKey = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"];
+    const useKey = [...KMS_SERVICE_ACTIONS];
     return {
         Version: "2012-10-17",
         Statement: [

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs } from "../base";
-import { LOG_RETENTION_DAYS, stableName } from "../secrets/context";
+import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS } from "../base";
+import { stableName } from "../secrets/context";
 import { instanceClassMemoryGib } from "./maxConnections";
 
 /** Admin user names the Database refuses: the engine's and RDS's defaults, the first names attackers try. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError } from "../base";
+import { ArgumentError, statefulOptions } from "../base";
 import { DataStoreComponent } from "../datastore";
 import { Grantable } from "../identity/statements";
 import { AwsContext, awsContext, sidOf } from "../secrets/context";
@@ -83,7 +83,7 @@ export class Database extends DataStoreComponent {
         const r = resolveDatabaseArgs(name, args);
 
         this.ctx = awsContext(this);
-        const stateful = r.protect ? { protect: true, retainOnDelete: true } : {};
+        const stateful = statefulOptions(r.protect);
         const { kmsKeyArn, logKmsKeyArn } = this.storeKeys("database", args, r.protect, args.tags);
 
         const subnetGroup = new aws.rds.SubnetGroup(

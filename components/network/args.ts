@@ -1,4 +1,4 @@
-import { ArgumentError, BaseArgs } from "../base";
+import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS } from "../base";
 import { MAX_AZ_COUNT, MIN_AZ_COUNT, planSubnets, SubnetPlan, vpcCidrProblem } from "./cidr";
 
 /** How private subnets reach the internet: a NAT gateway per AZ (HA), one shared NAT (cheap), or none. */
@@ -10,10 +10,7 @@ export const NAT_MODES: readonly NatMode[] = ["perAz", "single", "none"];
 /** Interface endpoints the Network creates when `interfaceEndpoints` is on (service name suffixes). */
 export const INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["ecr.api", "ecr.dkr", "sts", "secretsmanager", "sqs", "logs"];
 
-/** Retention values CloudWatch Logs accepts, in days (0, "never expire", is left out on purpose). */
-export const LOG_RETENTION_DAYS: readonly number[] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+export { LOG_RETENTION_DAYS } from "../base";
 
 /** Arguments of the {@link Network} component. */
 export interface NetworkArgs extends BaseArgs {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { INTERFACE_ENDPOINT_SERVICES } from "./args";
-import { ChildScope } from "./flowLogs";
+import { ChildScope } from "../base";
 
 /** The endpoint children. */
 export interface EndpointResources {

@@ -1,21 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Tags } from "../base";
+import { ChildScope, statefulOptions } from "../base";
 import { flowLogGroupName, flowLogKeyPolicy, flowLogRolePolicy, flowLogTrustPolicy } from "./documents";
-
-/** How a helper declares children of a component: names, tags and options come from the component. */
-export interface ChildScope {
-    /** The component's logical name. */
-    readonly baseName: string;
-    /** Logical name of a child, `${name}-${part}`. */
-    name(part: string): string;
-    /** Tags for a child, with its `Name` tag. */
-    tags(part: string): Tags;
-    /** Options for a child (parented to the component). */
-    opts(extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions;
-    /** Options for invokes (parented to the component, so they use its provider). */
-    readonly invokeOpts: pulumi.InvokeOutputOptions;
-}
 
 /** The account, partition and region the component deploys to. */
 export interface Environment {
@@ -51,7 +37,7 @@ export function declareFlowLogs(
 ): FlowLogResources {
     const groupName = flowLogGroupName(pulumi.getProject(), pulumi.getStack(), scope.baseName);
     const groupArn = pulumi.interpolate`arn:${env.partition}:logs:${env.region}:${env.accountId}:log-group:${groupName}`;
-    const stateful = { protect: settings.protect, retainOnDelete: settings.protect };
+    const stateful = statefulOptions(settings.protect);
 
     const key = new aws.kms.Key(
         scope.name("flow-logs-key"),

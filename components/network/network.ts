@@ -4,7 +4,7 @@ import { GroundworkComponent } from "../base";
 import { natCount, natIndexFor, NetworkArgs, resolveNetworkArgs } from "./args";
 import { SubnetPlan } from "./cidr";
 import { declareEndpoints } from "./endpoints";
-import { ChildScope, declareFlowLogs, Environment } from "./flowLogs";
+import { declareFlowLogs, Environment } from "./flowLogs";
 
 /** Letter of AZ slot `i` in child names (`public-a`, `nat-b`): the slot, not the AZ's own letter. */
 function slot(i: number): string {
@@ -75,13 +75,7 @@ export class Network extends GroundworkComponent {
         super("network", "Network", name, args, opts);
         this.subnetPlan = cfg.plan;
         const plan = cfg.plan;
-        const scope: ChildScope = {
-            baseName: name,
-            name: (part) => this.childName(part),
-            tags: (part) => this.childTags(part),
-            opts: (extra) => this.childOpts(extra),
-            invokeOpts: { parent: this },
-        };
+        const scope = this.childScope();
         const env: Environment = {
             partition: aws.getPartitionOutput({}, scope.invokeOpts).partition,
             accountId: aws.getCallerIdentityOutput({}, scope.invokeOpts).accountId,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, GroundworkComponent } from "../base";
+import { ArgumentError, BaseArgs, GroundworkComponent, statefulOptions } from "../base";
 import type { Grantable } from "../identity/statements";
 import { KmsKey } from "../secrets/kmsKey";
 
@@ -43,7 +43,7 @@ export class ContainerRegistry extends GroundworkComponent {
             throw new ArgumentError(`ContainerRegistry '${name}'`, "keepImages", `${keepImages} is not a whole number from 1 to 1000`, "keep between 1 and 1000 tagged images");
         }
         super("registry", "ContainerRegistry", name, args, opts);
-        const stateful = protect ? { protect: true, retainOnDelete: true } : {};
+        const stateful = statefulOptions(protect);
         const keyArn = args.kmsKeyArn ?? new KmsKey(this.childName("key"), { description: `Groundwork ${name} container images`, protect, tags: args.tags }, { parent: this }).keyArn;
         const repo = new aws.ecr.Repository(
             this.childName("repo"),

@@ -21,11 +21,6 @@ export function awsContext(parent: pulumi.Resource): AwsContext {
     };
 }
 
-/** Retention values CloudWatch Logs accepts, in days ("never expire" is left out on purpose). */
-export const LOG_RETENTION_DAYS: readonly number[] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-
 /**
  * A stable physical name built from parts: lower case, characters outside `[a-z0-9-]` become `-`, runs of `-`
  * collapse, it starts with a letter (`x` prefixed otherwise), is cut to `maxLength` and never ends with `-`.

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, GroundworkComponent } from "../base";
+import { ArgumentError, BaseArgs, GroundworkComponent, statefulOptions } from "../base";
 import { awsContext, stableName } from "./context";
 
 /** A service principal the key policy lets use the key, always pinned to this account. */
@@ -20,7 +20,10 @@ export interface KmsServicePrincipal {
     readonly viaService?: string;
 }
 
-/** Default actions a service principal gets on a key: data-key use, no administration. */
+/**
+ * The actions of using a key for data (encrypt, decrypt, re-encrypt, data keys, describe), no administration: the
+ * default a service principal gets, and the one list every Groundwork key policy grants for key use.
+ */
 export const KMS_SERVICE_ACTIONS: readonly string[] = [
     "kms:Encrypt",
     "kms:Decrypt",
@@ -195,7 +198,7 @@ export class KmsKey extends GroundworkComponent {
         }
 
         const ctx = awsContext(this);
-        const stateful = protect ? { protect: true, retainOnDelete: true } : {};
+        const stateful = statefulOptions(protect);
         const inRegion = args.region !== undefined ? { region: args.region } : {};
         const keyRegion = args.region ?? ctx.region;
         const key = new aws.kms.Key(
