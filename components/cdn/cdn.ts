@@ -1,45 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { GroundworkComponent, statefulOptions } from "../base";
 import type { Grantable, StatementInput } from "../identity/statements";
-import {
-    CdnArgs,
-    CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST,
-    CLOUDFRONT_REGION,
-    EXEMPTION_TAG_PREFIX,
-    nameSlug,
-    ORIGIN_SSL_PROTOCOLS,
-    ORIGIN_VERIFY_HEADER,
-    ORIGIN_VERIFY_SECRET_LENGTH,
-    resolveCdnArgs,
-    STATIC_PATH_PATTERN,
-    validationNames,
-    VIEWER_MIN_TLS,
-    VIEWER_TLS_POLICY_NAME,
-} from "./args";
-import {
-    apiCachePolicySettings,
-    apiOriginRequestPolicySettings,
-    logBucketPolicy,
-    originVerifyHeader,
-    S3_ACCESS_LOG_PREFIX,
-    securityHeadersSettings,
-    staticBucketPolicy,
-    staticCachePolicySettings,
-} from "./documents";
+import { declareBucketAccessLogs, declareDistributionAccessLogs } from "./accessLogs";
+import { CdnArgs, EXEMPTION_TAG_PREFIX, nameSlug, ORIGIN_SSL_PROTOCOLS, ORIGIN_VERIFY_HEADER, resolveCdnArgs, STATIC_PATH_PATTERN, VIEWER_MIN_TLS, VIEWER_TLS_POLICY_NAME } from "./args";
+import { declareBuckets, declareStaticBucketPolicy } from "./buckets";
+import { declareViewerCertificate } from "./certificate";
+import { originVerifyHeader } from "./documents";
+import { declareOriginProtection } from "./origin";
+import { declareDistributionPolicies } from "./policies";
 import { WebAcl } from "./webAcl";
 
 /** Origin ids inside the distribution. */
 const STATIC_ORIGIN_ID = "static-assets";
 const API_ORIGIN_ID = "api";
-
-/** A private S3 bucket with everything Groundwork requires of one, as built by {@link Cdn}. */
-interface PrivateBucket {
-    bucket: aws.s3.Bucket;
-    publicAccessBlock: aws.s3.BucketPublicAccessBlock;
-    ownership: aws.s3.BucketOwnershipControls;
-}
 
 /**
  * The edge of the platform: a CloudFront distribution in front of the API (default behaviour, custom origin,
@@ -94,180 +68,31 @@ export class Cdn extends GroundworkComponent {
     constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
         const r = resolveCdnArgs(name, args); // validate before anything is registered
         super("cdn", "Cdn", name, args, opts);
-        const stateful = statefulOptions(r.protect);
+        const scope = this.childScope();
         this.kmsKeyArn = args.kmsKeyArn;
 
-        // --- Web ACL (us-east-1, scope CLOUDFRONT) --------------------------------------------------------
+        // Web ACL (us-east-1, scope CLOUDFRONT), or the given one.
         const webAclArn = r.createWebAcl
             ? new WebAcl(this.childName("waf"), { rateLimit: r.rateLimit, logRetentionDays: r.logRetentionDays, protect: r.protect, credentialHeaders: r.credentialHeaders, tags: args.tags }, { parent: this })
                   .webAclArn
             : pulumi.output(args.webAclArn as pulumi.Input<string>);
 
-        // --- Origin protection ---------------------------------------------------------------------------
-        const prefixList = aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST }, { parent: this });
-        const originSg = new aws.ec2.SecurityGroup(
-            this.childName("origin"),
-            {
-                vpcId: args.vpcId,
-                description: "API load balancer: HTTPS only from CloudFront origin-facing servers (managed prefix list)",
-                tags: this.childTags("origin"),
-            },
-            this.childOpts(),
-        );
-        new aws.vpc.SecurityGroupIngressRule(
-            this.childName("origin-https"),
-            {
-                securityGroupId: originSg.id,
-                prefixListId: prefixList.id,
-                ipProtocol: "tcp",
-                fromPort: 443,
-                toPort: 443,
-                description: "HTTPS from CloudFront origin-facing servers",
-                tags: this.childTags("origin-https"),
-            },
-            this.childOpts(),
-        );
-        const originSecret = new random.RandomPassword(
-            this.childName("origin-verify"),
-            { length: ORIGIN_VERIFY_SECRET_LENGTH, special: false },
-            this.childOpts(),
-        );
-        // `result` is already secret in the provider's schema; wrapping keeps it secret wherever it flows.
-        const originVerifyValue = pulumi.secret(originSecret.result);
-
-        // --- Buckets -------------------------------------------------------------------------------------
-        const logs = this.privateBucket("logs", stateful, !r.protect, { sseAlgorithm: "AES256" });
-        new aws.s3.BucketLifecycleConfiguration(
-            this.childName("logs-lifecycle"),
-            {
-                bucket: logs.bucket.id,
-                rules: [
-                    {
-                        id: "expire-logs",
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        expiration: { days: r.logRetentionDays },
-                        noncurrentVersionExpiration: { noncurrentDays: 30 },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                    },
-                ],
-            },
-            this.childOpts(),
-        );
-
-        const assets = this.privateBucket(
-            "static",
-            stateful,
-            !r.protect,
-            args.kmsKeyArn !== undefined ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn } : { sseAlgorithm: "AES256" },
-        );
+        const origin = declareOriginProtection(scope, args.vpcId);
+        const buckets = declareBuckets(scope, {
+            protect: r.protect,
+            stateful: statefulOptions(r.protect),
+            logRetentionDays: r.logRetentionDays,
+            noncurrentVersionDays: r.noncurrentVersionDays,
+            kmsKeyArn: args.kmsKeyArn,
+        });
+        const { logs, assets } = buckets;
         this.staticBucket = assets.bucket;
-        new aws.s3.BucketLifecycleConfiguration(
-            this.childName("static-lifecycle"),
-            {
-                bucket: assets.bucket.id,
-                rules: [
-                    {
-                        id: "expire-noncurrent-versions",
-                        status: "Enabled",
-                        filter: { prefix: "" },
-                        expiration: { expiredObjectDeleteMarker: true },
-                        noncurrentVersionExpiration: { noncurrentDays: r.noncurrentVersionDays },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                    },
-                ],
-            },
-            this.childOpts(),
-        );
-
-        const caller = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
-        const logsPolicy = new aws.s3.BucketPolicy(
-            this.childName("logs-policy"),
-            {
-                bucket: logs.bucket.id,
-                policy: pulumi
-                    .all([logs.bucket.arn, caller.accountId, partition.partition, assets.bucket.arn])
-                    .apply(([logBucketArn, accountId, part, sourceBucketArn]) => JSON.stringify(logBucketPolicy({ logBucketArn, accountId, partition: part, sourceBucketArn }))),
-            },
-            this.childOpts({ dependsOn: [logs.publicAccessBlock, logs.ownership] }),
-        );
-        new aws.s3.BucketLogging(
-            this.childName("static-access-logs"),
-            {
-                bucket: assets.bucket.id,
-                targetBucket: logs.bucket.id,
-                targetPrefix: S3_ACCESS_LOG_PREFIX,
-                targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
-            },
-            this.childOpts({ dependsOn: [logsPolicy] }),
-        );
-
-        // --- Viewer certificate --------------------------------------------------------------------------
-        let certificateArn: pulumi.Output<string> | undefined;
+        const logsPolicy = declareBucketAccessLogs(scope, buckets);
         const cert = r.certificate;
-        if (cert.kind === "given") {
-            certificateArn = pulumi.output(args.certificateArn as pulumi.Input<string>);
-        } else if (cert.kind === "issue") {
-            const certificate = new aws.acm.Certificate(
-                this.childName("cert"),
-                {
-                    region: CLOUDFRONT_REGION,
-                    domainName: cert.names[0],
-                    subjectAlternativeNames: cert.names.slice(1),
-                    validationMethod: "DNS",
-                    tags: this.childTags("cert"),
-                },
-                this.childOpts(),
-            );
-            const records = validationNames(cert.names).map((n) => {
-                const option = certificate.domainValidationOptions.apply((opts) => {
-                    const o = opts.find((x) => x.domainName === n);
-                    if (!o) throw new Error(`Cdn '${name}': ACM returned no validation record for '${n}'`);
-                    return o;
-                });
-                return new aws.route53.Record(
-                    this.childName(`cert-validation-${nameSlug(n)}`),
-                    {
-                        zoneId: args.hostedZoneId as pulumi.Input<string>,
-                        name: option.apply((o) => o.resourceRecordName as string),
-                        type: option.apply((o) => o.resourceRecordType as string),
-                        records: [option.apply((o) => o.resourceRecordValue as string)],
-                        ttl: 300,
-                        allowOverwrite: true,
-                    },
-                    this.childOpts(),
-                );
-            });
-            const validation = new aws.acm.CertificateValidation(
-                this.childName("cert-validation"),
-                { region: CLOUDFRONT_REGION, certificateArn: certificate.arn, validationRecordFqdns: records.map((rec) => rec.fqdn) },
-                this.childOpts(),
-            );
-            certificateArn = validation.certificateArn;
-        }
+        const certificateArn = declareViewerCertificate(scope, cert, { certificateArn: args.certificateArn, hostedZoneId: args.hostedZoneId });
+        const policies = declareDistributionPolicies(scope, r.credentialHeaders);
 
-        // --- Policies ------------------------------------------------------------------------------------
-        const oac = new aws.cloudfront.OriginAccessControl(
-            this.childName("oac"),
-            {
-                description: `${name}: CloudFront signs every request to the static assets bucket (SigV4)`,
-                originAccessControlOriginType: "s3",
-                signingBehavior: "always",
-                signingProtocol: "sigv4",
-            },
-            this.childOpts(),
-        );
-        const staticCache = new aws.cloudfront.CachePolicy(this.childName("static-cache"), staticCachePolicySettings(), this.childOpts());
-        const apiCache = new aws.cloudfront.CachePolicy(this.childName("api-cache"), apiCachePolicySettings(r.credentialHeaders), this.childOpts());
-        const apiOriginRequest = new aws.cloudfront.OriginRequestPolicy(this.childName("api-origin-request"), apiOriginRequestPolicySettings(), this.childOpts());
-        const headers = new aws.cloudfront.ResponseHeadersPolicy(
-            this.childName("security-headers"),
-            { comment: "HSTS (2 years, subdomains, preload), nosniff, frame DENY, strict-origin-when-cross-origin", securityHeadersConfig: securityHeadersSettings() },
-            this.childOpts(),
-        );
-
-        // --- Distribution --------------------------------------------------------------------------------
+        // The distribution.
         const distributionTags: Record<string, string> = this.childTags("distribution");
         if (cert.kind === "default") distributionTags[EXEMPTION_TAG_PREFIX + VIEWER_TLS_POLICY_NAME] = cert.reason;
         const aliases = cert.kind === "default" ? [] : cert.names;
@@ -287,7 +112,7 @@ export class Cdn extends GroundworkComponent {
                     {
                         originId: STATIC_ORIGIN_ID,
                         domainName: assets.bucket.bucketRegionalDomainName,
-                        originAccessControlId: oac.id,
+                        originAccessControlId: policies.originAccessControl.id,
                     },
                     {
                         originId: API_ORIGIN_ID,
@@ -301,7 +126,7 @@ export class Cdn extends GroundworkComponent {
                             originReadTimeout: 30,
                             originKeepaliveTimeout: 5,
                         },
-                        customHeaders: [originVerifyValue.apply((v) => originVerifyHeader(v))],
+                        customHeaders: [origin.verifyValue.apply((v) => originVerifyHeader(v))],
                     },
                 ],
                 defaultCacheBehavior: {
@@ -310,9 +135,9 @@ export class Cdn extends GroundworkComponent {
                     allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
                     cachedMethods: ["GET", "HEAD"],
                     compress: true,
-                    cachePolicyId: apiCache.id,
-                    originRequestPolicyId: apiOriginRequest.id,
-                    responseHeadersPolicyId: headers.id,
+                    cachePolicyId: policies.apiCache.id,
+                    originRequestPolicyId: policies.apiOriginRequest.id,
+                    responseHeadersPolicyId: policies.securityHeaders.id,
                 },
                 orderedCacheBehaviors: [
                     {
@@ -322,8 +147,8 @@ export class Cdn extends GroundworkComponent {
                         allowedMethods: ["GET", "HEAD"],
                         cachedMethods: ["GET", "HEAD"],
                         compress: true,
-                        cachePolicyId: staticCache.id,
-                        responseHeadersPolicyId: headers.id,
+                        cachePolicyId: policies.staticCache.id,
+                        responseHeadersPolicyId: policies.securityHeaders.id,
                     },
                 ],
                 restrictions: { geoRestriction: { restrictionType: "none" } },
@@ -337,43 +162,10 @@ export class Cdn extends GroundworkComponent {
         );
         this.distribution = distribution;
 
-        new aws.s3.BucketPolicy(
-            this.childName("static-policy"),
-            {
-                bucket: assets.bucket.id,
-                policy: pulumi.all([assets.bucket.arn, distribution.arn]).apply(([bucketArn, distributionArn]) => JSON.stringify(staticBucketPolicy(bucketArn, distributionArn))),
-            },
-            this.childOpts({ dependsOn: [assets.publicAccessBlock, assets.ownership] }),
-        );
+        declareStaticBucketPolicy(scope, assets, distribution.arn);
+        declareDistributionAccessLogs(scope, distribution.arn, logs.bucket.arn, logsPolicy);
 
-        // --- Access logs: CloudFront standard logging v2 (vended delivery, us-east-1) to the log bucket ----
-        const source = new aws.cloudwatch.LogDeliverySource(
-            this.childName("access-logs-source"),
-            { region: CLOUDFRONT_REGION, logType: "ACCESS_LOGS", resourceArn: distribution.arn, tags: this.childTags("access-logs-source") },
-            this.childOpts(),
-        );
-        const destination = new aws.cloudwatch.LogDeliveryDestination(
-            this.childName("access-logs-destination"),
-            {
-                region: CLOUDFRONT_REGION,
-                outputFormat: "w3c",
-                deliveryDestinationConfiguration: { destinationResourceArn: logs.bucket.arn },
-                tags: this.childTags("access-logs-destination"),
-            },
-            this.childOpts({ dependsOn: [logsPolicy] }),
-        );
-        new aws.cloudwatch.LogDelivery(
-            this.childName("access-logs"),
-            {
-                region: CLOUDFRONT_REGION,
-                deliverySourceName: source.name,
-                deliveryDestinationArn: destination.arn,
-                tags: this.childTags("access-logs"),
-            },
-            this.childOpts({ dependsOn: [logsPolicy] }),
-        );
-
-        // --- DNS: alias records for every name, when the zone is ours ------------------------------------
+        // DNS: alias records for every name, when the zone is ours.
         if (cert.kind !== "default" && args.hostedZoneId !== undefined) {
             for (const n of cert.names) {
                 for (const type of ["A", "AAAA"]) {
@@ -400,10 +192,10 @@ export class Cdn extends GroundworkComponent {
         this.staticBucketArn = assets.bucket.arn;
         this.logBucketName = logs.bucket.bucket;
         this.webAclArn = webAclArn;
-        this.originSecurityGroupId = originSg.id;
-        this.cloudfrontPrefixListId = prefixList.id;
+        this.originSecurityGroupId = origin.securityGroup.id;
+        this.cloudfrontPrefixListId = origin.prefixListId;
         this.originVerifyHeaderName = pulumi.output(ORIGIN_VERIFY_HEADER);
-        this.originVerifyHeaderValue = originVerifyValue;
+        this.originVerifyHeaderValue = origin.verifyValue;
         this.certificateArn = certificateArn === undefined ? pulumi.output(undefined) : certificateArn;
         this.registerOutputs({
             distributionId: this.distributionId,
@@ -438,32 +230,5 @@ export class Cdn extends GroundworkComponent {
             statements.push({ sid: "CdnStaticAssetsKey", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [this.kmsKeyArn] });
         }
         identity.addStatements(`${this.baseName}-publish`, statements);
-    }
-
-    /** A bucket with all four Block Public Access flags, ACLs disabled, default encryption and versioning. */
-    private privateBucket(
-        part: string,
-        stateful: pulumi.CustomResourceOptions,
-        forceDestroy: boolean,
-        sse: { sseAlgorithm: "AES256" } | { sseAlgorithm: "aws:kms"; kmsMasterKeyId: pulumi.Input<string> },
-    ): PrivateBucket {
-        const bucket = new aws.s3.Bucket(this.childName(part), { forceDestroy, tags: this.childTags(part) }, this.childOpts(stateful));
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-            this.childName(`${part}-public-access-block`),
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            this.childOpts(),
-        );
-        const ownership = new aws.s3.BucketOwnershipControls(
-            this.childName(`${part}-ownership`),
-            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            this.childOpts(),
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            this.childName(`${part}-encryption`),
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: sse, bucketKeyEnabled: sse.sseAlgorithm === "aws:kms" }] },
-            this.childOpts(),
-        );
-        new aws.s3.BucketVersioning(this.childName(`${part}-versioning`), { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, this.childOpts());
-        return { bucket, publicAccessBlock, ownership };
     }
 }
