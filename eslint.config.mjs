@@ -15,7 +15,7 @@ export default tseslint.config(
         },
     },
     {
-        files: ["components/**/*.ts", "stacks/**/*.ts", "policies/lib/**/*.ts"],
+        files: ["components/**/*.ts", "stacks/**/*.ts", "packages/*/src/**/*.ts"],
         plugins: { jsdoc },
         rules: {
             "jsdoc/require-jsdoc": [

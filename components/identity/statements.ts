@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { UNSCOPABLE_ACTIONS } from "./unscopable";
+import { UNSCOPABLE_ACTIONS } from "@groundwork/policy-kit";
 
-export { UNSCOPABLE_ACTIONS } from "./unscopable";
+export { UNSCOPABLE_ACTIONS } from "@groundwork/policy-kit";
 
 /** One IAM policy statement as AWS stores it. */
 export interface PolicyStatement {

@@ -1,5 +1,5 @@
 import { PolicyPack } from "@pulumi/policy";
-import { exemptionReasonRule, toPolicy } from "../lib/pack";
+import { exemptionReasonRule, toPolicy } from "@groundwork/policy-kit";
 import { allRules } from "./rules";
 
 // Served over gRPC by the Pulumi CLI (`pulumi preview --policy-pack policies/security`), or driven

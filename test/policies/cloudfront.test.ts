@@ -1,5 +1,5 @@
 import { unknownCheckingProxy } from "@pulumi/policy";
-import type { GraphResource, StackFinding } from "../../policies/lib/rule";
+import type { GraphResource, StackFinding } from "@groundwork/policy-kit";
 import { distributionConfigureDefaultRootObject } from "../../policies/security/rules/cloudfront/distribution/configureDefaultRootObject";
 import { distributionConfigureViewerTls } from "../../policies/security/rules/cloudfront/distribution/configureViewerTls";
 import { distributionEnableAccessLogging } from "../../policies/security/rules/cloudfront/distribution/enableAccessLogging";

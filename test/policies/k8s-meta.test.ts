@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { allRules } from "../../policies/kubernetes/rules";
-import { EXEMPTION_POLICY_NAME, EXEMPTION_PREFIX } from "../../policies/lib/pack";
+import { EXEMPTION_POLICY_NAME, EXEMPTION_PREFIX } from "@groundwork/policy-kit";
 import { renderTierConfig } from "../../tools/policy-config/generate";
 import { analyzeGraph, loadPack } from "../../tools/plan/analyzer";
 import { plan, REPO_ROOT } from "../../tools/plan/plan";
@@ -22,13 +22,13 @@ describeRuleQuality({
     ruleFileDepth: 2,
     name: /^k8s-[a-z0-9]+(-[a-z0-9]+)+$/,
     verbIndex: 2,
-    /** Control id formats of SECURITY-RULES.md's Kubernetes table: PSS, kube-score, Polaris, Checkov, Trivy. */
+    /** Control id formats of the Kubernetes benchmarks: PSS, kube-score, Polaris, Checkov, Trivy. */
     control: /^(PSS [A-Za-z_]+|kube-score [a-z-]+|Polaris [A-Za-z]+|CKV2?_K8S_\d+|KSV-\d{4})$/,
     type: /^kubernetes:[a-z0-9.]+\/v[0-9a-z]+:[A-Z][A-Za-z]+$/,
     testFiles: filesUnder(__dirname, (f) => /k8s-.*\.test\.ts$/.test(f) && path.basename(f) !== "k8s-meta.test.ts"),
 });
 
-describe("groundwork-kubernetes coverage of SECURITY-RULES.md", () => {
+describe("groundwork-kubernetes coverage of its rule table", () => {
     it("implements every row of the Kubernetes workloads table (one rule per control family at least)", () => {
         const controls = new Set(allRules.flatMap((r) => r.controls));
         for (const id of ["KSV-0012", "KSV-0001", "KSV-0003", "KSV-0030", "KSV-0017", "KSV-0014", "CKV_K8S_10", "CKV_K8S_8", "KSV-0013", "Polaris missingPodDisruptionBudget", "CKV2_K8S_6", "Polaris hpaMinAvailability", "CKV_K8S_153", "kube-score service-type", "KSV-0036"]) {

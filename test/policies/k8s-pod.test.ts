@@ -15,7 +15,7 @@ import { podEnforceReadOnlyRootFilesystem } from "../../policies/kubernetes/rule
 import { podEnforceRunAsNonRoot } from "../../policies/kubernetes/rules/pod/enforceRunAsNonRoot";
 import { allRules } from "../../policies/kubernetes/rules";
 import { POD_TYPES } from "../../policies/kubernetes/rules/shared";
-import type { ResourceRule } from "../../policies/lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 import { goodContainer, goodDeployment, goodPodSpec, wrapPodSpec } from "../support/k8sFixtures";
 import { checkResource } from "../support/policy";
 import { Props, ruleTable } from "../support/ruleTable";

@@ -2,7 +2,7 @@ import { deploymentEnforceReplicas } from "../../policies/kubernetes/rules/deplo
 import { deploymentMissingPodDisruptionBudget, pdbBlocks } from "../../policies/kubernetes/rules/deployment/missingPodDisruptionBudget";
 import { podMissingNetworkPolicy, policyDirections } from "../../policies/kubernetes/rules/pod/missingNetworkPolicy";
 import { selectorMatches } from "../../policies/kubernetes/rules/shared";
-import type { GraphResource, StackFinding } from "../../policies/lib/rule";
+import type { GraphResource, StackFinding } from "@groundwork/policy-kit";
 import { goodDeployment, goodPodSpec, LABELS, wrapPodSpec } from "../support/k8sFixtures";
 import { checkStack, graphResource } from "../support/policy";
 

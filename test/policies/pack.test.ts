@@ -10,8 +10,8 @@ import {
     toPolicy,
     type ConfigExemption,
     type ExemptionLookup,
-} from "../../policies/lib/pack";
-import type { ResourceRule, Rule, StackRule } from "../../policies/lib/rule";
+} from "@groundwork/policy-kit";
+import type { ResourceRule, Rule, StackRule } from "@groundwork/policy-kit";
 
 const POLICY = "aws-test-thing-enable-check";
 const TAG = `${EXEMPTION_PREFIX}${POLICY}`;

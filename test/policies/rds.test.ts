@@ -64,7 +64,7 @@ describe("aws-rds-instance-configure-backup-retention", () => {
         ["passes: 35 days", (p) => (p.backupRetentionPeriod = 35), []],
         ["passes: read replica", (p) => (delete p.backupRetentionPeriod, (p.replicateSourceDb = "src")), []],
     ]);
-    it("applies 7 days in dev as well (SECURITY-RULES.md: retention >= 7, mandatory)", () => {
+    it("applies 7 days in dev as well (retention >= 7 is mandatory in every tier)", () => {
         expect(checkResource(rdsInstanceConfigureBackupRetention, { ...good, backupRetentionPeriod: 3 }, { tier: "dev" })).toEqual([
             "backupRetentionPeriod is 3: fewer than 7 days of backups",
         ]);

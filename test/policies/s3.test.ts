@@ -1,5 +1,5 @@
 import { unknownCheckingProxy } from "@pulumi/policy";
-import type { GraphResource, StackFinding, StackRule } from "../../policies/lib/rule";
+import type { GraphResource, StackFinding, StackRule } from "@groundwork/policy-kit";
 import { bucketDisallowAcls } from "../../policies/security/rules/s3/bucket/disallowAcls";
 import { bucketEnableEncryption } from "../../policies/security/rules/s3/bucket/enableEncryption";
 import { bucketEnableVersioning } from "../../policies/security/rules/s3/bucket/enableVersioning";

@@ -1,6 +1,6 @@
 import { secretConfigureKmsKey } from "../../policies/security/rules/secretsmanager/secret/configureKmsKey";
 import { SECRETS_TYPES, secretEnableRotation } from "../../policies/security/rules/secretsmanager/secret/enableRotation";
-import type { GraphResource, StackFinding } from "../../policies/lib/rule";
+import type { GraphResource, StackFinding } from "@groundwork/policy-kit";
 import { SECRET_ROTATION_POLICY } from "../../components/secrets/secret";
 import { checkStack, graphResource } from "../support/policy";
 import { ruleTable } from "../support/ruleTable";

@@ -5,7 +5,7 @@ import { sqsQueueEnableEncryption } from "../../policies/security/rules/sqs/queu
 import { sqsQueueEnforceTls } from "../../policies/security/rules/sqs/queue/enforceTls";
 import { sqsQueuePolicyDisallowWildcardAccess } from "../../policies/security/rules/sqs/queuePolicy/disallowWildcardAccess";
 import { SQS_TYPES, targetsQueue } from "../../policies/security/rules/sqs/shared";
-import type { GraphResource, StackFinding } from "../../policies/lib/rule";
+import type { GraphResource, StackFinding } from "@groundwork/policy-kit";
 import { checkResource, checkStack, graphResource } from "../support/policy";
 import { ruleTable, type Props } from "../support/ruleTable";
 

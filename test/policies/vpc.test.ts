@@ -1,5 +1,5 @@
 import { unknownCheckingProxy } from "@pulumi/policy";
-import type { GraphResource, StackFinding } from "../../policies/lib/rule";
+import type { GraphResource, StackFinding } from "@groundwork/policy-kit";
 import { vpcEnableFlowLogs } from "../../policies/security/rules/vpc/vpc/enableFlowLogs";
 import { checkStack, graphResource } from "../support/policy";
 

@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import { analyzeGraph, loadPack, Violation } from "../../tools/plan/analyzer";
 import type { RecordedGraph } from "../../tools/plan/engine";
-import { tierConfig } from "../../policies/lib/pack";
-import type { Tier } from "../../policies/lib/rule";
+import { tierConfig } from "@groundwork/policy-kit";
+import type { Tier } from "@groundwork/policy-kit";
 import { allRules } from "../../policies/kubernetes/rules";
 
 /** Folder of the groundwork-kubernetes pack. */

@@ -1,9 +1,9 @@
 import * as path from "node:path";
 import { analyzeGraph, loadPack, Violation } from "../../tools/plan/analyzer";
 import type { RecordedGraph } from "../../tools/plan/engine";
-import { tierConfig } from "../../policies/lib/pack";
+import { tierConfig } from "@groundwork/policy-kit";
 import { allRules } from "../../policies/security/rules";
-import type { GraphResource, ResourceRule, StackFinding, StackRule, Tier } from "../../policies/lib/rule";
+import type { GraphResource, ResourceRule, StackFinding, StackRule, Tier } from "@groundwork/policy-kit";
 
 /** Runs a resource rule's pure check on props (tier prod unless given). */
 export function checkResource(

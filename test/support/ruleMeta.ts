@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Rule } from "../../policies/lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 
 // Code-quality checks over every rule of a pack, whoever wrote it (as pulumi/compliance-policies'
 // assertCodeQuality does): names, metadata, registration, and a test that mentions each rule.

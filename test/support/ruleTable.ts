@@ -1,4 +1,4 @@
-import type { ResourceRule, Tier } from "../../policies/lib/rule";
+import type { ResourceRule, Tier } from "@groundwork/policy-kit";
 import { checkResource, mutate } from "./policy";
 
 /** Props as a rule sees them. */

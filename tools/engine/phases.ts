@@ -5,8 +5,8 @@
  * (`--preview`); `npm run test:engine` checks that the real engine's preview agrees (parity) and that the
  * README's table is this one.
  */
-import { EXEMPTION_POLICY_NAME } from "../../policies/lib/pack";
-import type { Rule } from "../../policies/lib/rule";
+import { EXEMPTION_POLICY_NAME } from "@groundwork/policy-kit";
+import type { Rule } from "@groundwork/policy-kit";
 
 /** A finding as the plan tool's JSON lists it. */
 export interface PlanViolation {

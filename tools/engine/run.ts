@@ -352,11 +352,63 @@ function runFixtures(): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Policy packs from a copy of their folder alone
+
+/**
+ * Each pack is copied out of the repository (no parent node_modules to lean on), installed the way
+ * `pulumi policy publish` installs it (`npm install` from its own package.json), then given to `pulumi preview`.
+ * The kit's tarball from `npm pack` stands in for the npm registry the kit is published to. The copy must judge
+ * a violating program exactly as the pack in the repository does.
+ */
+function runPackCopies(): void {
+    console.log("Policy packs from a copy of their folder alone");
+    const registry = path.join(sandbox.dir, "registry");
+    fs.mkdirSync(registry, { recursive: true });
+    const npm = (args: string[], cwd: string): string =>
+        execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, encoding: "utf8", env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH ?? ""}` } });
+    // `npm pack` runs the kit's prepack script: its build, as a publish would.
+    const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", registry], path.join(REPO_ROOT, "packages/policy-kit")));
+    const tarball = path.join(registry, packed[0].filename);
+    const cases = [
+        { pack: "security", program: "open-ssh.ts", env: {} },
+        { pack: "kubernetes", program: "k8s-workloads.ts", env: { K8S_FIXTURE_BAD: "1" } },
+    ];
+    for (const c of cases) {
+        const copy = path.join(sandbox.dir, "packs", c.pack);
+        fs.cpSync(path.join(REPO_ROOT, "policies", c.pack), copy, { recursive: true, filter: (src) => path.basename(src) !== "node_modules" });
+        const started = Date.now();
+        npm(["install", "--prefer-offline", tarball], copy);
+        const installSeconds = (Date.now() - started) / 1000;
+        const kitAt = fs.realpathSync(require.resolve("@groundwork/policy-kit", { paths: [copy] }));
+        check(`${c.pack} copy: @groundwork/policy-kit resolves inside the copy (${path.relative(sandbox.dir, kitAt)})`, kitAt.startsWith(copy + path.sep));
+        const name = `pack-copy-${c.pack}`;
+        const dir = linkProject(sandbox, { name, main: `test/fixtures/programs/${c.program}` });
+        pulumi(sandbox, dir, upHome, ["stack", "init", name]);
+        const preview = (packDir: string) =>
+            pulumi(sandbox, dir, previewHome, ["preview", "--stack", name, "--json", "--policy-pack", packDir, "--policy-pack-config", path.join(packDir, "config", "dev.json")], { env: c.env });
+        const fromCopy = preview(copy);
+        const fromRepo = preview(path.join(REPO_ROOT, "policies", c.pack));
+        const key = (r: PulumiRun) => violationsOf(r.events).map((v) => `${v.enforcementLevel} ${v.policy} ${v.urn ?? ""}`).sort();
+        check(
+            `${c.pack} copy: preview of ${c.program} fails on a mandatory finding of the copied pack`,
+            fromCopy.code !== 0 && violationsOf(fromCopy.events).some((v) => v.enforcementLevel === "mandatory" && v.pack === `groundwork-${c.pack}`),
+            tail(fromCopy),
+        );
+        check(`${c.pack} copy: the same ${key(fromCopy).length} findings as the pack in the repository`, JSON.stringify(key(fromCopy)) === JSON.stringify(key(fromRepo)), `copy: ${key(fromCopy).join("; ")}\nrepo: ${key(fromRepo).join("; ")}`);
+        figures.push(`pack copy ${c.pack}: npm install ${installSeconds.toFixed(0)}s, preview ${fromCopy.seconds.toFixed(0)}s, ${key(fromCopy).length} findings as in the repository`);
+        pulumi(sandbox, dir, upHome, ["stack", "rm", "--yes", "--force", name]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 
 let exitCode = 0;
 try {
-    for (const stack of process.argv.includes("--fixtures-only") ? [] : ["dev", "prod"]) runStack(stack);
-    if (!process.argv.includes("--stacks-only")) runFixtures();
+    // --stacks-only, --fixtures-only and --packs-only run one part (while working on it); the default runs all.
+    const only = ["--stacks-only", "--fixtures-only", "--packs-only"].find((f) => process.argv.includes(f));
+    if (!only || only === "--stacks-only") for (const stack of ["dev", "prod"]) runStack(stack);
+    if (!only || only === "--fixtures-only") runFixtures();
+    if (!only || only === "--packs-only") runPackCopies();
 } catch (e) {
     failed++;
     console.error(`test:engine: ${(e as Error).stack ?? e}`);

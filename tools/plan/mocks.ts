@@ -92,7 +92,7 @@ export interface MockRecorder {
 /**
  * Pulumi mocks that return what real providers return for the resources Groundwork uses: autonames,
  * ids with the right prefixes, ARNs in each service's format, endpoints. Inputs resolving to `undefined`
- * would otherwise drop their dependency edges (PULUMI-OFFLINE.md).
+ * would otherwise drop their dependency edges.
  */
 export function createMocks(opts: MockOptions, recorder: MockRecorder): pulumi.runtime.Mocks {
     const region = opts.region;

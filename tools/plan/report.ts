@@ -1,7 +1,7 @@
 import type { Violation } from "./analyzer";
 import type { RecordedGraph } from "./engine";
 
-/** The JSON document `--json` writes (contract in ARCHITECTURE.md). */
+/** The JSON document `--json` writes (its shape is this interface; README "The offline plan tool"). */
 export interface PlanJson {
     /** Project name. */
     project: string;

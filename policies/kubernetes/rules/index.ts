@@ -1,4 +1,4 @@
-import type { Rule } from "../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { deploymentEnforceReplicas } from "./deployment/enforceReplicas";
 import { deploymentMissingPodDisruptionBudget } from "./deployment/missingPodDisruptionBudget";
 import { ingressEnforceTls } from "./ingress/enforceTls";
@@ -24,7 +24,7 @@ import { serviceDisallowNodePort } from "./service/disallowNodePort";
 /** Policy-name prefixes of the other Groundwork packs: their exemption marks are theirs to check. */
 export const FOREIGN_POLICY_PREFIXES = ["aws-"];
 
-/** Every rule of the groundwork-kubernetes pack (SECURITY-RULES.md "Kubernetes workloads"), in pack order. */
+/** Every rule of the groundwork-kubernetes pack (listed in ../RULES.md), in pack order. */
 export const allRules: Rule[] = [
     // Pod security (PSS restricted/baseline), per container of every pod-bearing type.
     podEnforceRunAsNonRoot,

@@ -3,10 +3,10 @@
  * pod spec (regular, init and ephemeral), label selectors, image references, and safe reads of values unknown
  * during preview. Pure functions, no rules here.
  */
-import { knownString } from "../../lib/graph";
+import { knownString } from "@groundwork/policy-kit";
 
-export { knownString, readKnown } from "../../lib/graph";
-import type { GraphResource } from "../../lib/rule";
+export { knownString, readKnown } from "@groundwork/policy-kit";
+import type { GraphResource } from "@groundwork/policy-kit";
 
 /** Pulumi type tokens of the Kubernetes objects the rules read. */
 export const K8S = {

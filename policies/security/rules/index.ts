@@ -1,4 +1,4 @@
-import type { Rule } from "../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { rules as cloudfront } from "./cloudfront";
 import { rules as ec2 } from "./ec2";
 import { rules as eks } from "./eks";

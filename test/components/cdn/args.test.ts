@@ -21,7 +21,7 @@ import {
     wafRedactedHeaders,
     webAclRules,
 } from "../../../components/cdn/documents";
-import { EXEMPTION_PREFIX, MIN_REASON_LENGTH } from "../../../policies/lib/pack";
+import { EXEMPTION_PREFIX, MIN_REASON_LENGTH } from "@groundwork/policy-kit";
 import { distributionConfigureViewerTls } from "../../../policies/security/rules/cloudfront/distribution/configureViewerTls";
 import { MODERN_VIEWER_TLS_POLICIES } from "../../../policies/security/rules/cloudfront/distribution/configureViewerTls";
 import { bucketPolicyDisallowPublicPrincipal } from "../../../policies/security/rules/s3/bucketPolicy/disallowPublicPrincipal";

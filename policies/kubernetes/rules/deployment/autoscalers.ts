@@ -1,4 +1,4 @@
-import type { GraphResource } from "../../../lib/rule";
+import type { GraphResource } from "@groundwork/policy-kit";
 import { K8S, knownString, namespaceOf, readKnown } from "../shared";
 
 /** Types that scale a Deployment: HorizontalPodAutoscalers and KEDA ScaledObjects. */

@@ -1,4 +1,4 @@
-import type { StackFinding, StackRule } from "../../../lib/rule";
+import type { StackFinding, StackRule } from "@groundwork/policy-kit";
 import { K8S, objectLabel, readKnown } from "../shared";
 import { AUTOSCALER_TYPES, autoscalersOf } from "./autoscalers";
 

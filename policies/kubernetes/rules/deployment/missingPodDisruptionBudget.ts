@@ -1,4 +1,4 @@
-import type { GraphResource, StackFinding, StackRule } from "../../../lib/rule";
+import type { GraphResource, StackFinding, StackRule } from "@groundwork/policy-kit";
 import { K8S, namespaceOf, objectLabel, podLabelsOf, readKnown, selectorMatches } from "../shared";
 import { AUTOSCALER_TYPES, autoscalersOf } from "./autoscalers";
 

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /** The AWS Load Balancer Controller's listeners of an Ingress: `listen-ports`, else HTTPS with a certificate, else HTTP. */
 export function albListeners(annotations: Record<string, string>): string[] | undefined {

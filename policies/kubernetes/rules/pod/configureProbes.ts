@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 import { LONG_RUNNING_POD_TYPES, perContainer } from "../shared";
 
 /** The handler of a probe (what it calls), ignoring timings: two probes with the same handler are identical. */

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 import { perContainer, POD_TYPES } from "../shared";
 
 function isSetQuantity(v: unknown): boolean {

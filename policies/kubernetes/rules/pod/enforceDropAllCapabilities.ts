@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 import { perContainer, POD_TYPES } from "../shared";
 
 /** The only capability a container may add back after dropping ALL (binding ports below 1024). */

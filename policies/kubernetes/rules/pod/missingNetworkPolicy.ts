@@ -1,4 +1,4 @@
-import type { StackFinding, StackRule } from "../../../lib/rule";
+import type { StackFinding, StackRule } from "@groundwork/policy-kit";
 import { K8S, namespaceOf, objectLabel, podLabelsOf, POD_TYPES, readKnown, selectorMatches } from "../shared";
 
 /** Directions a NetworkPolicy restricts: `policyTypes`, or by default Ingress plus Egress when it has egress rules. */

@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { distributionConfigureDefaultRootObject } from "./distribution/configureDefaultRootObject";
 import { distributionConfigureViewerTls } from "./distribution/configureViewerTls";
 import { distributionEnableAccessLogging } from "./distribution/enableAccessLogging";

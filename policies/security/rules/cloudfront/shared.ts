@@ -2,7 +2,7 @@
  * Helpers shared by the cloudfront rules: the distribution's behaviours and origins as labelled lists, and
  * how an origin's domain tells an S3 bucket from a custom origin. Pure functions, no rules here.
  */
-import { asArray } from "../../../lib/rule";
+import { asArray } from "@groundwork/policy-kit";
 
 /** Pulumi type tokens the cloudfront rules look at. */
 export const CLOUDFRONT_TYPES = {

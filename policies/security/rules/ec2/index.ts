@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { disallowDefaultSgRules } from "./defaultSecurityGroup/disallowRules";
 import { instanceDisallowPublicIp } from "./instance/disallowPublicIp";
 import { instanceEnableEbsEncryption } from "./instance/enableEbsEncryption";

@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { eksClusterConfigureSupportedVersion } from "./cluster/configureSupportedVersion";
 import { eksClusterDisallowPublicEndpoint } from "./cluster/disallowPublicEndpoint";
 import { eksClusterEnableAuditLogging } from "./cluster/enableAuditLogging";

@@ -2,8 +2,8 @@
  * Shared facts of the EKS rules. The lists mirror the component library's (the pack cannot import
  * `components/`, it ships on its own); test/policies/eks.test.ts keeps each pair equal.
  */
-import { UNSCOPABLE_ACTIONS } from "../../../../components/identity/unscopable";
-import { asArray } from "../../../lib/rule";
+import { UNSCOPABLE_ACTIONS } from "@groundwork/policy-kit";
+import { asArray } from "@groundwork/policy-kit";
 
 /** Pulumi type tokens the EKS rules read. */
 export const EKS_TYPES = {

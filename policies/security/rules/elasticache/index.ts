@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { replicationGroupConfigureSubnetGroup } from "./replicationGroup/configureSubnetGroup";
 import { replicationGroupEnableAtRestEncryption } from "./replicationGroup/enableAtRestEncryption";
 import { replicationGroupEnableAuth } from "./replicationGroup/enableAuth";

@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { iamAttachmentDisallowAdministratorAccess } from "./attachment/disallowAdministratorAccess";
 import { iamPolicyDisallowFullAdmin } from "./policy/disallowFullAdmin";
 import { iamPolicyDisallowPassRoleWildcard } from "./policy/disallowPassRoleWildcard";

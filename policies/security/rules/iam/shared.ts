@@ -2,7 +2,7 @@
  * Helpers shared by the iam rules (and the sqs policy rules): the policy documents a resource carries, statement
  * labels, action and principal matching. Pure functions, no rules here.
  */
-import { asArray, parsePolicy, statementsOf } from "../../../lib/rule";
+import { asArray, parsePolicy, statementsOf } from "@groundwork/policy-kit";
 
 /** Pulumi type tokens whose `policy` input is an IAM identity-policy document. */
 export const IAM_DOCUMENT_TYPES = [

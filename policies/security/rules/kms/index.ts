@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { kmsKeyDisallowWildcardPrincipal } from "./key/disallowWildcardPrincipal";
 import { kmsKeyEnableRotation } from "./key/enableRotation";
 

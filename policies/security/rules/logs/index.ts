@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { logGroupConfigureRetention } from "./logGroup/configureRetention";
 import { logGroupEnableKmsEncryption } from "./logGroup/enableKmsEncryption";
 

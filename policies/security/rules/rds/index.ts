@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { rdsInstanceConfigureBackupRetention } from "./instance/configureBackupRetention";
 import { rdsInstanceDisallowDefaultUsername } from "./instance/disallowDefaultUsername";
 import { rdsInstanceDisallowPublicAccess } from "./instance/disallowPublicAccess";

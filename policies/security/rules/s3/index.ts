@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { bucketDisallowAcls } from "./bucket/disallowAcls";
 import { bucketEnableEncryption } from "./bucket/enableEncryption";
 import { bucketEnableVersioning } from "./bucket/enableVersioning";

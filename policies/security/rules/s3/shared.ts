@@ -2,8 +2,8 @@
  * Helpers shared by the s3 rules: type tokens, which configuration resources refer to which bucket, and how a
  * bucket policy statement's principal and conditions are judged. Pure functions, no rules here.
  */
-import { asArray, type GraphResource } from "../../../lib/rule";
-import { readKnown, refersTo } from "../../../lib/graph";
+import { asArray, type GraphResource } from "@groundwork/policy-kit";
+import { readKnown, refersTo } from "@groundwork/policy-kit";
 
 /** Pulumi type tokens the s3 rules look at. */
 export const S3_TYPES = {

@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { secretConfigureKmsKey } from "./secret/configureKmsKey";
 import { secretEnableRotation } from "./secret/enableRotation";
 

@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { sqsQueueConfigureDeadLetterQueue } from "./queue/configureDeadLetterQueue";
 import { sqsQueueEnableEncryption } from "./queue/enableEncryption";
 import { sqsQueueEnforceTls } from "./queue/enforceTls";

@@ -2,8 +2,8 @@
  * Helpers shared by the sqs rules: which queue a policy, redrive or redrive-allow resource belongs to, and redrive
  * documents. Pure functions, no rules here.
  */
-import { knownString } from "../../../lib/graph";
-import { parsePolicy, type GraphResource } from "../../../lib/rule";
+import { knownString } from "@groundwork/policy-kit";
+import { parsePolicy, type GraphResource } from "@groundwork/policy-kit";
 
 /** Pulumi type tokens the sqs rules look at. */
 export const SQS_TYPES = {

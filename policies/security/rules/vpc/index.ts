@@ -1,4 +1,4 @@
-import type { Rule } from "../../../lib/rule";
+import type { Rule } from "@groundwork/policy-kit";
 import { vpcEnableFlowLogs } from "./vpc/enableFlowLogs";
 
 /** Rules for vpc, in the order the pack lists them. */

@@ -1,5 +1,5 @@
-import type { ResourceRule } from "../../../../lib/rule";
-import { readKnown, setOrUnknown } from "../../../../lib/graph";
+import type { ResourceRule } from "@groundwork/policy-kit";
+import { readKnown, setOrUnknown } from "@groundwork/policy-kit";
 import { CLOUDFRONT_TYPES, isS3RestDomain, originsOf, present } from "../shared";
 
 /**

@@ -1,5 +1,5 @@
-import type { ResourceRule } from "../../../../lib/rule";
-import { readKnown } from "../../../../lib/graph";
+import type { ResourceRule } from "@groundwork/policy-kit";
+import { readKnown } from "@groundwork/policy-kit";
 import { CLOUDFRONT_TYPES, present } from "../shared";
 
 /** CloudFront viewer security policies that require TLS 1.2 or newer with strong ciphers. */

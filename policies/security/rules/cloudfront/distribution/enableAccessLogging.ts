@@ -1,5 +1,5 @@
-import type { GraphResource, StackFinding, StackRule } from "../../../../lib/rule";
-import { knownString, readKnown, refersTo, setOrUnknown } from "../../../../lib/graph";
+import type { GraphResource, StackFinding, StackRule } from "@groundwork/policy-kit";
+import { knownString, readKnown, refersTo, setOrUnknown } from "@groundwork/policy-kit";
 import { CLOUDFRONT_TYPES } from "../shared";
 
 function logsThroughDelivery(dist: GraphResource, resources: GraphResource[]): "yes" | "source-only" | "no" {

@@ -1,5 +1,5 @@
-import type { ResourceRule } from "../../../../lib/rule";
-import { setOrUnknown } from "../../../../lib/graph";
+import type { ResourceRule } from "@groundwork/policy-kit";
+import { setOrUnknown } from "@groundwork/policy-kit";
 import { behavioursOf, CLOUDFRONT_TYPES, present } from "../shared";
 
 /** Shortest HSTS max-age accepted: one year, what browsers' preload lists require. */

@@ -1,5 +1,5 @@
-import type { ResourceRule } from "../../../../lib/rule";
-import { setOrUnknown } from "../../../../lib/graph";
+import type { ResourceRule } from "@groundwork/policy-kit";
+import { setOrUnknown } from "@groundwork/policy-kit";
 import { CLOUDFRONT_TYPES } from "../shared";
 
 /**

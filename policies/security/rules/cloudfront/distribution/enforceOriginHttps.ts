@@ -1,4 +1,4 @@
-import { asArray, type ResourceRule } from "../../../../lib/rule";
+import { asArray, type ResourceRule } from "@groundwork/policy-kit";
 import { CLOUDFRONT_TYPES, originsOf, present } from "../shared";
 
 /** SSL/TLS versions CloudFront must not use to an origin. */

@@ -1,4 +1,4 @@
-import { isSet, type ResourceRule } from "../../../../lib/rule";
+import { isSet, type ResourceRule } from "@groundwork/policy-kit";
 import { EC2_TYPES, sgRulesOf } from "../shared";
 
 /** The description Pulumi fills in when a security group has none. */

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 import { ADMIN_PORTS, EC2_TYPES, WORLD_OPEN_PORTS, describeTraffic, hasPorts, joinAnd, sgRulesOf, worldCidrs } from "../shared";
 
 /** True when a tcp/udp range contains a port that is neither allow-listed nor an admin port (reported by the SSH/RDP rule). */

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 import { ADMIN_PORTS, EC2_TYPES, coversPort, describeTraffic, joinAnd, sgRulesOf, worldCidrs } from "../shared";
 
 /**

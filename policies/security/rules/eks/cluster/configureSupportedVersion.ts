@@ -1,4 +1,4 @@
-import { isSet, type ResourceRule } from "../../../../lib/rule";
+import { isSet, type ResourceRule } from "@groundwork/policy-kit";
 import { EKS_TYPES, SUPPORTED_EKS_VERSIONS } from "../shared";
 
 /**

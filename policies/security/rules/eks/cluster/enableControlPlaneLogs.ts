@@ -1,8 +1,8 @@
-import { asArray, type ResourceRule } from "../../../../lib/rule";
+import { asArray, type ResourceRule } from "@groundwork/policy-kit";
 import { CONTROL_PLANE_LOG_TYPES, EKS_TYPES } from "../shared";
 
 /**
- * All five control-plane log types are recorded (SECURITY-RULES.md: "audit at least; all five recommended").
+ * All five control-plane log types are recorded (audit is the minimum; all five are recommended).
  * The audit log itself is enforced by `aws-eks-cluster-enable-audit-logging`; this advisory rule names the
  * other missing types.
  *

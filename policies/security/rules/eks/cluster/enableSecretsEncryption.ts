@@ -1,5 +1,5 @@
-import { setOrUnknown } from "../../../../lib/graph";
-import { asArray, type ResourceRule } from "../../../../lib/rule";
+import { setOrUnknown } from "@groundwork/policy-kit";
+import { asArray, type ResourceRule } from "@groundwork/policy-kit";
 import { EKS_TYPES } from "../shared";
 
 /**

@@ -1,4 +1,4 @@
-import { asArray, parsePolicy, statementsOf, type ResourceRule } from "../../../../lib/rule";
+import { asArray, parsePolicy, statementsOf, type ResourceRule } from "@groundwork/policy-kit";
 import { allowsAction, EKS_TYPES, IRSA_AUDIENCE, oidcPrincipals, statementLabel } from "../shared";
 
 const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -40,7 +40,7 @@ export function irsaStatementProblems(stmt: any, label: string, issuer: string):
  * `<issuer>:aud` = `sts.amazonaws.com`. Without `:sub` every pod of the cluster can take the role.
  *
  * Severity: critical. Level: mandatory.
- * Controls: SECURITY-RULES.md "IRSA trust policy pins :sub and :aud" (no external id); related CKV_AWS_61.
+ * Controls: the IRSA trust policy pins :sub and :aud (no benchmark id of its own); related CKV_AWS_61.
  */
 export const iamRoleEnforceIrsaTrustConditions: ResourceRule = {
     kind: "resource",

@@ -1,4 +1,4 @@
-import { asArray, isSet, type ResourceRule } from "../../../../lib/rule";
+import { asArray, isSet, type ResourceRule } from "@groundwork/policy-kit";
 import { EKS_TYPES } from "../shared";
 
 /**

@@ -1,5 +1,5 @@
-import { asArray, parsePolicy, statementsOf, type GraphResource, type StackFinding, type StackRule } from "../../../../lib/rule";
-import { knownString, readKnown, refersTo } from "../../../../lib/graph";
+import { asArray, parsePolicy, statementsOf, type GraphResource, type StackFinding, type StackRule } from "@groundwork/policy-kit";
+import { knownString, readKnown, refersTo } from "@groundwork/policy-kit";
 import { ALLOWED_AWS_MANAGED_WORKLOAD_POLICIES, EKS_TYPES, isWorkloadTrust, statementLabel, WORKLOAD_UNSCOPABLE_ACTIONS } from "../shared";
 
 const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;

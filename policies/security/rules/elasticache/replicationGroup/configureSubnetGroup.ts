@@ -1,4 +1,4 @@
-import { isSet, type ResourceRule } from "../../../../lib/rule";
+import { isSet, type ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * ElastiCache replication groups run in a VPC subnet group: `subnetGroupName` set (without it the default subnet

@@ -1,4 +1,4 @@
-import { asArray, type ResourceRule } from "../../../../lib/rule";
+import { asArray, type ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * ElastiCache replication groups authenticate clients: an AUTH token (`authToken` or `authTokenWo`) or an RBAC user

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * ElastiCache replication groups require TLS: `transitEncryptionEnabled: true` and `transitEncryptionMode: "required"`

@@ -1,4 +1,4 @@
-import { asArray, type ResourceRule } from "../../../../lib/rule";
+import { asArray, type ResourceRule } from "@groundwork/policy-kit";
 
 /** True for the ARN of AWS's AdministratorAccess managed policy, in any partition. */
 export function isAdministratorAccess(arn: unknown): boolean {

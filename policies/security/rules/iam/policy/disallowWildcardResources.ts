@@ -1,5 +1,5 @@
-import { UNSCOPABLE_ACTIONS } from "../../../../../components/identity/unscopable";
-import type { ResourceRule } from "../../../../lib/rule";
+import { UNSCOPABLE_ACTIONS } from "@groundwork/policy-kit";
+import type { ResourceRule } from "@groundwork/policy-kit";
 import { actionsOf, allowStatements, IAM_DOCUMENT_TYPES, IAM_ROLE_TYPE, identityDocumentsOf, resourcesOf } from "../shared";
 
 const UNSCOPABLE = new Set(UNSCOPABLE_ACTIONS.map((a) => a.toLowerCase()));

@@ -1,4 +1,4 @@
-import { statementsOf, type ResourceRule } from "../../../../lib/rule";
+import { statementsOf, type ResourceRule } from "@groundwork/policy-kit";
 import { isWildcardPrincipal } from "../shared";
 
 /**

@@ -1,4 +1,4 @@
-import { asArray, parsePolicy, statementsOf, type ResourceRule } from "../../../../lib/rule";
+import { asArray, parsePolicy, statementsOf, type ResourceRule } from "@groundwork/policy-kit";
 
 /** Condition keys that pin who may call: an account, an organisation, a principal or source ARN, or an AWS service. */
 export const PRINCIPAL_RESTRICTING_KEYS = [

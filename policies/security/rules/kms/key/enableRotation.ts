@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /** Key specs AWS can rotate automatically (symmetric encryption keys only). */
 const ROTATABLE_SPEC = "SYMMETRIC_DEFAULT";

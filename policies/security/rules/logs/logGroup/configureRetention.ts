@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /** Minimum retention of audit log groups in production tiers (one year). */
 export const AUDIT_MIN_RETENTION_DAYS = 365;

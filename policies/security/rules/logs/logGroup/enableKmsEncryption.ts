@@ -1,4 +1,4 @@
-import { isSet, type ResourceRule } from "../../../../lib/rule";
+import { isSet, type ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * Log groups are encrypted with a customer-managed KMS key (`kmsKeyId`), so access to the logs can be

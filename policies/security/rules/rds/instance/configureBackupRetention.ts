@@ -1,6 +1,6 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
-/** Fewest days of automated backups an RDS instance keeps (SECURITY-RULES.md: retention >= 7 days, mandatory). */
+/** Fewest days of automated backups an RDS instance keeps (mandatory in every tier). */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
 
 /**

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /** Admin user names attackers try first: engine and RDS defaults. */
 export const DEFAULT_ADMIN_USERNAMES: readonly string[] = ["postgres", "admin", "administrator", "root", "master", "rdsadmin", "sa"];

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * RDS instances are not publicly accessible: `publiclyAccessible` is not true (unset means private).

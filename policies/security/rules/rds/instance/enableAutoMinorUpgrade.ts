@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * RDS instances take minor engine upgrades automatically: `autoMinorVersionUpgrade` is not false (AWS's default is on).

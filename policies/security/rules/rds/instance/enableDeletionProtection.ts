@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * RDS instances have deletion protection: `deletionProtection: true` (unset means off). Mandatory in prod.

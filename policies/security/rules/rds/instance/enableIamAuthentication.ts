@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * RDS instances accept IAM database authentication: `iamDatabaseAuthenticationEnabled: true` (unset means off).

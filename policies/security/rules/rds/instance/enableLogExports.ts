@@ -1,4 +1,4 @@
-import { asArray, type ResourceRule } from "../../../../lib/rule";
+import { asArray, type ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * RDS instances export their logs to CloudWatch Logs: `enabledCloudwatchLogsExports` is not empty and, for PostgreSQL

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * RDS instances run Multi-AZ: `multiAz: true` (unset means a single AZ). Mandatory in prod, advisory elsewhere.

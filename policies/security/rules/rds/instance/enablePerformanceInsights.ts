@@ -1,4 +1,4 @@
-import { isSet, type ResourceRule } from "../../../../lib/rule";
+import { isSet, type ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * RDS instances have Performance Insights on, encrypted with a customer-managed key:

@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * RDS instance storage is encrypted: `storageEncrypted: true` (unset means unencrypted). Read replicas inherit

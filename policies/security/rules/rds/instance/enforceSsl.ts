@@ -1,4 +1,4 @@
-import { asArray, type GraphResource, type StackFinding, type StackRule } from "../../../../lib/rule";
+import { asArray, type GraphResource, type StackFinding, type StackRule } from "@groundwork/policy-kit";
 
 /** Pulumi type tokens this rule reads. */
 export const RDS_TYPES = { instance: "aws:rds/instance:Instance", parameterGroup: "aws:rds/parameterGroup:ParameterGroup" } as const;

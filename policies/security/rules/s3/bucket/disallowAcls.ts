@@ -1,5 +1,5 @@
-import type { StackFinding, StackRule } from "../../../../lib/rule";
-import { readKnown } from "../../../../lib/graph";
+import type { StackFinding, StackRule } from "@groundwork/policy-kit";
+import { readKnown } from "@groundwork/policy-kit";
 import { bucketLabel, bucketsOf, configsOf, S3_TYPES } from "../shared";
 
 /**

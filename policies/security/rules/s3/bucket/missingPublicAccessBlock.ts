@@ -1,4 +1,4 @@
-import type { StackFinding, StackRule } from "../../../../lib/rule";
+import type { StackFinding, StackRule } from "@groundwork/policy-kit";
 import { bucketLabel, bucketsOf, configsOf, S3_TYPES } from "../shared";
 
 /**

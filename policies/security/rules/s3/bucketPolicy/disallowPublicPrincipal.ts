@@ -1,4 +1,4 @@
-import { parsePolicy, statementsOf, type ResourceRule } from "../../../../lib/rule";
+import { parsePolicy, statementsOf, type ResourceRule } from "@groundwork/policy-kit";
 import { isWildcardPrincipal, pinsSource, S3_TYPES, servicePrincipals, SOURCE_CONDITION_KEYS, statementLabel } from "../shared";
 
 /**

@@ -1,4 +1,4 @@
-import { asArray, parsePolicy, statementsOf, type ResourceRule } from "../../../../lib/rule";
+import { asArray, parsePolicy, statementsOf, type ResourceRule } from "@groundwork/policy-kit";
 import { isWildcardPrincipal, S3_TYPES } from "../shared";
 
 /** True when a Condition denies plain HTTP: `Bool`/`BoolIfExists` `aws:SecureTransport` = false (key case-insensitive). */

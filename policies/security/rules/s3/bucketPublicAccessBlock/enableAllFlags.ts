@@ -1,4 +1,4 @@
-import type { ResourceRule } from "../../../../lib/rule";
+import type { ResourceRule } from "@groundwork/policy-kit";
 import { S3_TYPES } from "../shared";
 
 /** The four Block Public Access flags. */

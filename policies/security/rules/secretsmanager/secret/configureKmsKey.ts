@@ -1,4 +1,4 @@
-import { isSet, type ResourceRule } from "../../../../lib/rule";
+import { isSet, type ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * Secrets Manager secrets are encrypted with a customer-managed KMS key: `kmsKeyId` set and not the AWS-managed

@@ -1,4 +1,4 @@
-import type { GraphResource, StackFinding, StackRule } from "../../../../lib/rule";
+import type { GraphResource, StackFinding, StackRule } from "@groundwork/policy-kit";
 
 /** Pulumi type tokens this rule reads. */
 export const SECRETS_TYPES = { secret: "aws:secretsmanager/secret:Secret", rotation: "aws:secretsmanager/secretRotation:SecretRotation" } as const;

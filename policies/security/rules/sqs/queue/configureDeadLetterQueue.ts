@@ -1,5 +1,5 @@
-import { readKnown, setOrUnknown } from "../../../../lib/graph";
-import type { GraphResource, StackFinding, StackRule } from "../../../../lib/rule";
+import { readKnown, setOrUnknown } from "@groundwork/policy-kit";
+import type { GraphResource, StackFinding, StackRule } from "@groundwork/policy-kit";
 import { arnDesignates, parseRedrive, SQS_TYPES, targetsQueue } from "../shared";
 
 /** A redrive policy whose document is unknown during preview: computed from the ARN of a queue created with it. */

@@ -1,4 +1,4 @@
-import { isSet, type ResourceRule } from "../../../../lib/rule";
+import { isSet, type ResourceRule } from "@groundwork/policy-kit";
 
 /**
  * SQS queues set server-side encryption explicitly: `kmsMasterKeyId` (SSE-KMS) or `sqsManagedSseEnabled: true`

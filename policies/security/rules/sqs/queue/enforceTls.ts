@@ -1,4 +1,4 @@
-import { asArray, statementsOf, type GraphResource, type StackFinding, type StackRule } from "../../../../lib/rule";
+import { asArray, statementsOf, type GraphResource, type StackFinding, type StackRule } from "@groundwork/policy-kit";
 import { isWildcardPrincipal } from "../../iam/shared";
 import { SQS_TYPES, targetsQueue } from "../shared";
 

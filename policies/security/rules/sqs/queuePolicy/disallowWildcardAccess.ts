@@ -1,4 +1,4 @@
-import { parsePolicy, type ResourceRule } from "../../../../lib/rule";
+import { parsePolicy, type ResourceRule } from "@groundwork/policy-kit";
 import { actionsOf, allowStatements, isWildcardPrincipal } from "../../iam/shared";
 
 /**

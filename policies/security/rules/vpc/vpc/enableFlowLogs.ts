@@ -1,4 +1,4 @@
-import type { GraphResource, StackFinding, StackRule } from "../../../../lib/rule";
+import type { GraphResource, StackFinding, StackRule } from "@groundwork/policy-kit";
 
 const VPC_TYPE = "aws:ec2/vpc:Vpc";
 const FLOW_LOG_TYPE = "aws:ec2/flowLog:FlowLog";

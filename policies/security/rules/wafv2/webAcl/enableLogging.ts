@@ -1,5 +1,5 @@
-import type { StackFinding, StackRule } from "../../../../lib/rule";
-import { refersTo } from "../../../../lib/graph";
+import type { StackFinding, StackRule } from "@groundwork/policy-kit";
+import { refersTo } from "@groundwork/policy-kit";
 
 /** Pulumi type tokens the wafv2 rules look at. */
 export const WAFV2_TYPES = {
@@ -13,8 +13,7 @@ export const WAFV2_TYPES = {
  * cannot be explained nor an attack investigated.
  *
  * Severity: medium. Level: mandatory.
- * Controls: FSBP WAF.11, CKV2_AWS_31 (WAF logging has no row in SECURITY-RULES.md yet; these are the
- * Security Hub and Checkov ids of the control).
+ * Controls: FSBP WAF.11, CKV2_AWS_31 (the Security Hub and Checkov ids of WAF logging).
  */
 export const webAclEnableLogging: StackRule = {
     kind: "stack",

