@@ -1,3 +1,4 @@
+export * from "./types";
 export * from "./args";
 export * from "./image";
 export * from "./isolation";

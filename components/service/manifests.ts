@@ -1,10 +1,11 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { EgressRule, IngressPeer, ResolvedServiceArgs } from "./args";
+import type { ResolvedServiceArgs } from "./args";
+import type { EgressRule, IngressPeer } from "./types";
 
 /**
  * Pure builders of the Kubernetes object specs the {@link Service} component declares. Secure settings are
- * constants here, not knobs (STYLE.md): every value below passes the groundwork-kubernetes pack.
+ * constants here, not knobs: every value below passes the groundwork-kubernetes pack.
  */
 
 /** Name of the single application container. */

@@ -1,7 +1,8 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, GroundworkComponent } from "../base";
-import { resolveServiceArgs, ServiceArgs } from "./args";
+import { resolveServiceArgs } from "./args";
+import type { ServiceArgs } from "./types";
 import { imagePinProblem } from "./image";
 import { NamespaceIsolation } from "./isolation";
 import { dependsOnList } from "./options";

@@ -1,0 +1,326 @@
+import type * as kubernetes from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { BaseArgs } from "../base";
+
+/*
+ * The public arguments of the Service component, with their TSDoc. Defaults are applied and checked by
+ * `resolveServiceArgs` (args.ts), whose result type is derived from these interfaces.
+ */
+
+/** CPU-based horizontal scaling with a HorizontalPodAutoscaler (autoscaling/v2). */
+export interface HpaScaling {
+    /** Discriminator. */
+    readonly kind: "hpa";
+    /**
+     * Fewest replicas, at least 1 (2 or more in production: the `k8s-deployment-enforce-replicas` rule).
+     * @default 2
+     */
+    readonly min?: number;
+    /**
+     * Most replicas, at least `min`.
+     * @default 4
+     */
+    readonly max?: number;
+    /**
+     * Target average CPU utilisation, percent of the CPU request, 10 to 95.
+     * @default 70
+     */
+    readonly cpuUtilization?: number;
+}
+
+/** Queue-depth scaling with a KEDA ScaledObject on an SQS queue (`aws-sqs-queue` trigger). */
+export interface QueueScaling {
+    /** Discriminator. */
+    readonly kind: "queue";
+    /**
+     * URL of the SQS queue whose depth drives the replica count (`Queue.url`).
+     * @default - required
+     */
+    readonly queueUrl: pulumi.Input<string>;
+    /**
+     * Fewest replicas; 0 lets KEDA scale the worker to zero on an empty queue (a dev choice: production wants 2).
+     * @default 2
+     */
+    readonly min?: number;
+    /**
+     * Most replicas, at least `min` and at least 1.
+     * @default 10
+     */
+    readonly max?: number;
+    /**
+     * Messages one replica works through: KEDA's `queueLength` target (visible plus in-flight messages per replica).
+     * @default 5
+     */
+    readonly messagesPerReplica?: number;
+    /**
+     * AWS region of the queue.
+     * @default - the stack's `aws:region`
+     */
+    readonly awsRegion?: pulumi.Input<string>;
+    /**
+     * Whose IAM identity KEDA uses to read the queue depth: `keda` (the KEDA operator's own role, which the cluster
+     * component grants `sqs:GetQueueAttributes` on the queues it is given) or `workload` (this workload's role, whose
+     * `grantConsume` includes `GetQueueAttributes`). Both are scoped to the queue ARN.
+     * @default "keda"
+     */
+    readonly identityOwner?: "keda" | "workload";
+}
+
+/** How the replica count is managed. An autoscaler always owns it: the Deployment never sets `replicas`. */
+export type ServiceScaling = HpaScaling | QueueScaling;
+
+/** A source allowed to reach this workload (one NetworkPolicy ingress rule). Give pods/namespaces, or a CIDR. */
+export interface IngressPeer {
+    /**
+     * Namespace the clients run in (matched by its `kubernetes.io/metadata.name` label).
+     * @default - this workload's namespace when `podLabels` is given
+     */
+    readonly namespace?: string;
+    /**
+     * Labels of the client pods.
+     * @default - every pod of `namespace`
+     */
+    readonly podLabels?: Record<string, string>;
+    /**
+     * Source address range, e.g. the VPC CIDR for an ALB that targets pod IPs. Never `0.0.0.0/0`.
+     * @default - none
+     */
+    readonly cidr?: pulumi.Input<string>;
+    /**
+     * Ports of this workload the peer may reach.
+     * @default - [port] (or [healthPort] when the workload serves no port)
+     */
+    readonly ports?: number[];
+}
+
+/** A destination this workload may reach (one NetworkPolicy egress rule). Give a CIDR, or pods/namespaces. */
+export interface EgressRule {
+    /**
+     * Destination address range, e.g. the VPC CIDR for RDS (5432), Redis (6379) and interface endpoints (443).
+     * Never `0.0.0.0/0`.
+     * @default - none
+     */
+    readonly cidr?: pulumi.Input<string>;
+    /**
+     * Destination namespace (matched by its `kubernetes.io/metadata.name` label).
+     * @default - this workload's namespace when `podLabels` is given
+     */
+    readonly namespace?: string;
+    /**
+     * Labels of the destination pods.
+     * @default - every pod of `namespace`
+     */
+    readonly podLabels?: Record<string, string>;
+    /**
+     * Destination ports, at least one.
+     * @default - required
+     */
+    readonly ports: number[];
+    /**
+     * Protocol of the ports.
+     * @default "TCP"
+     */
+    readonly protocol?: "TCP" | "UDP";
+}
+
+/** An AWS Load Balancer Controller Ingress in front of the workload's Service: HTTPS only, HTTP redirected. */
+export interface ServiceIngressArgs {
+    /**
+     * Host name the Ingress serves (also the TLS host).
+     * @default - required
+     */
+    readonly host: string;
+    /**
+     * ARN of the ACM certificate for `host`. TLS is not optional: an Ingress without a certificate is refused.
+     * @default - required
+     */
+    readonly certificateArn: pulumi.Input<string>;
+    /**
+     * `internal` (reached from the VPC, e.g. a CloudFront VPC origin) or `internet-facing`.
+     * @default "internal"
+     */
+    readonly scheme?: "internal" | "internet-facing";
+    /**
+     * ALB group, to share one load balancer between Ingresses.
+     * @default - an ALB of its own
+     */
+    readonly groupName?: string;
+    /**
+     * Path prefix routed to the workload.
+     * @default "/"
+     */
+    readonly path?: string;
+    /**
+     * Security groups of the ALB (e.g. `Cdn.originSecurityGroupId`: 443 from CloudFront only). The controller then
+     * manages the backend rules from the ALB to the pods.
+     * @default - the controller creates a security group open to the listen ports
+     */
+    readonly securityGroupIds?: pulumi.Input<string>[];
+    /**
+     * A header every forwarded request must carry (e.g. CloudFront's `X-Origin-Verify` secret); other requests get
+     * the ALB's default 404. The value is stored in the Ingress's annotations.
+     * @default - no header condition
+     */
+    readonly requiredHeader?: { name: pulumi.Input<string>; value: pulumi.Input<string> };
+}
+
+/** A toleration of a node taint (Kubernetes `Toleration`, the fields Groundwork uses). */
+export interface ServiceToleration {
+    /** Taint key. */
+    readonly key: string;
+    /** `Equal` (with `value`) or `Exists`. @default "Equal" */
+    readonly operator?: "Equal" | "Exists";
+    /** Taint value (with `Equal`). @default - none */
+    readonly value?: string;
+    /** Taint effect tolerated. @default - all effects */
+    readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** Arguments of the {@link Service} component. */
+export interface ServiceArgs extends BaseArgs {
+    /**
+     * The Kubernetes provider of the target cluster (`Cluster.provider`).
+     * @default - required
+     */
+    readonly provider: kubernetes.Provider;
+    /**
+     * Namespace of the workload (a plain string: the IRSA trust policy pins it).
+     * @default - required
+     */
+    readonly namespace: string;
+    /**
+     * Create the namespace, with Pod Security Admission `restricted` labels and a default-deny NetworkPolicy (a
+     * {@link NamespaceIsolation} child). Leave false when several workloads share a namespace: create one
+     * `NamespaceIsolation` and pass it in `dependsOn`.
+     * @default false
+     */
+    readonly createNamespace?: boolean;
+    /**
+     * Container image, pinned: `repo@sha256:<digest>` (preferred) or `repo:<tag>` with a tag other than `latest`.
+     * @default - required
+     */
+    readonly image: pulumi.Input<string>;
+    /**
+     * Entrypoint override (`["node", "dist/worker.js"]`).
+     * @default - the image's entrypoint
+     */
+    readonly command?: pulumi.Input<string>[];
+    /**
+     * Arguments to the entrypoint.
+     * @default - the image's command
+     */
+    readonly commandArgs?: pulumi.Input<string>[];
+    /**
+     * Port the workload serves. When given, a ClusterIP Service exposes it under the workload's name.
+     * @default - no Service (a worker)
+     */
+    readonly port?: number;
+    /**
+     * Port of the health endpoints. Required when `port` is not given.
+     * @default - port
+     */
+    readonly healthPort?: number;
+    /**
+     * Readiness endpoint (traffic stops while it fails). Must differ from `livenessPath`.
+     * @default "/readyz"
+     */
+    readonly readinessPath?: string;
+    /**
+     * Liveness endpoint (the container restarts while it fails). Must differ from `readinessPath`.
+     * @default "/healthz"
+     */
+    readonly livenessPath?: string;
+    /**
+     * Environment variables (plain values; secrets come from Secrets Manager through the workload identity).
+     * @default {}
+     */
+    readonly env?: Record<string, pulumi.Input<string>>;
+    /**
+     * IAM role for the pods (`WorkloadIdentity.roleArn`, IRSA): set as the ServiceAccount's
+     * `eks.amazonaws.com/role-arn` annotation. Omit for EKS Pod Identity (the association names the service account).
+     * @default - no AWS identity
+     */
+    readonly roleArn?: pulumi.Input<string>;
+    /**
+     * Name of the ServiceAccount this component creates (a plain string: the IRSA trust policy pins it).
+     * @default - the component's name
+     */
+    readonly serviceAccountName?: string;
+    /**
+     * Mount the Kubernetes API token. Only for workloads that call the Kubernetes API: IRSA and EKS Pod Identity
+     * tokens are projected by EKS's webhook into a volume of their own, whatever this says.
+     * @default false
+     */
+    readonly automountServiceAccountToken?: boolean;
+    /**
+     * Numeric, non-zero user id the containers run as (the image's USER must be numeric too).
+     * @default 10001
+     */
+    readonly runAsUser?: number;
+    /**
+     * Numeric, non-zero group id the containers run as (also the fsGroup).
+     * @default 10001
+     */
+    readonly runAsGroup?: number;
+    /**
+     * CPU request (Kubernetes quantity). No CPU limit is set: limits throttle, requests schedule.
+     * @default "100m"
+     */
+    readonly cpuRequest?: string;
+    /**
+     * Memory request (Kubernetes quantity).
+     * @default "128Mi"
+     */
+    readonly memoryRequest?: string;
+    /**
+     * Memory limit (Kubernetes quantity), at least the request.
+     * @default "256Mi"
+     */
+    readonly memoryLimit?: string;
+    /**
+     * Size limit of the writable `/tmp` emptyDir (the root filesystem is read-only).
+     * @default "64Mi"
+     */
+    readonly tmpSizeLimit?: string;
+    /**
+     * Replica management: CPU HPA, or KEDA on an SQS queue for workers.
+     * @default { kind: "hpa", min: 2, max: 4, cpuUtilization: 70 }
+     */
+    readonly scaling?: ServiceScaling;
+    /**
+     * Who may connect (NetworkPolicy ingress). The namespace's default deny blocks everyone else.
+     * @default [] (no inbound traffic)
+     */
+    readonly ingressFrom?: IngressPeer[];
+    /**
+     * Where the workload may connect besides DNS (kube-dns, 53 UDP/TCP, always allowed).
+     * @default [] (DNS only)
+     */
+    readonly egressTo?: EgressRule[];
+    /**
+     * An ALB Ingress (HTTPS with an ACM certificate, HTTP redirected). Needs `port` and an `ingressFrom` CIDR peer
+     * (the ALB reaches pod IPs from VPC addresses).
+     * @default - no Ingress
+     */
+    readonly ingress?: ServiceIngressArgs;
+    /**
+     * Extra labels for every object and the pods (the selector labels win).
+     * @default {}
+     */
+    readonly labels?: Record<string, string>;
+    /**
+     * Seconds a pod gets to finish in-flight work after SIGTERM (the app's graceful shutdown).
+     * @default 30
+     */
+    readonly terminationGracePeriodSeconds?: number;
+    /**
+     * Node labels the pods require (e.g. `{ "groundwork.dev/workload": "queue-worker" }` for the Spot worker group).
+     * @default {}
+     */
+    readonly nodeSelector?: Record<string, string>;
+    /**
+     * Taints the pods tolerate (e.g. the worker group's `groundwork.dev/queue-worker=true:NoSchedule`).
+     * @default []
+     */
+    readonly tolerations?: ServiceToleration[];
+}
