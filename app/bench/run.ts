@@ -161,7 +161,7 @@ async function main() {
     const api = spawnEntry("server", stack.env({ ...common, RUN_MIGRATIONS: "false", METRICS_PORT: String(await freePort()), DB_POOL_MAX: String(apiPool), DB_POOL_ACQUIRE_TIMEOUT_MS: "2000" }));
     children.push(api);
     const apiUrl = await listening(api);
-    const createKey = spawn(process.execPath, [join(__dirname, "..", "dist", "create-api-key.js"), "bench"], { env: stack.env({ LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "inherit"] });
+    const createKey = spawn(process.execPath, [join(__dirname, "..", "dist", "create-api-key.js"), "bench", "--scopes", "reports"], { env: stack.env({ LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "inherit"] });
     let keyOut = "";
     createKey.stdout?.on("data", (d: Buffer) => (keyOut += d.toString()));
     await waitForExit(createKey);

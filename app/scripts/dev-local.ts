@@ -6,6 +6,7 @@ import { startLocalStack } from "../tools/local-servers";
 import { startApi } from "../src/server";
 import { startWorker } from "../src/worker";
 import { buildModules } from "../src/app";
+import { SCOPES } from "../src/modules/accounts";
 
 async function main() {
   const stack = await startLocalStack();
@@ -19,7 +20,7 @@ async function main() {
   });
   const api = await startApi(env);
   const worker = await startWorker(env);
-  const key = await buildModules(api.platform).accounts.api.createKey("dev-local");
+  const key = await buildModules(api.platform).accounts.api.createKey({ name: "dev-local", scopes: [...SCOPES] });
   process.stdout.write(
     [
       "",
@@ -27,7 +28,7 @@ async function main() {
       `Postgres ${stack.pg.url}`,
       `Redis    ${stack.redis.url}`,
       `SQS      ${stack.sqs.endpoint}  queue ${stack.sqs.queueUrl}`,
-      `API key  ${key.key}`,
+      `API key  ${key.key}   (scopes: ${key.scopes.join(", ")})`,
       "",
       `  curl -s -X POST ${api.url}/catalog/items -H 'x-api-key: ${key.key}' -H 'content-type: application/json' -d '{"sku":"A-1","name":"Lamp","priceCents":1999}'`,
       `  curl -si ${api.url}/catalog/items/1`,

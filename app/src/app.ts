@@ -9,8 +9,8 @@ import { reportsModule, type ReportsModule } from "./modules/reports";
 /** Composition root: the only place that wires modules together (each through the other's public interface). */
 export function buildModules(platform: Platform): { accounts: AccountsModule; catalog: CatalogModule; reports: ReportsModule } {
   const accounts = accountsModule(platform);
-  const catalog = catalogModule(platform, { accounts: accounts.api });
-  const reports = reportsModule(platform, { catalog: catalog.api, accounts: accounts.api });
+  const catalog = catalogModule(platform);
+  const reports = reportsModule(platform, { catalog: catalog.api });
   return { accounts, catalog, reports };
 }
 
@@ -20,7 +20,8 @@ export function allMigrations(platform: Platform): Record<string, Migration[]> {
   return Object.fromEntries(Object.values(m).map((mod) => [mod.name, mod.migrations]));
 }
 
+/** The API: every module's routes, with API keys verified by the accounts module. */
 export async function buildApi(platform: Platform): Promise<FastifyInstance> {
   const m = buildModules(platform);
-  return buildHttpServer(platform, [m.accounts, m.catalog, m.reports]);
+  return buildHttpServer(platform, [m.accounts, m.catalog, m.reports], m.accounts.api.authenticator);
 }

@@ -65,7 +65,7 @@ describe("catalog CRUD", () => {
     expect((await api.fetch("/catalog/items", { method: "POST", auth: false, json: { sku: "X", name: "x", priceCents: 1 } })).status).toBe(401);
     const forged = api.key.slice(0, -4) + "AAAA";
     expect((await api.fetch("/catalog/items", { method: "POST", auth: false, headers: { "x-api-key": forged }, json: { sku: "X", name: "x", priceCents: 1 } })).status).toBe(401);
-    const created = await api.fetch("/accounts/keys", { method: "POST", json: { name: "ci" } });
+    const created = await api.fetch("/accounts/keys", { method: "POST", json: { name: "ci", scopes: ["catalog:write"] } });
     expect(created.status).toBe(201);
     const { key, id } = (await created.json()) as { key: string; id: string };
     const rows = await sql<{ key_hash: Buffer; prefix: string }>(stack.pg.url, "SELECT key_hash, prefix FROM accounts_api_keys WHERE id = $1", [id]);

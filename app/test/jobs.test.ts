@@ -64,6 +64,28 @@ test("validation: bad report params answer 400; unknown job 404; reports need a 
   expect((await api.fetch("/reports", { method: "POST", json: {}, auth: false })).status).toBe(401);
 });
 
+test("a job is visible only to the key that submitted it: any other key, even one with every scope, gets the 404 of a job that does not exist", async () => {
+  // GIVEN two keys with the reports scope, and alice's finished job
+  const alice = await api.createKey(["reports"], "alice");
+  const bob = await api.createKey(["reports"], "bob");
+  const as = (key: string) => (path: string, init: RequestInit & { json?: unknown } = {}) => api.fetch(path, { ...init, auth: false, headers: { "x-api-key": key } });
+  const { jobId } = (await (await as(alice.key)("/reports", { method: "POST", json: {} })).json()) as { jobId: string };
+  expect(await sql(stack.pg.url, "SELECT created_by FROM reports_jobs WHERE id = $1", [jobId])).toEqual([{ created_by: alice.id }]);
+  await eventually(async () => ((await (await as(alice.key)(`/jobs/${jobId}`)).json()) as JobView).status === "done", "alice's job to finish");
+  const mine = await as(alice.key)(`/jobs/${jobId}/result`);
+  expect(mine.status).toBe(200);
+  expect(await mine.text()).toContain("item_count,");
+  // THEN other keys cannot tell it from a job that does not exist
+  const nobody = "00000000-0000-4000-8000-000000000000";
+  for (const other of [bob.key, api.key]) {
+    for (const path of [`/jobs/${jobId}`, `/jobs/${jobId}/result`]) {
+      const res = await as(other)(path);
+      const missing = await as(other)(path.replace(jobId, nobody));
+      expect({ path, status: res.status, body: await res.json() }).toEqual({ path, status: 404, body: await missing.json() });
+    }
+  }
+});
+
 test("a job longer than the visibility timeout is kept invisible by the heartbeat and runs once", async () => {
   const res = await api.fetch("/reports", { method: "POST", json: { delayMs: 5000 } });
   const { jobId } = (await res.json()) as { jobId: string };

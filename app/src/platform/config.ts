@@ -65,6 +65,11 @@ export const envSchema = z
 
     RATE_LIMIT_MAX: int(1, 10_000_000).default(600),
     RATE_LIMIT_WINDOW_MS: int(100, 3600000).default(60000),
+    /**
+     * Proxies in front of the API whose X-Forwarded-For entries are believed: the client address is the one the
+     * outermost of them saw. 2 on the platform (CloudFront, then the ALB); 0 when clients connect directly.
+     */
+    TRUSTED_PROXY_HOPS: int(0, 10).default(2),
     /** Apply pending migrations when the API starts (local runs, tests). In production run `npm run migrate` as a one-off task. */
     RUN_MIGRATIONS: bool.default(false),
     /** On SIGTERM, report not-ready and keep serving this long before closing (load balancer deregistration). */

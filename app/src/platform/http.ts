@@ -1,25 +1,21 @@
 import { randomUUID } from "node:crypto";
+import { BlockList } from "node:net";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from "fastify";
-import rateLimit from "@fastify/rate-limit";
+import rateLimit, { normalizeIP } from "@fastify/rate-limit";
 import { ZodError } from "zod";
 import { HttpError } from "./errors";
 import type { Migration } from "./db";
 import type { Platform } from "./platform";
 import { SpanKind, SpanStatusCode, context, extractContext, trace, tracer, traceIdFromTraceparent, type Context, type Span } from "./tracing";
-import { CREDENTIAL_HEADER } from "./contract";
+import { authenticate, authorize, recordRoutes, type Authenticator } from "./access";
 
-/** The authenticated caller, set by the accounts module's `authenticate` hook. */
-export interface Principal {
-  keyId: string;
-  name: string;
-}
+export type { Principal, RouteAccess, RouteEntry, Authenticator } from "./access";
 
 declare module "fastify" {
   interface FastifyRequest {
     /** OpenTelemetry context of this request's server span; pass it on to anything that crosses a process boundary. */
     otelContext: Context;
     otelSpan: Span;
-    principal?: Principal;
   }
 }
 
@@ -45,14 +41,33 @@ export function zodFields(err: ZodError) {
   return err.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
 }
 
+/** Address ranges a load balancer inside the VPC connects from (the platform's VPC CIDRs are private), and loopback. */
+const privatePeers = new BlockList();
+for (const [net, prefix] of [["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16], ["100.64.0.0", 10], ["127.0.0.0", 8]] as const) privatePeers.addSubnet(net, prefix, "ipv4");
+for (const [net, prefix] of [["fc00::", 7], ["fe80::", 10], ["::1", 128]] as const) privatePeers.addSubnet(net, prefix, "ipv6");
+
 /**
- * Builds the API's Fastify instance: correlation ids, tracing, metrics, rate limiting, error handling,
- * health and readiness endpoints, then each module's routes. Metrics are served on their own port
+ * Fastify `trustProxy` function: trust the last `hops` entries of the address chain (the socket peer, then
+ * X-Forwarded-For from right to left), so `req.ip` is the address the outermost trusted proxy saw. Behind
+ * CloudFront and the ALB (hops = 2) that is the viewer's address as CloudFront appended it; anything a client
+ * puts in X-Forwarded-For itself sits further left and is ignored. The peer must also be a private address:
+ * a client connecting directly from outside (a misconfigured exposure) cannot pose as the proxies.
+ * (Fastify treats a bare hop count as "trust nothing" for exactly that reason.)
+ */
+export function proxyTrust(hops: number): (address: string, hop: number) => boolean {
+  return (address, hop) => hop < hops && (hop > 0 || privatePeers.check(address, address.includes(":") ? "ipv6" : "ipv4"));
+}
+
+/**
+ * Builds the API's Fastify instance: correlation ids, tracing, metrics, authentication, rate limiting,
+ * authorization, error handling, health and readiness endpoints, then each module's routes. Every route must
+ * declare its access ({@link RouteAccess}); `app.routeTable` lists them. Metrics are served on their own port
  * ({@link buildMetricsServer}), never on the public one.
  */
-export async function buildHttpServer(platform: Platform, modules: AppModule[]): Promise<FastifyInstance> {
+export async function buildHttpServer(platform: Platform, modules: AppModule[], authenticator: Authenticator): Promise<FastifyInstance> {
   const { config, metrics } = platform;
   const app = Fastify({
+    trustProxy: proxyTrust(config.TRUSTED_PROXY_HOPS),
     loggerInstance: platform.log as FastifyBaseLogger,
     genReqId: (req) => correlationIdFrom(req.headers),
     // Request logs are written once, by the onResponse hook below, with the correlation id.
@@ -64,6 +79,7 @@ export async function buildHttpServer(platform: Platform, modules: AppModule[]):
   app.decorateRequest("otelContext", null as unknown as Context);
   app.decorateRequest("otelSpan", null as unknown as Span);
   app.decorateRequest("principal", undefined);
+  recordRoutes(app, authenticator.scopes);
 
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
@@ -109,19 +125,26 @@ export async function buildHttpServer(platform: Platform, modules: AppModule[]):
 
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: "not_found", message: `no route ${req.method} ${req.url.split("?")[0]}` }));
 
+  // Order matters: resolve the key, then rate-limit on the verified key id (or, without one, on the client
+  // address, so failed attempts with made-up keys spend the address's budget), then answer 401/403.
   await app.register(rateLimit, {
+    global: false,
     max: config.RATE_LIMIT_MAX,
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
-    // Per API key when one is presented (its public prefix), else per client address. In-memory per instance.
-    keyGenerator: (req) => {
-      const key = req.headers[CREDENTIAL_HEADER];
-      return typeof key === "string" ? `key:${key.split("_").slice(0, 2).join("_")}` : `ip:${req.ip}`;
-    },
-    allowList: (req) => ["/healthz", "/readyz"].includes(req.url),
+    keyGenerator: (req) => (req.principal ? `key:${req.principal.keyId}` : `addr:${normalizeIP(req.ip)}`),
+    errorResponseBuilder: (_req, ctx) => new HttpError(ctx.statusCode, "rate_limited", `rate limit exceeded, retry in ${ctx.after}`),
   });
+  const limit = app.rateLimit();
+  app.addHook("onRequest", authenticate(authenticator));
+  app.addHook("onRequest", async function (req, reply) {
+    if (req.routeOptions.config.rateLimit !== false) await limit.call(this, req, reply);
+  });
+  app.addHook("onRequest", authorize);
 
-  app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/readyz", async (_req, reply) => {
+  // Probes are public and exempt from the limit (kubelet and the load balancer call them constantly).
+  const probe = { config: { access: "public" as const, rateLimit: false as const } };
+  app.get("/healthz", probe, async () => ({ status: "ok" }));
+  app.get("/readyz", probe, async (_req, reply) => {
     if (platform.lifecycle.draining) return reply.status(503).send({ status: "draining" });
     const checks = await platform.readiness();
     const ok = Object.values(checks).every((v) => v === "ok");

@@ -6,6 +6,7 @@ import type { Metrics } from "../../src/platform/metrics";
 import { startApi, type RunningApi } from "../../src/server";
 import { startWorker, type RunningWorker } from "../../src/worker";
 import { buildModules } from "../../src/app";
+import { SCOPES, type Scope } from "../../src/modules/accounts";
 import { freePort, startLocalStack, type LocalStack } from "../../tools/local-servers";
 
 export { startLocalStack, type LocalStack };
@@ -23,20 +24,25 @@ export class LogCapture {
 
 export interface TestApi extends RunningApi {
   logs: LogCapture;
+  /** A key holding every scope; `fetch` sends it unless `auth: false`. */
   key: string;
+  /** Creates a key with exactly `scopes` (straight through the accounts module, like the bootstrap CLI). */
+  createKey(scopes: readonly Scope[], name?: string): Promise<{ id: string; key: string }>;
   fetch(path: string, init?: RequestInit & { json?: unknown; auth?: boolean }): Promise<Response>;
 }
 
-/** Starts the API in-process against the stack and creates an API key. */
+/** Starts the API in-process against the stack and creates an API key with every scope. */
 export async function startTestApi(stack: LocalStack, overrides: Record<string, string> = {}): Promise<TestApi> {
   const logs = new LogCapture();
   // Readiness is not cached in tests unless a test asks, so a stopped dependency shows at once.
   const api = await startApi(stack.env({ LOG_LEVEL: "info", READINESS_CACHE_MS: "0", METRICS_PORT: String(await freePort()), ...overrides }), { logDestination: logs });
-  const { key } = await buildModules(api.platform).accounts.api.createKey("test");
+  const accounts = buildModules(api.platform).accounts.api;
+  const { key } = await accounts.createKey({ name: "test", scopes: [...SCOPES] });
   return {
     ...api,
     logs,
     key,
+    createKey: (scopes, name = `test-${scopes.join("+") || "none"}`) => accounts.createKey({ name, scopes: [...scopes] }),
     fetch(path, init = {}) {
       const headers = new Headers(init.headers);
       if (init.auth !== false) headers.set("x-api-key", key);
@@ -125,11 +131,11 @@ export function builtFile(rel: string): string {
  * Spawns a built entry point (`dist/<name>.js`, the same files the image runs) as a child process.
  * `npm test` builds first; a stale or missing build is an error rather than a silent use of old code.
  */
-export function spawnEntry(name: "server" | "worker", env: NodeJS.ProcessEnv): ChildProcess & { output: () => string } {
+export function spawnEntry(name: "server" | "worker" | "create-api-key", env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess & { output: () => string } {
   const file = builtFile(`${name}.js`);
   // BENCH_NODE_ARGS adds Node flags to the app processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a benchmark.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, file], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeArgs, file, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));

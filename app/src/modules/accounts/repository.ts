@@ -1,11 +1,12 @@
 import type { Queryable } from "../../platform/db";
-import type { ApiKeyRecord } from "./schemas";
+import type { ApiKeyRecord, Scope } from "./schemas";
 
 interface Row {
   id: string;
   name: string;
   prefix: string;
   key_hash: Buffer;
+  scopes: Scope[];
   created_at: Date;
   revoked_at: Date | null;
 }
@@ -14,6 +15,7 @@ const toRecord = (r: Row): ApiKeyRecord => ({
   id: r.id,
   name: r.name,
   prefix: r.prefix,
+  scopes: r.scopes,
   createdAt: r.created_at.toISOString(),
   revokedAt: r.revoked_at?.toISOString() ?? null,
 });
@@ -21,8 +23,8 @@ const toRecord = (r: Row): ApiKeyRecord => ({
 export class ApiKeyRepository {
   constructor(private readonly db: Queryable) {}
 
-  async insert(name: string, prefix: string, hash: Buffer): Promise<ApiKeyRecord> {
-    const { rows } = await this.db.query<Row>("INSERT INTO accounts_api_keys (name, prefix, key_hash) VALUES ($1, $2, $3) RETURNING *", [name, prefix, hash]);
+  async insert(name: string, prefix: string, hash: Buffer, scopes: readonly Scope[]): Promise<ApiKeyRecord> {
+    const { rows } = await this.db.query<Row>("INSERT INTO accounts_api_keys (name, prefix, key_hash, scopes) VALUES ($1, $2, $3, $4) RETURNING *", [name, prefix, hash, scopes]);
     return toRecord(rows[0]);
   }
 

@@ -1,31 +1,31 @@
-import type { FastifyPluginAsync, preHandlerHookHandler } from "fastify";
-import { CREDENTIAL_HEADER } from "../../platform/contract";
+import type { FastifyPluginAsync } from "fastify";
+import { callerOf, type RouteAccess } from "../../platform/access";
 import { HttpError, notFound } from "../../platform/errors";
 import type { ApiKeyService } from "./service";
-import { createKeyBody, keyIdParams } from "./schemas";
+import { createKeyBody, keyIdParams, type Scope } from "./schemas";
 
-/** preHandler that requires a valid API key in the credential header (`x-api-key`) and sets `req.principal`. */
-export function authenticateWith(service: ApiKeyService): preHandlerHookHandler {
-  return async (req) => {
-    const key = req.headers[CREDENTIAL_HEADER];
-    const principal = typeof key === "string" ? await service.verify(key) : null;
-    if (!principal) throw new HttpError(401, "unauthorized", `a valid ${CREDENTIAL_HEADER} header is required`);
-    req.principal = principal;
-  };
-}
+/** Route config for a route that only keys holding `scope` may call. */
+export const requireScope = (scope: Scope): { access: RouteAccess } => ({ access: { scope } });
 
-export function accountsRoutes(service: ApiKeyService, authenticate: preHandlerHookHandler): FastifyPluginAsync {
+export function accountsRoutes(service: ApiKeyService): FastifyPluginAsync {
   return async (app) => {
-    app.post("/accounts/keys", { preHandler: authenticate }, async (req, reply) => {
+    app.post("/accounts/keys", { config: requireScope("keys:admin") }, async (req, reply) => {
       const body = createKeyBody.parse(req.body ?? {});
-      const created = await service.create(body.name);
-      req.log.info({ keyId: created.id, by: req.principal?.keyId }, "api key created");
+      const caller = callerOf(req);
+      // Holding keys:admin must not be a way to obtain scopes the caller's own key lacks.
+      const missing = body.scopes.filter((s) => !caller.scopes.includes(s));
+      if (missing.length) {
+        throw new HttpError(403, "scope_not_held", `scopes: a key can only grant scopes it holds; this key lacks ${missing.join(", ")} (remove them from scopes)`, { field: "scopes", missing });
+      }
+      const created = await service.create(body);
+      req.log.info({ keyId: created.id, scopes: created.scopes, by: caller.keyId }, "api key created");
       return reply.status(201).header("cache-control", "no-store").send(created);
     });
-    app.get("/accounts/keys", { preHandler: authenticate }, async (_req, reply) => reply.header("cache-control", "no-store").send({ items: await service.list() }));
-    app.delete("/accounts/keys/:id", { preHandler: authenticate }, async (req, reply) => {
+    app.get("/accounts/keys", { config: requireScope("keys:admin") }, async (_req, reply) => reply.header("cache-control", "no-store").send({ items: await service.list() }));
+    app.delete("/accounts/keys/:id", { config: requireScope("keys:admin") }, async (req, reply) => {
       const { id } = keyIdParams.parse(req.params);
       if (!(await service.revoke(id))) throw notFound("api key");
+      req.log.info({ keyId: id, by: callerOf(req).keyId }, "api key revoked");
       return reply.status(204).send();
     });
   };

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Principal } from "../../platform/http";
+import type { Principal } from "../../platform/access";
 import type { ApiKeyRepository } from "./repository";
-import { apiKeyFormat, type ApiKeyRecord } from "./schemas";
+import { apiKeyFormat, createKeyBody, type ApiKeyRecord, type CreateKeyInput } from "./schemas";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest();
 
@@ -19,11 +19,12 @@ export class ApiKeyService {
     private readonly verifyCacheMs = 30000,
   ) {}
 
-  /** Creates a key; the plaintext is returned once and never stored. */
-  async create(name: string): Promise<ApiKeyRecord & { key: string }> {
+  /** Creates a key with `scopes`; the plaintext is returned once and never stored. Throws ZodError on bad input. */
+  async create(input: CreateKeyInput): Promise<ApiKeyRecord & { key: string }> {
+    const { name, scopes } = createKeyBody.parse(input);
     const prefix = randomBytes(6).toString("hex");
     const key = `gw_${prefix}_${randomBytes(32).toString("base64url")}`;
-    const rec = await this.repo.insert(name, prefix, sha256(key));
+    const rec = await this.repo.insert(name, prefix, sha256(key), scopes);
     return { ...rec, key };
   }
 
@@ -37,7 +38,7 @@ export class ApiKeyService {
     if (hit && hit.expires > Date.now()) return hit.principal;
     const rec = await this.repo.findActiveByPrefix(m[1]);
     if (!rec || rec.hash.length !== hash.length || !timingSafeEqual(rec.hash, hash)) return null;
-    const principal = { keyId: rec.id, name: rec.name };
+    const principal: Principal = { keyId: rec.id, name: rec.name, scopes: rec.scopes };
     if (this.verified.size > 10000) this.verified.clear();
     this.verified.set(cacheKey, { principal, expires: Date.now() + this.verifyCacheMs });
     return principal;

@@ -1,6 +1,5 @@
 import type { AppModule } from "../../platform/http";
 import type { Platform } from "../../platform/platform";
-import type { AccountsApi } from "../accounts";
 import { migrations } from "./migrations";
 import { ItemRepository } from "./repository";
 import { catalogRoutes } from "./routes";
@@ -17,12 +16,12 @@ export interface CatalogApi {
 
 export type CatalogModule = AppModule & { api: CatalogApi };
 
-export function catalogModule(platform: Pick<Platform, "db" | "cache" | "config">, deps: { accounts?: Pick<AccountsApi, "authenticate"> } = {}): CatalogModule {
+export function catalogModule(platform: Pick<Platform, "db" | "cache" | "config">): CatalogModule {
   const service = new CatalogService(new ItemRepository(platform.db), platform.cache, platform.config.CACHE_TTL_SECONDS);
   return {
     name: "catalog",
     migrations,
-    routes: deps.accounts ? catalogRoutes(service, deps.accounts.authenticate, platform.config.HTTP_CACHE_MAX_AGE_SECONDS) : undefined,
+    routes: catalogRoutes(service, platform.config.HTTP_CACHE_MAX_AGE_SECONDS),
     api: { priceSummary: (min) => service.priceSummary(min) },
   };
 }

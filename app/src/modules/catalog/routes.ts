@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, preHandlerHookHandler } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
+import { requireScope } from "../accounts";
 import type { CatalogService } from "./service";
 import { createItemBody, itemIdParams, listQuery, updateItemBody, type Item } from "./schemas";
 
@@ -12,17 +13,21 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(",").some((t) => strip(t) === strip(etag));
 }
 
-export function catalogRoutes(service: CatalogService, authenticate: preHandlerHookHandler, maxAgeSeconds: number): FastifyPluginAsync {
+/** Catalog reads are public (CloudFront caches them for everyone); writes need `catalog:write`. */
+const publicRead = { config: { access: "public" as const } };
+const write = { config: requireScope("catalog:write") };
+
+export function catalogRoutes(service: CatalogService, maxAgeSeconds: number): FastifyPluginAsync {
   const cacheControl = `public, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds}`;
   return async (app) => {
-    app.get("/catalog/items", async (req, reply) => {
+    app.get("/catalog/items", publicRead, async (req, reply) => {
       const q = listQuery.parse(req.query);
       const items = await service.list(q.limit, q.after);
       const next = items.length === q.limit ? items[items.length - 1].id : null;
       return reply.header("cache-control", `public, max-age=${Math.min(5, maxAgeSeconds)}`).send({ items, next });
     });
 
-    app.get("/catalog/items/:id", async (req, reply) => {
+    app.get("/catalog/items/:id", publicRead, async (req, reply) => {
       const { id } = itemIdParams.parse(req.params);
       const item = await service.get(id);
       const etag = etagOf(item);
@@ -31,18 +36,18 @@ export function catalogRoutes(service: CatalogService, authenticate: preHandlerH
       return item;
     });
 
-    app.post("/catalog/items", { preHandler: authenticate }, async (req, reply) => {
+    app.post("/catalog/items", write, async (req, reply) => {
       const item = await service.create(createItemBody.parse(req.body ?? {}));
       return reply.status(201).header("location", `/catalog/items/${item.id}`).header("etag", etagOf(item)).send(item);
     });
 
-    app.patch("/catalog/items/:id", { preHandler: authenticate }, async (req, reply) => {
+    app.patch("/catalog/items/:id", write, async (req, reply) => {
       const { id } = itemIdParams.parse(req.params);
       const item = await service.update(id, updateItemBody.parse(req.body ?? {}));
       return reply.header("etag", etagOf(item)).send(item);
     });
 
-    app.delete("/catalog/items/:id", { preHandler: authenticate }, async (req, reply) => {
+    app.delete("/catalog/items/:id", write, async (req, reply) => {
       const { id } = itemIdParams.parse(req.params);
       await service.delete(id);
       return reply.status(204).send();

@@ -2,7 +2,6 @@ import type { AppModule } from "../../platform/http";
 import type { Logger } from "../../platform/log";
 import type { Platform } from "../../platform/platform";
 import type { Delivery } from "../../platform/queue";
-import type { AccountsApi } from "../accounts";
 import type { CatalogApi } from "../catalog";
 import { migrations } from "./migrations";
 import { JobRepository } from "./repository";
@@ -23,13 +22,13 @@ export type ReportsModule = AppModule & { api: ReportsApi };
 
 export function reportsModule(
   platform: Pick<Platform, "db" | "producer" | "config" | "metrics">,
-  deps: { catalog: CatalogApi; accounts?: Pick<AccountsApi, "authenticate"> },
+  deps: { catalog: CatalogApi },
 ): ReportsModule {
   const service = new ReportService(new JobRepository(platform.db), platform.producer, deps.catalog, platform.config, platform.metrics);
   return {
     name: "reports",
     migrations,
-    routes: deps.accounts ? reportRoutes(service, deps.accounts.authenticate) : undefined,
+    routes: reportRoutes(service),
     api: { handle: (d, log) => service.handle(d, log), requeueStale: (s) => service.requeueStale(s) },
   };
 }

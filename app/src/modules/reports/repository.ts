@@ -34,7 +34,7 @@ interface NewJob {
   kind: string;
   params: ReportParams;
   correlationId: string;
-  createdBy: string | undefined;
+  createdBy: string;
 }
 
 export class JobRepository {
@@ -43,7 +43,7 @@ export class JobRepository {
 
   constructor(private readonly db: Queryable & { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> }) {}
 
-  insertQueued(kind: string, params: ReportParams, correlationId: string, createdBy: string | undefined): Promise<Job> {
+  insertQueued(kind: string, params: ReportParams, correlationId: string, createdBy: string): Promise<Job> {
     return this.inserts.add({ id: randomUUID(), kind, params, correlationId, createdBy });
   }
 
@@ -53,7 +53,7 @@ export class JobRepository {
        SELECT id, kind, 'queued', params, correlation_id, created_by
        FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::text[]) AS t(id, kind, params, correlation_id, created_by)
        RETURNING *`,
-      [jobs.map((j) => j.id), jobs.map((j) => j.kind), jobs.map((j) => JSON.stringify(j.params)), jobs.map((j) => j.correlationId), jobs.map((j) => j.createdBy ?? null)],
+      [jobs.map((j) => j.id), jobs.map((j) => j.kind), jobs.map((j) => JSON.stringify(j.params)), jobs.map((j) => j.correlationId), jobs.map((j) => j.createdBy)],
     );
     const byId = new Map(rows.map((r) => [r.id, toJob(r)]));
     return jobs.map((j) => {
@@ -63,15 +63,23 @@ export class JobRepository {
     });
   }
 
+  /** Any job by id (the worker's view). */
   async get(id: string): Promise<Job | null> {
     const { rows } = await this.db.query<Row>("SELECT * FROM reports_jobs WHERE id = $1", [id]);
     return rows[0] ? toJob(rows[0]) : null;
   }
 
-  async getResult(id: string): Promise<JobResult | null> {
+  /** The job only if the key `owner` created it (the API's view), else null. */
+  async getOwned(id: string, owner: string): Promise<Job | null> {
+    const { rows } = await this.db.query<Row>("SELECT * FROM reports_jobs WHERE id = $1 AND created_by = $2", [id, owner]);
+    return rows[0] ? toJob(rows[0]) : null;
+  }
+
+  /** The result of `owner`'s job `id`, or null. */
+  async getResult(id: string, owner: string): Promise<JobResult | null> {
     const { rows } = await this.db.query<{ content_type: string; body: string; row_count: number }>(
-      "SELECT content_type, body, row_count FROM reports_results WHERE job_id = $1",
-      [id],
+      "SELECT r.content_type, r.body, r.row_count FROM reports_results r JOIN reports_jobs j ON j.id = r.job_id WHERE r.job_id = $1 AND j.created_by = $2",
+      [id, owner],
     );
     return rows[0] ? { contentType: rows[0].content_type, body: rows[0].body, rowCount: rows[0].row_count } : null;
   }

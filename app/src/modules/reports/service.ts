@@ -11,7 +11,8 @@ import { REPORT_KIND, jobMessage, type Job, type JobResult, type ReportParams } 
 export interface SubmitContext {
   correlationId: string;
   otelContext: Context;
-  principal?: string;
+  /** The API key id that submits the job: only that key can read the job and its result. */
+  owner: string;
 }
 
 /**
@@ -33,7 +34,7 @@ export class ReportService {
 
   async submit(params: ReportParams, ctx: SubmitContext): Promise<Job> {
     const capped = { ...params, delayMs: Math.min(params.delayMs, this.config.REPORTS_MAX_DELAY_MS) };
-    const job = await this.repo.insertQueued(REPORT_KIND, capped, ctx.correlationId, ctx.principal);
+    const job = await this.repo.insertQueued(REPORT_KIND, capped, ctx.correlationId, ctx.owner);
     try {
       await this.enqueue(job, ctx.otelContext);
     } catch (err) {
@@ -56,15 +57,20 @@ export class ReportService {
     }
   }
 
-  async get(id: string): Promise<{ job: Job; result: Omit<JobResult, "body"> | null }> {
-    const job = await this.repo.get(id);
+  /**
+   * The job `id` as its `owner` sees it. Another key's job answers the same 404 as a missing one, so job ids
+   * reveal nothing to other callers.
+   */
+  async get(id: string, owner: string): Promise<{ job: Job; result: Omit<JobResult, "body"> | null }> {
+    const job = await this.repo.getOwned(id, owner);
     if (!job) throw notFound("job");
-    const result = job.status === "done" ? await this.repo.getResult(id) : null;
+    const result = job.status === "done" ? await this.repo.getResult(id, owner) : null;
     return { job, result: result && { contentType: result.contentType, rowCount: result.rowCount } };
   }
 
-  async getResult(id: string): Promise<JobResult> {
-    const result = await this.repo.getResult(id);
+  /** The result of `owner`'s job `id`; 404 if the job is not finished, does not exist or is someone else's. */
+  async getResult(id: string, owner: string): Promise<JobResult> {
+    const result = await this.repo.getResult(id, owner);
     if (!result) throw notFound("job result");
     return result;
   }
