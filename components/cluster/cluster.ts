@@ -3,6 +3,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, BaseArgs, GroundworkComponent, LOG_RETENTION_DAYS, statefulOptions } from "../base";
 import { WorkloadIdentity } from "../identity/workloadIdentity";
+import { KmsKey } from "../secrets/kmsKey";
 import { IRSA_AUDIENCE, stripIssuerScheme } from "../identity/trust";
 import { ADDONS_AFTER_NODES, ADDONS_BEFORE_NODES, createManagedAddon, VPC_CNI_CONFIGURATION } from "./addons";
 import { clusterKeyPolicy } from "./keyPolicy";
@@ -184,28 +185,30 @@ export class Cluster extends GroundworkComponent {
 
         // Account facts.
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-        const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const logGroupName = `/aws/eks/${clusterName}/cluster`;
         const stateful = statefulOptions(protect);
 
-        // KMS key for secrets, logs and node volumes.
-        const key = new aws.kms.Key(
+        // KMS key for secrets, logs and node volumes: a KmsKey with the cluster's own policy. The key and its alias
+        // were once raw children of the Cluster (`<name>-key`, `<name>-key-alias`); the aliases adopt those, so a
+        // stack created before keeps its key (a replacement would destroy the secrets it encrypts).
+        const key = new KmsKey(
             this.childName("key"),
             {
                 description: `EKS ${clusterName}: Kubernetes secrets, control-plane logs, node volumes`,
-                enableKeyRotation: true,
+                aliasName: `eks/${clusterName}`,
                 deletionWindowInDays: 30,
-                policy: pulumi.all([partition, accountId, region]).apply(([p, a, r]) => JSON.stringify(clusterKeyPolicy({ partition: p, accountId: a, region: r, logGroupName }))),
-                tags: this.childTags("key"),
+                policy: (ctx) => clusterKeyPolicy({ ...ctx, logGroupName }),
+                protect,
+                childAliases: { key: [{ name: this.childName("key"), parent: this }], alias: [{ name: this.childName("key-alias"), parent: this }] },
+                tags: args.tags,
             },
-            this.childOpts(stateful),
+            { parent: this },
         );
-        new aws.kms.Alias(this.childName("key-alias"), { name: `alias/eks/${clusterName}`, targetKeyId: key.keyId }, this.childOpts());
 
         const logGroup = new aws.cloudwatch.LogGroup(
             this.childName("logs"),
-            { name: logGroupName, retentionInDays: retention, kmsKeyId: key.arn, tags: this.childTags("logs") },
+            { name: logGroupName, retentionInDays: retention, kmsKeyId: key.keyArn, tags: this.childTags("logs") },
             this.childOpts(stateful),
         );
 
@@ -231,7 +234,7 @@ export class Cluster extends GroundworkComponent {
             this.childName("cluster-key"),
             {
                 role: clusterRole.name,
-                policy: key.arn.apply((arn) =>
+                policy: key.keyArn.apply((arn) =>
                     JSON.stringify({
                         Version: "2012-10-17",
                         Statement: [{ Sid: "SecretsEnvelopeEncryption", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: [arn] }],
@@ -262,7 +265,7 @@ export class Cluster extends GroundworkComponent {
                     endpointPublicAccess: publicEndpoint,
                     ...(publicEndpoint ? { publicAccessCidrs: publicCidrs } : {}),
                 },
-                encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.arn } },
+                encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.keyArn } },
                 enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
                 accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
                 // Managed add-ons below replace the self-managed defaults.
@@ -371,7 +374,7 @@ export class Cluster extends GroundworkComponent {
                     privateSubnetIds: args.privateSubnetIds,
                     nodeRoleArn: nodeRole.arn,
                     nodeSecurityGroupId: sgs.node.id,
-                    kmsKeyArn: key.arn,
+                    kmsKeyArn: key.keyArn,
                     tags: args.tags,
                 },
                 { parent: this, dependsOn: [...beforeNodes, ...nodePolicies] },
@@ -404,7 +407,7 @@ export class Cluster extends GroundworkComponent {
         this.clusterSecurityGroupId = sgs.cluster.id;
         this.nodeSecurityGroupId = sgs.node.id;
         this.nodeSecurityGroupArn = sgs.node.arn;
-        this.kmsKeyArn = key.arn;
+        this.kmsKeyArn = key.keyArn;
         this.nodeRoleArn = nodeRole.arn;
         this.logGroupName = logGroup.name;
         this.nodeGroupArns = pulumi.all(Object.fromEntries(Object.entries(this.nodeGroups).map(([g, ng]) => [g, ng.nodeGroupArn])));

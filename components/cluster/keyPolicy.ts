@@ -1,4 +1,4 @@
-import { KMS_SERVICE_ACTIONS } from "../secrets/kmsKey";
+import { KMS_SERVICE_ACTIONS, type KmsKeyPolicyDocument } from "../secrets/kmsKey";
 
 /**
  * The key policy of the cluster's customer-managed KMS key. Pure, so the exact document is tested.
@@ -33,7 +33,7 @@ export function autoscalingServiceRoleArn(partition: string, accountId: string):
 }
 
 /** Builds the key policy document. */
-export function clusterKeyPolicy(i: ClusterKeyPolicyInput): Record<string, unknown> {
+export function clusterKeyPolicy(i: ClusterKeyPolicyInput): KmsKeyPolicyDocument {
     const root = `arn:${i.partition}:iam::${i.accountId}:root`;
     const slr = autoscalingServiceRoleArn(i.partition, i.accountId);
     const useKey = [...KMS_SERVICE_ACTIONS];

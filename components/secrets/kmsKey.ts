@@ -150,9 +150,65 @@ export interface KmsKeyArgs extends BaseArgs {
      * @default - the stack's region (`aws:region`)
      */
     readonly region?: string;
+    /**
+     * The whole key policy, for a key whose services need conditions the generated policy does not express (the
+     * cluster's key: CloudWatch Logs for one log group, the EC2 Auto Scaling service-linked role). Called with the
+     * key's account, partition and region once they are known. Excludes `servicePrincipals` and
+     * `allowCloudWatchLogs`; a statement with a wildcard principal is refused when the policy is built.
+     * @default - {@link kmsKeyPolicy} of `servicePrincipals` and `allowCloudWatchLogs`
+     */
+    readonly policy?: (ctx: KmsKeyContext) => KmsKeyPolicyDocument;
+    /**
+     * Former URNs (or alias specs) of the key and alias resources, for a key that moves under a KmsKey from
+     * elsewhere (a component that declared a raw `aws.kms.Key`): Pulumi then adopts the existing key and alias
+     * instead of replacing them, which would destroy what the key encrypts.
+     * @default - none
+     */
+    readonly childAliases?: KmsKeyChildAliases;
+}
+
+/** The account, partition and region a key policy is built for. */
+export interface KmsKeyContext {
+    /** Account id. */
+    readonly accountId: string;
+    /** Partition, for example `aws`. */
+    readonly partition: string;
+    /** Region of the key. */
+    readonly region: string;
+}
+
+/** Former identities of a {@link KmsKey}'s children (Pulumi `aliases` resource options). */
+export interface KmsKeyChildAliases {
+    /** Aliases of the `aws.kms.Key` child. @default [] */
+    readonly key?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
+    /** Aliases of the `aws.kms.Alias` child. @default [] */
+    readonly alias?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
+}
+
+/**
+ * A caller-built key policy as JSON, once it is known to have no wildcard principal; throws an {@link ArgumentError}
+ * naming the statements otherwise. Pure.
+ */
+export function checkedKeyPolicy(who: string, doc: KmsKeyPolicyDocument): string {
+    const open = wildcardPrincipalStatements(doc);
+    if (open.length > 0) {
+        throw new ArgumentError(who, "policy", `statement(s) ${open.map((s) => s.Sid).join(", ")} have a wildcard principal`, "name the account root or a service principal with conditions");
+    }
+    return JSON.stringify(doc);
+}
+
+/** Statements of a key policy whose principal is, or includes, `*`. Pure. */
+export function wildcardPrincipalStatements(doc: KmsKeyPolicyDocument): KmsKeyPolicyStatement[] {
+    const open = (p: unknown) => p === "*" || (Array.isArray(p) && p.includes("*"));
+    return doc.Statement.filter((s) => (typeof s.Principal === "string" ? open(s.Principal) : Object.values(s.Principal as Record<string, unknown>).some(open)));
 }
 
 const ALIAS = /^[A-Za-z0-9/_-]{1,250}$/;
+
+/** The `aliases` option, only when there are aliases (so a key without them registers exactly as before). */
+function aliasesOption(aliases: pulumi.Input<pulumi.URN | pulumi.Alias>[] | undefined): pulumi.CustomResourceOptions {
+    return aliases !== undefined && aliases.length > 0 ? { aliases } : {};
+}
 
 /**
  * A customer-managed KMS key for one purpose: rotation on, a key policy with no wildcard principal, an alias
@@ -186,6 +242,9 @@ export class KmsKey extends GroundworkComponent {
         if (!Number.isInteger(deletionWindowInDays) || deletionWindowInDays < 7 || deletionWindowInDays > 30) {
             throw new ArgumentError(who, "deletionWindowInDays", `${deletionWindowInDays} is outside 7..30`, "pass a whole number of days from 7 to 30");
         }
+        if (args.policy !== undefined && (args.servicePrincipals !== undefined || args.allowCloudWatchLogs !== undefined)) {
+            throw new ArgumentError(who, "policy", "given together with servicePrincipals or allowCloudWatchLogs, which only shape the generated policy", "put those statements in the policy, or drop policy");
+        }
         for (const s of services) {
             if (s.service === "*" || !/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(s.service)) {
                 throw new ArgumentError(who, "servicePrincipals", `'${s.service}' is not a service principal`, "name an AWS service principal such as 'logs.eu-west-1.amazonaws.com'");
@@ -211,14 +270,19 @@ export class KmsKey extends GroundworkComponent {
                 enableKeyRotation: true,
                 rotationPeriodInDays,
                 deletionWindowInDays,
-                policy: pulumi
-                    .all([ctx.accountId, ctx.partition, keyRegion])
-                    .apply(([accountId, partition, region]) => JSON.stringify(kmsKeyPolicy({ accountId, partition, region }, services, allowCloudWatchLogs))),
+                policy: pulumi.all([ctx.accountId, ctx.partition, keyRegion]).apply(([accountId, partition, region]) => {
+                    if (args.policy === undefined) return JSON.stringify(kmsKeyPolicy({ accountId, partition, region }, services, allowCloudWatchLogs));
+                    return checkedKeyPolicy(who, args.policy({ accountId, partition, region }));
+                }),
                 tags: this.childTags("key"),
             },
-            this.childOpts(stateful),
+            this.childOpts({ ...stateful, ...aliasesOption(args.childAliases?.key) }),
         );
-        const alias = new aws.kms.Alias(this.childName("alias"), { ...inRegion, name: `alias/${aliasName}`, targetKeyId: key.keyId }, this.childOpts());
+        const alias = new aws.kms.Alias(
+            this.childName("alias"),
+            { ...inRegion, name: `alias/${aliasName}`, targetKeyId: key.keyId },
+            this.childOpts(aliasesOption(args.childAliases?.alias)),
+        );
 
         this.keyArn = key.arn;
         this.keyId = key.keyId;
