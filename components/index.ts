@@ -10,3 +10,4 @@ export * from "./service";
 export * from "./cluster";
 export * from "./identity";
 export * from "./registry";
+export * from "./deploy";
