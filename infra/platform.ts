@@ -1,8 +1,10 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Cdn } from "../components/cdn";
 import { Cache } from "../components/cache";
 import { Cluster, ClusterAddons } from "../components/cluster";
 import { Database } from "../components/database";
+import { DeployRunner } from "../components/deploy";
 import { WorkloadIdentity } from "../components/identity";
 import { Queue } from "../components/queue";
 import { ContainerRegistry } from "../components/registry";
@@ -106,8 +108,10 @@ export interface PlatformOutputs {
     readonly apiRoleArn: pulumi.Output<string>;
     /** IAM role of the worker workload. */
     readonly workerRoleArn: pulumi.Output<string>;
-    /** ECR repository URL for the app image (`docker push <url>@...`, then set groundwork:appImage). */
+    /** ECR repository URL for the app image (the deploy workflow pushes there and records the digest in groundwork:appImage). */
     readonly appRepositoryUrl: pulumi.Output<string>;
+    /** `runs-on` prefix of the in-VPC deploy runner's jobs (`<label>-${{ github.run_id }}-${{ github.run_attempt }}`); only with a deploy runner. */
+    readonly deployRunnerLabel?: pulumi.Output<string>;
 }
 
 /**
@@ -175,6 +179,29 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             },
         },
     });
+    // The deploy path to the private API endpoint (README "Deploying"): a CodeBuild-hosted GitHub Actions runner in
+    // the private subnets, the only thing outside the cluster admitted to its API on 443.
+    const privateSubnetIds = spec.network.availabilityZones.map((_, i) => network.privateSubnetIds.apply((ids) => ids[i]));
+    const deployRunner =
+        c.deployRunner === undefined
+            ? undefined
+            : new DeployRunner("deploy", { ...common, vpcId: network.vpcId, subnetIds: privateSubnetIds, repositoryUrl: c.deployRunner.repositoryUrl, connectionArn: c.deployRunner.connectionArn, protect: spec.settings.protect });
+    if (deployRunner) {
+        new aws.vpc.SecurityGroupIngressRule(
+            "deploy-runner-to-cluster-api",
+            {
+                securityGroupId: cluster.clusterSecurityGroupId,
+                referencedSecurityGroupId: deployRunner.securityGroupId,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                description: "Deploy runner to the private Kubernetes API endpoint",
+                tags: common.tags,
+            },
+            { parent: deployRunner },
+        );
+    }
+
     // Data tier in the isolated subnets, reachable only from the nodes' security group (pods share it under the
     // VPC CNI). Subnet lists are built per AZ so their length is known when the components validate them.
     const isolatedSubnetIds = spec.network.availabilityZones.map((_, i) => network.isolatedSubnetIds.apply((ids) => ids[i]));
@@ -297,6 +324,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             apiRoleArn: api.roleArn,
             workerRoleArn: worker.roleArn,
             appRepositoryUrl: registry.repositoryUrl,
+            ...(deployRunner ? { deployRunnerLabel: deployRunner.runnerLabel } : {}),
         },
     };
 }

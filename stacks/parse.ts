@@ -81,6 +81,9 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         kubernetesVersion: config.kubernetesVersion ?? preset.cluster.kubernetesVersion,
         adminRoleArns: config.clusterAdminRoleArns,
         publicAccessCidrs: config.clusterPublicAccessCidrs ?? [],
+        ...(config.deployRunnerRepository !== undefined && config.deployRunnerConnectionArn !== undefined
+            ? { deployRunner: { repositoryUrl: config.deployRunnerRepository, connectionArn: config.deployRunnerConnectionArn } }
+            : {}),
         nodeInstanceTypes: config.nodeInstanceTypes ?? preset.cluster.nodeInstanceTypes,
         nodeMinSize: config.nodeMinSize ?? preset.cluster.nodeMinSize,
         nodeMaxSize: config.nodeMaxSize ?? preset.cluster.nodeMaxSize,
@@ -89,6 +92,11 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         logRetentionDays: preset.cluster.logRetentionDays,
         addonReplicas: preset.cluster.addonReplicas,
     };
+    if ((config.deployRunnerRepository === undefined) !== (config.deployRunnerConnectionArn === undefined)) {
+        const missing = config.deployRunnerRepository === undefined ? "deployRunnerRepository" : "deployRunnerConnectionArn";
+        const given = missing === "deployRunnerRepository" ? "deployRunnerConnectionArn" : "deployRunnerRepository";
+        issues.push({ key: `${NAMESPACE}:${missing}`, value: "(not set)", problem: `is needed with ${NAMESPACE}:${given}: the deploy runner takes both`, allowed: "set both keys, or neither (no deploy runner)" });
+    }
     if (cluster.nodeMinSize > cluster.nodeMaxSize) {
         const key = `${NAMESPACE}:${values.nodeMaxSize === undefined ? "nodeMinSize" : "nodeMaxSize"}`;
         issues.push({ key, value: shown(key) ?? String(cluster.nodeMaxSize), problem: `makes the system node group's minimum (${cluster.nodeMinSize}) larger than its maximum (${cluster.nodeMaxSize})`, allowed: "nodeMinSize <= nodeMaxSize" });

@@ -160,6 +160,13 @@ export const KEYS = {
         nodeMaxSize: wholeNumber(2, 1000).optional(),
         /** Queue-worker node group maximum size. */
         workerMaxSize: wholeNumber(1, 1000).optional(),
+        /** GitHub repository whose deploy workflow runs on the in-VPC deploy runner (https://github.com/<owner>/<repo>). */
+        deployRunnerRepository: z.string().regex(/^https:\/\/github\.com\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "https://github.com/<owner>/<repo>, without .git or a trailing /" }).optional(),
+        /** CodeConnections (GitHub App) connection ARN the deploy runner authenticates to GitHub with. */
+        deployRunnerConnectionArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:[0-9]{12}:connection\/[A-Za-z0-9-]+$/, { error: "a connection ARN such as arn:aws:codeconnections:us-east-1:123456789012:connection/<id>" })
+            .optional(),
     },
     /** Data tier keys: override `PRESETS[tier].data`. */
     data: {

@@ -45,6 +45,11 @@ export interface ClusterSpec {
     readonly adminRoleArns: readonly string[];
     /** CIDRs allowed to reach the public API endpoint; empty = private endpoint only. */
     readonly publicAccessCidrs: readonly string[];
+    /**
+     * The in-VPC GitHub Actions runner that deploys what talks to the private API endpoint
+     * (`groundwork:deployRunnerRepository` and `groundwork:deployRunnerConnectionArn`); absent when neither is set.
+     */
+    readonly deployRunner?: { readonly repositoryUrl: string; readonly connectionArn: string };
     /** System node group instance types. */
     readonly nodeInstanceTypes: readonly string[];
     /** System node group minimum size. */

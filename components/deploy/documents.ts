@@ -14,7 +14,7 @@ export const WORKFLOW_JOB_QUEUED = "WORKFLOW_JOB_QUEUED";
  * EC2 describe calls CodeBuild makes with the service role to place a build in the VPC. All are on the
  * unscopable allow-list (`UNSCOPABLE_ACTIONS`), so they take `Resource: "*"` in a statement of their own.
  */
-export const VPC_DESCRIBE_ACTIONS: readonly string[] = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"];
+export const VPC_DESCRIBE_ACTIONS: readonly string[] = ["ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"];
 
 /** Everything the runner's role policy is built from, resolved. */
 export interface RunnerPolicyContext {

@@ -196,6 +196,25 @@ function runStack(stack: string): void {
     check(`preview plans ${creates.length} creates, the offline plan ${expected.length} resources`, creates.length === expected.length);
     parity(`${stack} preview vs offline --preview`, offlinePreview.violations, previewViolations, { phase: "preview", engineFailed: preview.code !== 0 });
 
+    // The first deploy of an empty account (README "Deploying"): from outside the VPC, everything except what talks
+    // to the private cluster API (the Kubernetes provider and its dependents); the deploy runner it creates then
+    // runs the full `up` below.
+    const bootstrap = pulumi(sandbox, platformDir, upHome, [
+        "up", "--yes", "--skip-preview", "--stack", stack, "--json", ...packArgs(tier),
+        "--exclude", `urn:pulumi:${stack}::groundwork::**pulumi:providers:kubernetes::**`, "--exclude-dependents",
+    ]);
+    check(`bootstrap up (Kubernetes provider and dependents excluded) exits 0`, bootstrap.code === 0, tail(bootstrap));
+    {
+        const bootFile = path.join(sandbox.dir, `${stack}-bootstrap.json`);
+        pulumi(sandbox, platformDir, upHome, ["stack", "export", "--stack", stack, "--file", bootFile]);
+        const typeOf = (urn: string) => urn.split("::")[2].split("$").pop()!;
+        const created = (JSON.parse(fs.readFileSync(bootFile, "utf8")).deployment.resources as { urn: string; type: string }[]).map((r) => r.urn);
+        const k8s = created.filter((u) => typeOf(u).startsWith("kubernetes:") || typeOf(u) === "pulumi:providers:kubernetes");
+        const awsMissing = expected.filter((u) => typeOf(u).startsWith("aws:") && !created.includes(u));
+        check(`bootstrap: nothing of Kubernetes exists (${k8s.length}), every AWS resource does (${awsMissing.length} missing)`, k8s.length === 0 && awsMissing.length === 0, [...k8s, ...awsMissing.map((u) => `missing ${u}`)].join("\n"));
+        figures.push(`${stack.padEnd(5)} bootstrap up ${bootstrap.seconds.toFixed(0)}s: ${created.length} resources without the cluster API`);
+    }
+
     const up = pulumi(sandbox, platformDir, upHome, ["up", "--yes", "--skip-preview", "--stack", stack, "--json", ...packArgs(tier)]);
     const upViolations = violationsOf(up.events);
     check(`up exits 0`, up.code === 0, tail(up));

@@ -64,12 +64,18 @@ function call<T>(handler: Handler, request: any): Promise<T> {
 /** Default isolation outside jest: purge @pulumi/policy, grpc and the pack's own modules from require.cache. */
 function purgeIsolate(packDir: string): Isolate {
     return (fn) => {
+        const isPolicyRuntime = (key: string) => key.includes(`${path.sep}@pulumi${path.sep}policy${path.sep}`) || key.includes(`${path.sep}@grpc${path.sep}grpc-js${path.sep}`);
+        // A module outside the pack that loads @pulumi/policy (a shared rule library such as @groundwork/policy-kit,
+        // maybe cached already because the program imports it too) must be reloaded with the pack's fresh
+        // @pulumi/policy, or its errors fail the pack's `instanceof` checks.
+        const loadsPolicy = (m: NodeModule | undefined, seen: Set<string>): boolean => {
+            if (!m || seen.has(m.id)) return false;
+            seen.add(m.id);
+            return isPolicyRuntime(m.id) || m.children.some((c) => loadsPolicy(c, seen));
+        };
         const purge = () => {
-            for (const key of Object.keys(require.cache)) {
-                if (key.includes(`${path.sep}@pulumi${path.sep}policy${path.sep}`) || key.includes(`${path.sep}@grpc${path.sep}grpc-js${path.sep}`) || key.startsWith(packDir + path.sep)) {
-                    delete require.cache[key];
-                }
-            }
+            const doomed = Object.keys(require.cache).filter((key) => isPolicyRuntime(key) || key.startsWith(packDir + path.sep) || loadsPolicy(require.cache[key], new Set()));
+            for (const key of doomed) delete require.cache[key];
         };
         purge();
         try {

@@ -22,6 +22,7 @@ export const UNSCOPABLE_ACTION_SOURCES: Readonly<Record<string, { page: string; 
             "ec2:DescribeAddresses",
             "ec2:DescribeAvailabilityZones",
             "ec2:DescribeCoipPools",
+            "ec2:DescribeDhcpOptions",
             "ec2:DescribeImages",
             "ec2:DescribeInstanceTypeOfferings",
             "ec2:DescribeInstanceTypes",

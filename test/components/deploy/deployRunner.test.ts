@@ -227,7 +227,7 @@ describe("DeployRunner", () => {
                 {
                     Sid: "DescribeVpcResources",
                     Effect: "Allow",
-                    Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
+                    Action: ["ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
                     Resource: ["*"],
                 },
             ],
