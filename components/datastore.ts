@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GroundworkComponent } from "./base";
-import { KmsKey } from "./secrets/kmsKey";
+import { applyTransform, GroundworkComponent, Transform } from "./base";
+import { KmsKey, KmsKeyTransforms } from "./secrets/kmsKey";
 
 /** The keys a data store encrypts with: its storage key and the key of its log groups. */
 export interface DataStoreKeys {
@@ -17,10 +17,16 @@ export interface DataStoreKeys {
  */
 export abstract class DataStoreComponent extends GroundworkComponent {
     /** Uses the given key, or creates a rotating KmsKey of its own that CloudWatch Logs may also use. */
-    protected storeKeys(what: string, given: { kmsKeyArn?: pulumi.Input<string>; logKmsKeyArn?: pulumi.Input<string> }, protect: boolean, tags?: Record<string, string>): DataStoreKeys {
+    protected storeKeys(
+        what: string,
+        given: { kmsKeyArn?: pulumi.Input<string>; logKmsKeyArn?: pulumi.Input<string> },
+        protect: boolean,
+        tags?: Record<string, string>,
+        transform?: KmsKeyTransforms,
+    ): DataStoreKeys {
         const ownKey =
             given.kmsKeyArn === undefined
-                ? new KmsKey(this.childName("key"), { description: `Groundwork ${this.baseName} ${what} key`, allowCloudWatchLogs: true, protect, tags }, { parent: this })
+                ? new KmsKey(this.childName("key"), { description: `Groundwork ${this.baseName} ${what} key`, allowCloudWatchLogs: true, protect, tags, transform }, { parent: this })
                 : undefined;
         return {
             kmsKeyArn: ownKey ? ownKey.keyArn : pulumi.output(given.kmsKeyArn as pulumi.Input<string>),
@@ -29,11 +35,20 @@ export abstract class DataStoreComponent extends GroundworkComponent {
     }
 
     /** A security group admitting TCP `port` only from `sources` (no CIDR rule), one described rule per source. */
-    protected admittingSecurityGroup(vpcId: pulumi.Input<string>, port: number, sources: pulumi.Input<string>[], label: string): aws.ec2.SecurityGroup {
+    protected admittingSecurityGroup(
+        vpcId: pulumi.Input<string>,
+        port: number,
+        sources: pulumi.Input<string>[],
+        label: string,
+        transform?: Transform<aws.ec2.SecurityGroupArgs>,
+    ): aws.ec2.SecurityGroup {
         const sg = new aws.ec2.SecurityGroup(
-            this.childName("sg"),
-            { vpcId, description: `${label} ${this.baseName}: ${port} from the allowed security groups only`, tags: this.childTags("sg") },
-            this.childOpts(),
+            ...applyTransform(
+                transform,
+                this.childName("sg"),
+                { vpcId, description: `${label} ${this.baseName}: ${port} from the allowed security groups only`, tags: this.childTags("sg") },
+                this.childOpts(),
+            ),
         );
         sources.forEach((source, i) => {
             new aws.vpc.SecurityGroupIngressRule(

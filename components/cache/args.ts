@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS } from "../base";
+import type * as aws from "@pulumi/aws";
+import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS, Transform } from "../base";
+import type { KmsKeyTransforms } from "../secrets/kmsKey";
+import type { SecretTransforms } from "../secrets/secret";
 import { stableName } from "../secrets/context";
 
 /** Cache engines the Cache supports. */
@@ -87,6 +90,33 @@ export interface CacheArgs extends BaseArgs {
      * @default true
      */
     readonly protect?: boolean;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: CacheTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link Cache}. */
+export interface CacheTransforms {
+    /** The replication group. */
+    readonly replicationGroup?: Transform<aws.elasticache.ReplicationGroupArgs>;
+    /** The subnet group. */
+    readonly subnetGroup?: Transform<aws.elasticache.SubnetGroupArgs>;
+    /** The security group. */
+    readonly securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;
+    /** Both log groups, slow and engine log (`name` tells them apart). */
+    readonly logGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
+    /** Both users under IAM auth, the app user and the disabled default user (`name` tells them apart). */
+    readonly user?: Transform<aws.elasticache.UserArgs>;
+    /** The user group under IAM auth. */
+    readonly userGroup?: Transform<aws.elasticache.UserGroupArgs>;
+    /** The {@link KmsKey} the component creates without `kmsKeyArn`: its own per-child transforms. */
+    readonly key?: KmsKeyTransforms;
+    /** The AUTH token {@link Secret} under `authToken` auth: its own per-child transforms. */
+    readonly authToken?: SecretTransforms;
 }
 
 /** {@link CacheArgs} with every default applied and validated. */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { statefulOptions } from "../base";
+import { applyTransform, statefulOptions } from "../base";
 import { DataStoreComponent } from "../datastore";
 import { Grantable } from "../identity/statements";
 import { sidOf } from "../secrets/context";
@@ -60,20 +60,28 @@ export class Cache extends DataStoreComponent {
         const r = resolveCacheArgs(name, args);
 
         const stateful = statefulOptions(r.protect);
-        const { kmsKeyArn, logKmsKeyArn } = this.storeKeys("cache", args, r.protect, args.tags);
+        const t = args.transform ?? {};
+        const { kmsKeyArn, logKmsKeyArn } = this.storeKeys("cache", args, r.protect, args.tags, t.key);
 
         const subnetGroup = new aws.elasticache.SubnetGroup(
-            this.childName("subnets"),
-            { description: `Isolated subnets of ${name}`, subnetIds: args.subnetIds, tags: this.childTags("subnets") },
-            this.childOpts(),
+            ...applyTransform(
+                t.subnetGroup,
+                this.childName("subnets"),
+                { description: `Isolated subnets of ${name}`, subnetIds: args.subnetIds, tags: this.childTags("subnets") },
+                this.childOpts(),
+            ),
         );
-        const sg = this.admittingSecurityGroup(args.vpcId, CACHE_PORT, args.allowedSecurityGroupIds, r.engine);
+        const sg = this.admittingSecurityGroup(args.vpcId, CACHE_PORT, args.allowedSecurityGroupIds, r.engine, t.securityGroup);
+        // Log groups are stateful: they outlive a replaced instance, as its audit trail.
         const logGroups = CACHE_LOG_TYPES.map(
             (logType) =>
                 new aws.cloudwatch.LogGroup(
-                    this.childName(logType),
-                    { name: `/aws/elasticache/${r.replicationGroupId}/${logType}`, retentionInDays: r.logRetentionDays, kmsKeyId: logKmsKeyArn, tags: this.childTags(logType) },
-                    this.childOpts(stateful), // logs outlive a replaced instance: they are the audit trail
+                    ...applyTransform(
+                        t.logGroup,
+                        this.childName(logType),
+                        { name: `/aws/elasticache/${r.replicationGroupId}/${logType}`, retentionInDays: r.logRetentionDays, kmsKeyId: logKmsKeyArn, tags: this.childTags(logType) },
+                        this.childOpts(stateful),
+                    ),
                 ),
         );
 
@@ -81,16 +89,19 @@ export class Cache extends DataStoreComponent {
         let authToken: pulumi.Output<string> | undefined;
         if (r.auth === "iam") {
             const appUser = new aws.elasticache.User(
-                this.childName("app-user"),
-                {
-                    userId: r.appUserId,
-                    userName: r.appUserId,
-                    engine: r.engine,
-                    accessString: r.accessString,
-                    authenticationMode: { type: "iam" },
-                    tags: this.childTags("app-user"),
-                },
-                this.childOpts(),
+                ...applyTransform(
+                    t.user,
+                    this.childName("app-user"),
+                    {
+                        userId: r.appUserId,
+                        userName: r.appUserId,
+                        engine: r.engine,
+                        accessString: r.accessString,
+                        authenticationMode: { type: "iam" },
+                        tags: this.childTags("app-user"),
+                    },
+                    this.childOpts(),
+                ),
             );
             const defaultPassword = new random.RandomPassword(
                 this.childName("default-user-password"),
@@ -98,21 +109,27 @@ export class Cache extends DataStoreComponent {
                 this.childOpts({ additionalSecretOutputs: ["result", "bcryptHash"] }),
             );
             const defaultUser = new aws.elasticache.User(
-                this.childName("default-user"),
-                {
-                    userId: r.defaultUserId,
-                    userName: "default",
-                    engine: r.engine,
-                    accessString: DISABLED_ACCESS_STRING,
-                    authenticationMode: { type: "password", passwords: [pulumi.secret(defaultPassword.result)] },
-                    tags: this.childTags("default-user"),
-                },
-                this.childOpts(),
+                ...applyTransform(
+                    t.user,
+                    this.childName("default-user"),
+                    {
+                        userId: r.defaultUserId,
+                        userName: "default",
+                        engine: r.engine,
+                        accessString: DISABLED_ACCESS_STRING,
+                        authenticationMode: { type: "password", passwords: [pulumi.secret(defaultPassword.result)] },
+                        tags: this.childTags("default-user"),
+                    },
+                    this.childOpts(),
+                ),
             );
             const userGroup = new aws.elasticache.UserGroup(
-                this.childName("users"),
-                { userGroupId: r.userGroupId, engine: r.engine, userIds: [defaultUser.userId, appUser.userId], tags: this.childTags("users") },
-                this.childOpts(),
+                ...applyTransform(
+                    t.userGroup,
+                    this.childName("users"),
+                    { userGroupId: r.userGroupId, engine: r.engine, userIds: [defaultUser.userId, appUser.userId], tags: this.childTags("users") },
+                    this.childOpts(),
+                ),
             );
             userGroupIds = [userGroup.userGroupId];
             this.userId = appUser.userId;
@@ -128,6 +145,7 @@ export class Cache extends DataStoreComponent {
                     specialCharacters: AUTH_TOKEN_SPECIAL_CHARACTERS,
                     noRotationReason: AUTH_TOKEN_NO_ROTATION_REASON,
                     tags: args.tags,
+                    transform: t.authToken,
                 },
                 { parent: this },
             );
@@ -136,38 +154,41 @@ export class Cache extends DataStoreComponent {
         }
 
         const group = new aws.elasticache.ReplicationGroup(
-            this.childName("group"),
-            {
-                replicationGroupId: r.replicationGroupId,
-                description: `Groundwork ${name} cache (${r.engine})`,
-                engine: r.engine,
-                engineVersion: r.engineVersion,
-                nodeType: r.nodeType,
-                port: CACHE_PORT,
-                clusterMode: "disabled",
-                numCacheClusters: r.numCacheClusters,
-                automaticFailoverEnabled: r.highAvailability,
-                multiAzEnabled: r.highAvailability,
-                subnetGroupName: subnetGroup.name,
-                securityGroupIds: [sg.id],
-                atRestEncryptionEnabled: true,
-                kmsKeyId: kmsKeyArn,
-                transitEncryptionEnabled: true,
-                transitEncryptionMode: "required",
-                userGroupIds,
-                authToken,
-                authTokenUpdateStrategy: authToken !== undefined ? "ROTATE" : undefined,
-                snapshotRetentionLimit: r.snapshotRetentionDays,
-                autoMinorVersionUpgrade: true,
-                logDeliveryConfigurations: logGroups.map((lg, i) => ({
-                    destination: lg.name,
-                    destinationType: "cloudwatch-logs",
-                    logFormat: "json",
-                    logType: CACHE_LOG_TYPES[i],
-                })),
-                tags: this.childTags("group"),
-            },
-            this.childOpts({ ...stateful, additionalSecretOutputs: ["authToken"] }),
+            ...applyTransform(
+                t.replicationGroup,
+                this.childName("group"),
+                {
+                    replicationGroupId: r.replicationGroupId,
+                    description: `Groundwork ${name} cache (${r.engine})`,
+                    engine: r.engine,
+                    engineVersion: r.engineVersion,
+                    nodeType: r.nodeType,
+                    port: CACHE_PORT,
+                    clusterMode: "disabled",
+                    numCacheClusters: r.numCacheClusters,
+                    automaticFailoverEnabled: r.highAvailability,
+                    multiAzEnabled: r.highAvailability,
+                    subnetGroupName: subnetGroup.name,
+                    securityGroupIds: [sg.id],
+                    atRestEncryptionEnabled: true,
+                    kmsKeyId: kmsKeyArn,
+                    transitEncryptionEnabled: true,
+                    transitEncryptionMode: "required",
+                    userGroupIds,
+                    authToken,
+                    authTokenUpdateStrategy: authToken !== undefined ? "ROTATE" : undefined,
+                    snapshotRetentionLimit: r.snapshotRetentionDays,
+                    autoMinorVersionUpgrade: true,
+                    logDeliveryConfigurations: logGroups.map((lg, i) => ({
+                        destination: lg.name,
+                        destinationType: "cloudwatch-logs",
+                        logFormat: "json",
+                        logType: CACHE_LOG_TYPES[i],
+                    })),
+                    tags: this.childTags("group"),
+                },
+                this.childOpts({ ...stateful, additionalSecretOutputs: ["authToken"] }),
+            ),
         );
 
         this.primaryEndpoint = group.primaryEndpointAddress;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ChildScope } from "../base";
-import { CLOUDFRONT_REGION } from "./args";
+import { applyTransform, ChildScope } from "../base";
+import { CdnTransforms, CLOUDFRONT_REGION } from "./args";
 import type { CdnBuckets } from "./buckets";
 import { logBucketPolicy, S3_ACCESS_LOG_PREFIX } from "./documents";
 
@@ -10,19 +10,22 @@ import { logBucketPolicy, S3_ACCESS_LOG_PREFIX } from "./documents";
  * CloudFront log delivery, both pinned to this account) and the static bucket's S3 access logging into it.
  * Returns the policy, which every log writer waits for.
  */
-export function declareBucketAccessLogs(scope: ChildScope, buckets: CdnBuckets): aws.s3.BucketPolicy {
+export function declareBucketAccessLogs(scope: ChildScope, buckets: CdnBuckets, t: CdnTransforms = {}): aws.s3.BucketPolicy {
     const { logs, assets } = buckets;
     const caller = aws.getCallerIdentityOutput({}, scope.invokeOpts);
     const partition = aws.getPartitionOutput({}, scope.invokeOpts);
     const logsPolicy = new aws.s3.BucketPolicy(
-        scope.name("logs-policy"),
-        {
-            bucket: logs.bucket.id,
-            policy: pulumi
-                .all([logs.bucket.arn, caller.accountId, partition.partition, assets.bucket.arn])
-                .apply(([logBucketArn, accountId, part, sourceBucketArn]) => JSON.stringify(logBucketPolicy({ logBucketArn, accountId, partition: part, sourceBucketArn }))),
-        },
-        scope.opts({ dependsOn: [logs.publicAccessBlock, logs.ownership] }),
+        ...applyTransform(
+            t.logBucketPolicy,
+            scope.name("logs-policy"),
+            {
+                bucket: logs.bucket.id,
+                policy: pulumi
+                    .all([logs.bucket.arn, caller.accountId, partition.partition, assets.bucket.arn])
+                    .apply(([logBucketArn, accountId, part, sourceBucketArn]) => JSON.stringify(logBucketPolicy({ logBucketArn, accountId, partition: part, sourceBucketArn }))),
+            },
+            scope.opts({ dependsOn: [logs.publicAccessBlock, logs.ownership] }),
+        ),
     );
     new aws.s3.BucketLogging(
         scope.name("static-access-logs"),

@@ -1,5 +1,7 @@
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS } from "../base";
+import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS, Transform } from "../base";
+import type { KmsKeyTransforms } from "../secrets/kmsKey";
 
 /** CloudFront price classes: which edge locations serve the distribution (cost against latency). */
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
@@ -76,6 +78,25 @@ export interface WebAclArgs extends BaseArgs {
      * @default []
      */
     readonly credentialHeaders?: string[];
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: WebAclTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link WebAcl}. */
+export interface WebAclTransforms {
+    /** The `aws.wafv2.WebAcl`. */
+    readonly webAcl?: Transform<aws.wafv2.WebAclArgs>;
+    /** The WAF log group. */
+    readonly logGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
+    /** The logging configuration (destination and redacted fields). */
+    readonly logging?: Transform<aws.wafv2.WebAclLoggingConfigurationArgs>;
+    /** The log group's {@link KmsKey}, a child component: its own per-child transforms. */
+    readonly logKey?: KmsKeyTransforms;
 }
 
 /** {@link WebAclArgs} with every default applied and validated. */
@@ -182,6 +203,43 @@ export interface CdnArgs extends BaseArgs {
      * @default []
      */
     readonly credentialHeaders?: string[];
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: CdnTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link Cdn}. */
+export interface CdnTransforms {
+    /** The CloudFront distribution. */
+    readonly distribution?: Transform<aws.cloudfront.DistributionArgs>;
+    /** The static assets bucket. */
+    readonly staticBucket?: Transform<aws.s3.BucketArgs>;
+    /** The log bucket. */
+    readonly logBucket?: Transform<aws.s3.BucketArgs>;
+    /** Block Public Access of both buckets (`name` tells them apart). */
+    readonly publicAccessBlock?: Transform<aws.s3.BucketPublicAccessBlockArgs>;
+    /** The static bucket's policy (TLS only, the distribution reads). */
+    readonly staticBucketPolicy?: Transform<aws.s3.BucketPolicyArgs>;
+    /** The log bucket's policy (TLS only, the log writers of this account). */
+    readonly logBucketPolicy?: Transform<aws.s3.BucketPolicyArgs>;
+    /** The origin security group of the API load balancer. */
+    readonly originSecurityGroup?: Transform<aws.ec2.SecurityGroupArgs>;
+    /** The ACM viewer certificate, when the component issues one. */
+    readonly certificate?: Transform<aws.acm.CertificateArgs>;
+    /** The Origin Access Control of the static bucket origin. */
+    readonly originAccessControl?: Transform<aws.cloudfront.OriginAccessControlArgs>;
+    /** Both cache policies, static and API (`name` tells them apart). */
+    readonly cachePolicy?: Transform<aws.cloudfront.CachePolicyArgs>;
+    /** The API origin request policy. */
+    readonly originRequestPolicy?: Transform<aws.cloudfront.OriginRequestPolicyArgs>;
+    /** The security headers policy. */
+    readonly responseHeadersPolicy?: Transform<aws.cloudfront.ResponseHeadersPolicyArgs>;
+    /** The {@link WebAcl} the component creates (without `webAclArn`): its own per-child transforms. */
+    readonly webAcl?: WebAclTransforms;
 }
 
 /** How the distribution gets its viewer certificate. */

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ChildScope } from "../base";
+import { applyTransform, ChildScope, Transform } from "../base";
+import type { CdnTransforms } from "./args";
 import { staticBucketPolicy } from "./documents";
 
 /** Default encryption of a bucket: SSE-S3, or SSE-KMS with the given key. */
@@ -25,12 +26,22 @@ export interface CdnBuckets {
 }
 
 /** A bucket with all four Block Public Access flags, ACLs disabled, default encryption and versioning. */
-export function declarePrivateBucket(scope: ChildScope, part: string, stateful: pulumi.CustomResourceOptions, forceDestroy: boolean, sse: BucketEncryption): PrivateBucket {
-    const bucket = new aws.s3.Bucket(scope.name(part), { forceDestroy, tags: scope.tags(part) }, scope.opts(stateful));
+export function declarePrivateBucket(
+    scope: ChildScope,
+    part: string,
+    stateful: pulumi.CustomResourceOptions,
+    forceDestroy: boolean,
+    sse: BucketEncryption,
+    t: { bucket?: Transform<aws.s3.BucketArgs>; publicAccessBlock?: Transform<aws.s3.BucketPublicAccessBlockArgs> } = {},
+): PrivateBucket {
+    const bucket = new aws.s3.Bucket(...applyTransform(t.bucket, scope.name(part), { forceDestroy, tags: scope.tags(part) }, scope.opts(stateful)));
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-        scope.name(`${part}-public-access-block`),
-        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        scope.opts(),
+        ...applyTransform(
+            t.publicAccessBlock,
+            scope.name(`${part}-public-access-block`),
+            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            scope.opts(),
+        ),
     );
     const ownership = new aws.s3.BucketOwnershipControls(scope.name(`${part}-ownership`), { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, scope.opts());
     new aws.s3.BucketServerSideEncryptionConfiguration(
@@ -50,8 +61,9 @@ export function declarePrivateBucket(scope: ChildScope, part: string, stateful: 
 export function declareBuckets(
     scope: ChildScope,
     settings: { protect: boolean; stateful: pulumi.CustomResourceOptions; logRetentionDays: number; noncurrentVersionDays: number; kmsKeyArn?: pulumi.Input<string> },
+    t: CdnTransforms = {},
 ): CdnBuckets {
-    const logs = declarePrivateBucket(scope, "logs", settings.stateful, !settings.protect, { sseAlgorithm: "AES256" });
+    const logs = declarePrivateBucket(scope, "logs", settings.stateful, !settings.protect, { sseAlgorithm: "AES256" }, { bucket: t.logBucket, publicAccessBlock: t.publicAccessBlock });
     new aws.s3.BucketLifecycleConfiguration(
         scope.name("logs-lifecycle"),
         {
@@ -76,6 +88,7 @@ export function declareBuckets(
         settings.stateful,
         !settings.protect,
         settings.kmsKeyArn !== undefined ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: settings.kmsKeyArn } : { sseAlgorithm: "AES256" },
+        { bucket: t.staticBucket, publicAccessBlock: t.publicAccessBlock },
     );
     new aws.s3.BucketLifecycleConfiguration(
         scope.name("static-lifecycle"),
@@ -101,13 +114,16 @@ export function declareBuckets(
  * The static bucket's policy: TLS only, and `s3:GetObject` for CloudFront on behalf of this distribution only
  * ({@link staticBucketPolicy}). Declared after the distribution, whose ARN it names.
  */
-export function declareStaticBucketPolicy(scope: ChildScope, assets: PrivateBucket, distributionArn: pulumi.Output<string>): aws.s3.BucketPolicy {
+export function declareStaticBucketPolicy(scope: ChildScope, assets: PrivateBucket, distributionArn: pulumi.Output<string>, t: CdnTransforms = {}): aws.s3.BucketPolicy {
     return new aws.s3.BucketPolicy(
-        scope.name("static-policy"),
-        {
-            bucket: assets.bucket.id,
-            policy: pulumi.all([assets.bucket.arn, distributionArn]).apply(([bucketArn, dist]) => JSON.stringify(staticBucketPolicy(bucketArn, dist))),
-        },
-        scope.opts({ dependsOn: [assets.publicAccessBlock, assets.ownership] }),
+        ...applyTransform(
+            t.staticBucketPolicy,
+            scope.name("static-policy"),
+            {
+                bucket: assets.bucket.id,
+                policy: pulumi.all([assets.bucket.arn, distributionArn]).apply(([bucketArn, dist]) => JSON.stringify(staticBucketPolicy(bucketArn, dist))),
+            },
+            scope.opts({ dependsOn: [assets.publicAccessBlock, assets.ownership] }),
+        ),
     );
 }

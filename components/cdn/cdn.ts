@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GroundworkComponent, statefulOptions } from "../base";
+import { applyTransform, GroundworkComponent, statefulOptions } from "../base";
 import type { Grantable, StatementInput } from "../identity/statements";
 import { declareBucketAccessLogs, declareDistributionAccessLogs } from "./accessLogs";
 import { CdnArgs, EXEMPTION_TAG_PREFIX, nameSlug, ORIGIN_SSL_PROTOCOLS, ORIGIN_VERIFY_HEADER, resolveCdnArgs, STATIC_PATH_PATTERN, VIEWER_MIN_TLS, VIEWER_TLS_POLICY_NAME } from "./args";
@@ -69,28 +69,29 @@ export class Cdn extends GroundworkComponent {
         const r = resolveCdnArgs(name, args); // validate before anything is registered
         super("cdn", "Cdn", name, args, opts);
         const scope = this.childScope();
+        const t = args.transform ?? {};
         this.kmsKeyArn = args.kmsKeyArn;
 
         // Web ACL (us-east-1, scope CLOUDFRONT), or the given one.
         const webAclArn = r.createWebAcl
-            ? new WebAcl(this.childName("waf"), { rateLimit: r.rateLimit, logRetentionDays: r.logRetentionDays, protect: r.protect, credentialHeaders: r.credentialHeaders, tags: args.tags }, { parent: this })
+            ? new WebAcl(this.childName("waf"), { rateLimit: r.rateLimit, logRetentionDays: r.logRetentionDays, protect: r.protect, credentialHeaders: r.credentialHeaders, tags: args.tags, transform: t.webAcl }, { parent: this })
                   .webAclArn
             : pulumi.output(args.webAclArn as pulumi.Input<string>);
 
-        const origin = declareOriginProtection(scope, args.vpcId);
+        const origin = declareOriginProtection(scope, args.vpcId, t);
         const buckets = declareBuckets(scope, {
             protect: r.protect,
             stateful: statefulOptions(r.protect),
             logRetentionDays: r.logRetentionDays,
             noncurrentVersionDays: r.noncurrentVersionDays,
             kmsKeyArn: args.kmsKeyArn,
-        });
+        }, t);
         const { logs, assets } = buckets;
         this.staticBucket = assets.bucket;
-        const logsPolicy = declareBucketAccessLogs(scope, buckets);
+        const logsPolicy = declareBucketAccessLogs(scope, buckets, t);
         const cert = r.certificate;
-        const certificateArn = declareViewerCertificate(scope, cert, { certificateArn: args.certificateArn, hostedZoneId: args.hostedZoneId });
-        const policies = declareDistributionPolicies(scope, r.credentialHeaders);
+        const certificateArn = declareViewerCertificate(scope, cert, { certificateArn: args.certificateArn, hostedZoneId: args.hostedZoneId }, t);
+        const policies = declareDistributionPolicies(scope, r.credentialHeaders, t);
 
         // The distribution.
         const distributionTags: Record<string, string> = this.childTags("distribution");
@@ -99,70 +100,73 @@ export class Cdn extends GroundworkComponent {
         const redirect = "redirect-to-https";
 
         const distribution = new aws.cloudfront.Distribution(
-            this.childName("distribution"),
-            {
-                enabled: true,
-                comment: `${name}: API and static assets`,
-                aliases,
-                httpVersion: "http2and3",
-                isIpv6Enabled: true,
-                priceClass: r.priceClass,
-                webAclId: webAclArn,
-                origins: [
-                    {
-                        originId: STATIC_ORIGIN_ID,
-                        domainName: assets.bucket.bucketRegionalDomainName,
-                        originAccessControlId: policies.originAccessControl.id,
-                    },
-                    {
-                        originId: API_ORIGIN_ID,
-                        domainName: args.apiOriginDomain,
-                        customOriginConfig: {
-                            originProtocolPolicy: "https-only",
-                            originSslProtocols: [...ORIGIN_SSL_PROTOCOLS],
-                            httpPort: 80,
-                            httpsPort: 443,
-                            ipAddressType: "ipv4",
-                            originReadTimeout: 30,
-                            originKeepaliveTimeout: 5,
+            ...applyTransform(
+                t.distribution,
+                this.childName("distribution"),
+                {
+                    enabled: true,
+                    comment: `${name}: API and static assets`,
+                    aliases,
+                    httpVersion: "http2and3",
+                    isIpv6Enabled: true,
+                    priceClass: r.priceClass,
+                    webAclId: webAclArn,
+                    origins: [
+                        {
+                            originId: STATIC_ORIGIN_ID,
+                            domainName: assets.bucket.bucketRegionalDomainName,
+                            originAccessControlId: policies.originAccessControl.id,
                         },
-                        customHeaders: [origin.verifyValue.apply((v) => originVerifyHeader(v))],
-                    },
-                ],
-                defaultCacheBehavior: {
-                    targetOriginId: API_ORIGIN_ID,
-                    viewerProtocolPolicy: redirect,
-                    allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
-                    cachedMethods: ["GET", "HEAD"],
-                    compress: true,
-                    cachePolicyId: policies.apiCache.id,
-                    originRequestPolicyId: policies.apiOriginRequest.id,
-                    responseHeadersPolicyId: policies.securityHeaders.id,
-                },
-                orderedCacheBehaviors: [
-                    {
-                        pathPattern: STATIC_PATH_PATTERN,
-                        targetOriginId: STATIC_ORIGIN_ID,
+                        {
+                            originId: API_ORIGIN_ID,
+                            domainName: args.apiOriginDomain,
+                            customOriginConfig: {
+                                originProtocolPolicy: "https-only",
+                                originSslProtocols: [...ORIGIN_SSL_PROTOCOLS],
+                                httpPort: 80,
+                                httpsPort: 443,
+                                ipAddressType: "ipv4",
+                                originReadTimeout: 30,
+                                originKeepaliveTimeout: 5,
+                            },
+                            customHeaders: [origin.verifyValue.apply((v) => originVerifyHeader(v))],
+                        },
+                    ],
+                    defaultCacheBehavior: {
+                        targetOriginId: API_ORIGIN_ID,
                         viewerProtocolPolicy: redirect,
-                        allowedMethods: ["GET", "HEAD"],
+                        allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
                         cachedMethods: ["GET", "HEAD"],
                         compress: true,
-                        cachePolicyId: policies.staticCache.id,
+                        cachePolicyId: policies.apiCache.id,
+                        originRequestPolicyId: policies.apiOriginRequest.id,
                         responseHeadersPolicyId: policies.securityHeaders.id,
                     },
-                ],
-                restrictions: { geoRestriction: { restrictionType: "none" } },
-                viewerCertificate:
-                    certificateArn === undefined
-                        ? { cloudfrontDefaultCertificate: true }
-                        : { acmCertificateArn: certificateArn, minimumProtocolVersion: VIEWER_MIN_TLS, sslSupportMethod: "sni-only" },
-                tags: distributionTags,
-            },
-            this.childOpts(),
+                    orderedCacheBehaviors: [
+                        {
+                            pathPattern: STATIC_PATH_PATTERN,
+                            targetOriginId: STATIC_ORIGIN_ID,
+                            viewerProtocolPolicy: redirect,
+                            allowedMethods: ["GET", "HEAD"],
+                            cachedMethods: ["GET", "HEAD"],
+                            compress: true,
+                            cachePolicyId: policies.staticCache.id,
+                            responseHeadersPolicyId: policies.securityHeaders.id,
+                        },
+                    ],
+                    restrictions: { geoRestriction: { restrictionType: "none" } },
+                    viewerCertificate:
+                        certificateArn === undefined
+                            ? { cloudfrontDefaultCertificate: true }
+                            : { acmCertificateArn: certificateArn, minimumProtocolVersion: VIEWER_MIN_TLS, sslSupportMethod: "sni-only" },
+                    tags: distributionTags,
+                },
+                this.childOpts(),
+            ),
         );
         this.distribution = distribution;
 
-        declareStaticBucketPolicy(scope, assets, distribution.arn);
+        declareStaticBucketPolicy(scope, assets, distribution.arn, t);
         declareDistributionAccessLogs(scope, distribution.arn, logs.bucket.arn, logsPolicy);
 
         // DNS: alias records for every name, when the zone is ours.

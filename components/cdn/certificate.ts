@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ChildScope } from "../base";
-import { CertificateMode, CLOUDFRONT_REGION, nameSlug, validationNames } from "./args";
+import { applyTransform, ChildScope } from "../base";
+import { CdnTransforms, CertificateMode, CLOUDFRONT_REGION, nameSlug, validationNames } from "./args";
 
 /**
  * The viewer certificate's ARN by {@link CertificateMode}: the given ARN; or an ACM certificate issued in us-east-1
@@ -12,19 +12,23 @@ export function declareViewerCertificate(
     scope: ChildScope,
     mode: CertificateMode,
     given: { certificateArn?: pulumi.Input<string>; hostedZoneId?: pulumi.Input<string> },
+    t: CdnTransforms = {},
 ): pulumi.Output<string> | undefined {
     if (mode.kind === "default") return undefined;
     if (mode.kind === "given") return pulumi.output(given.certificateArn as pulumi.Input<string>);
     const certificate = new aws.acm.Certificate(
-        scope.name("cert"),
-        {
-            region: CLOUDFRONT_REGION,
-            domainName: mode.names[0],
-            subjectAlternativeNames: mode.names.slice(1),
-            validationMethod: "DNS",
-            tags: scope.tags("cert"),
-        },
-        scope.opts(),
+        ...applyTransform(
+            t.certificate,
+            scope.name("cert"),
+            {
+                region: CLOUDFRONT_REGION,
+                domainName: mode.names[0],
+                subjectAlternativeNames: mode.names.slice(1),
+                validationMethod: "DNS",
+                tags: scope.tags("cert"),
+            },
+            scope.opts(),
+        ),
     );
     const records = validationNames(mode.names).map((n) => {
         const option = certificate.domainValidationOptions.apply((opts) => {

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ChildScope } from "../base";
+import { applyTransform, ChildScope } from "../base";
+import type { CdnTransforms } from "./args";
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, ORIGIN_VERIFY_SECRET_LENGTH } from "./args";
 
 /** The two layers that keep the API origin for CloudFront only. */
@@ -18,16 +19,19 @@ export interface OriginProtection {
  * Declares the origin security group (HTTPS only from the CloudFront origin-facing prefix list) and the random
  * origin-verify secret the load balancer checks.
  */
-export function declareOriginProtection(scope: ChildScope, vpcId: pulumi.Input<string>): OriginProtection {
+export function declareOriginProtection(scope: ChildScope, vpcId: pulumi.Input<string>, t: CdnTransforms = {}): OriginProtection {
     const prefixList = aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST }, scope.invokeOpts);
     const securityGroup = new aws.ec2.SecurityGroup(
-        scope.name("origin"),
-        {
-            vpcId,
-            description: "API load balancer: HTTPS only from CloudFront origin-facing servers (managed prefix list)",
-            tags: scope.tags("origin"),
-        },
-        scope.opts(),
+        ...applyTransform(
+            t.originSecurityGroup,
+            scope.name("origin"),
+            {
+                vpcId,
+                description: "API load balancer: HTTPS only from CloudFront origin-facing servers (managed prefix list)",
+                tags: scope.tags("origin"),
+            },
+            scope.opts(),
+        ),
     );
     new aws.vpc.SecurityGroupIngressRule(
         scope.name("origin-https"),

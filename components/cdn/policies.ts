@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
-import { ChildScope } from "../base";
+import { applyTransform, ChildScope } from "../base";
+import type { CdnTransforms } from "./args";
 import { apiCachePolicySettings, apiOriginRequestPolicySettings, securityHeadersSettings, staticCachePolicySettings } from "./documents";
 
 /** The CloudFront policies a Cdn's behaviours use. */
@@ -17,24 +18,37 @@ export interface DistributionPolicies {
 }
 
 /** Declares the Origin Access Control, cache, origin request and response headers policies of the distribution. */
-export function declareDistributionPolicies(scope: ChildScope, credentialHeaders: readonly string[]): DistributionPolicies {
+export function declareDistributionPolicies(scope: ChildScope, credentialHeaders: readonly string[], t: CdnTransforms = {}): DistributionPolicies {
     const originAccessControl = new aws.cloudfront.OriginAccessControl(
-        scope.name("oac"),
-        {
-            description: `${scope.baseName}: CloudFront signs every request to the static assets bucket (SigV4)`,
-            originAccessControlOriginType: "s3",
-            signingBehavior: "always",
-            signingProtocol: "sigv4",
-        },
-        scope.opts(),
+        ...applyTransform(
+            t.originAccessControl,
+            scope.name("oac"),
+            {
+                description: `${scope.baseName}: CloudFront signs every request to the static assets bucket (SigV4)`,
+                originAccessControlOriginType: "s3",
+                signingBehavior: "always",
+                signingProtocol: "sigv4",
+            },
+            scope.opts(),
+        ),
     );
-    const staticCache = new aws.cloudfront.CachePolicy(scope.name("static-cache"), staticCachePolicySettings(), scope.opts());
-    const apiCache = new aws.cloudfront.CachePolicy(scope.name("api-cache"), apiCachePolicySettings(credentialHeaders), scope.opts());
-    const apiOriginRequest = new aws.cloudfront.OriginRequestPolicy(scope.name("api-origin-request"), apiOriginRequestPolicySettings(), scope.opts());
+    const staticCache = new aws.cloudfront.CachePolicy(...applyTransform(t.cachePolicy, scope.name("static-cache"), staticCachePolicySettings(), scope.opts()));
+    const apiCache = new aws.cloudfront.CachePolicy(...applyTransform(t.cachePolicy, scope.name("api-cache"), apiCachePolicySettings(credentialHeaders), scope.opts()));
+    const apiOriginRequest = new aws.cloudfront.OriginRequestPolicy(
+        ...applyTransform(
+            t.originRequestPolicy,
+            scope.name("api-origin-request"),
+            apiOriginRequestPolicySettings(),
+            scope.opts(),
+        ),
+    );
     const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy(
-        scope.name("security-headers"),
-        { comment: "HSTS (2 years, subdomains, preload), nosniff, frame DENY, strict-origin-when-cross-origin", securityHeadersConfig: securityHeadersSettings() },
-        scope.opts(),
+        ...applyTransform(
+            t.responseHeadersPolicy,
+            scope.name("security-headers"),
+            { comment: "HSTS (2 years, subdomains, preload), nosniff, frame DENY, strict-origin-when-cross-origin", securityHeadersConfig: securityHeadersSettings() },
+            scope.opts(),
+        ),
     );
     return { originAccessControl, staticCache, apiCache, apiOriginRequest, securityHeaders };
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GroundworkComponent, statefulOptions } from "../base";
+import { applyTransform, GroundworkComponent, statefulOptions } from "../base";
 import { KmsKey } from "../secrets/kmsKey";
 import { CLOUDFRONT_REGION, resolveWebAclArgs, WebAclArgs } from "./args";
 import { visibility, wafRedactedHeaders, webAclRules } from "./documents";
@@ -27,48 +27,58 @@ export class WebAcl extends GroundworkComponent {
         const r = resolveWebAclArgs(`WebAcl '${name}'`, args); // validate before anything is registered
         super("cdn", "WebAcl", name, args, opts);
 
+        const t = args.transform ?? {};
         const acl = new aws.wafv2.WebAcl(
-            this.childName("acl"),
-            {
-                region: CLOUDFRONT_REGION,
-                scope: "CLOUDFRONT",
-                description: `Groundwork edge protection for ${name}: AWS managed rule groups and a per-IP rate limit`,
-                defaultAction: { allow: {} },
-                rules: webAclRules(name, r.rateLimit),
-                visibilityConfig: visibility(name),
-                tags: this.childTags("acl"),
-            },
-            this.childOpts(),
+            ...applyTransform(
+                t.webAcl,
+                this.childName("acl"),
+                {
+                    region: CLOUDFRONT_REGION,
+                    scope: "CLOUDFRONT",
+                    description: `Groundwork edge protection for ${name}: AWS managed rule groups and a per-IP rate limit`,
+                    defaultAction: { allow: {} },
+                    rules: webAclRules(name, r.rateLimit),
+                    visibilityConfig: visibility(name),
+                    tags: this.childTags("acl"),
+                },
+                this.childOpts(),
+            ),
         );
 
         const stateful = statefulOptions(r.protect);
         // WAF logs name the clients and requests: encrypt them with a key of their own in the log group's region.
         const logKey = new KmsKey(
             this.childName("logs-key"),
-            { description: `Groundwork ${name} WAF logs`, region: CLOUDFRONT_REGION, allowCloudWatchLogs: true, protect: r.protect, tags: args.tags },
+            { description: `Groundwork ${name} WAF logs`, region: CLOUDFRONT_REGION, allowCloudWatchLogs: true, protect: r.protect, tags: args.tags, transform: t.logKey },
             { parent: this },
         );
         const logGroup = new aws.cloudwatch.LogGroup(
-            this.childName("logs"),
-            {
-                region: CLOUDFRONT_REGION,
-                kmsKeyId: logKey.keyArn,
-                namePrefix: `aws-waf-logs-${name}-`,
-                retentionInDays: r.logRetentionDays,
-                tags: this.childTags("logs"),
-            },
-            this.childOpts(stateful),
+            ...applyTransform(
+                t.logGroup,
+                this.childName("logs"),
+                {
+                    region: CLOUDFRONT_REGION,
+                    kmsKeyId: logKey.keyArn,
+                    namePrefix: `aws-waf-logs-${name}-`,
+                    retentionInDays: r.logRetentionDays,
+                    tags: this.childTags("logs"),
+                },
+                this.childOpts(stateful),
+            ),
         );
 
         new aws.wafv2.WebAclLoggingConfiguration(
-            this.childName("logging"),
-            {
-                region: CLOUDFRONT_REGION,
-                resourceArn: acl.arn,
-                logDestinationConfigs: [logGroup.arn],
-                redactedFields: wafRedactedHeaders(r.credentialHeaders).map((h) => ({ singleHeader: { name: h } })),
-            },
-            this.childOpts(),
+            ...applyTransform(
+                t.logging,
+                this.childName("logging"),
+                {
+                    region: CLOUDFRONT_REGION,
+                    resourceArn: acl.arn,
+                    logDestinationConfigs: [logGroup.arn],
+                    redactedFields: wafRedactedHeaders(r.credentialHeaders).map((h) => ({ singleHeader: { name: h } })),
+                },
+                this.childOpts(),
+            ),
         );
 
         this.webAclArn = acl.arn;

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { applyTransform, Transform } from "../base";
 import { ManagedAddonName } from "./versions";
 
 /** Configuration values of the VPC CNI add-on: Kubernetes NetworkPolicy enforcement on. */
@@ -25,19 +26,23 @@ export function createManagedAddon(
         tags: Record<string, string>;
     },
     opts: pulumi.CustomResourceOptions,
+    transform?: Transform<aws.eks.AddonArgs>,
 ): aws.eks.Addon {
     return new aws.eks.Addon(
-        resourceName,
-        {
-            clusterName: args.clusterName,
-            addonName: args.addonName,
-            addonVersion: args.addonVersion,
-            serviceAccountRoleArn: args.serviceAccountRoleArn,
-            configurationValues: args.configurationValues,
-            resolveConflictsOnCreate: "OVERWRITE",
-            resolveConflictsOnUpdate: "OVERWRITE",
-            tags: args.tags,
-        },
-        opts,
+        ...applyTransform(
+            transform,
+            resourceName,
+            {
+                clusterName: args.clusterName,
+                addonName: args.addonName,
+                addonVersion: args.addonVersion,
+                serviceAccountRoleArn: args.serviceAccountRoleArn,
+                configurationValues: args.configurationValues,
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags: args.tags,
+            },
+            opts,
+        ),
     );
 }

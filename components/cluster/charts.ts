@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, GroundworkComponent } from "../base";
-import { WorkloadIdentity } from "../identity/workloadIdentity";
+import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, Transform } from "../base";
+import { WorkloadIdentity, WorkloadIdentityTransforms } from "../identity/workloadIdentity";
 import { clusterAutoscalerStatements, kedaOperatorStatements, loadBalancerControllerStatements } from "./controllerPolicies";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
 
@@ -104,6 +104,21 @@ export interface ClusterAddonsArgs extends BaseArgs {
      * @default 2
      */
     readonly replicas?: number;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: ClusterAddonsTransforms;
+}
+
+/** Per-child {@link Transform}s of {@link ClusterAddons}. */
+export interface ClusterAddonsTransforms {
+    /** Every Helm release (`name` tells them apart: `<name>-lbc`, `<name>-autoscaler`, `<name>-keda`). */
+    readonly release?: Transform<kubernetes.helm.v3.ReleaseArgs>;
+    /** Every controller's {@link WorkloadIdentity}, a child component: its own per-child transforms. */
+    readonly identity?: WorkloadIdentityTransforms;
 }
 
 /**
@@ -153,29 +168,33 @@ export class ClusterAddons extends GroundworkComponent {
         };
         const vpcArn = args.vpcArn ?? pulumi.interpolate`arn:${facts.partition}:ec2:${facts.region}:${facts.accountId}:vpc/${args.vpcId}`;
         const k8s = { provider: args.kubernetesProvider };
+        const t = args.transform ?? {};
         const identity = (part: string, namespace: string, serviceAccountName: string) =>
             new WorkloadIdentity(
                 this.childName(part),
-                { namespace, serviceAccountName, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, tags: args.tags },
+                { namespace, serviceAccountName, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, tags: args.tags, transform: t.identity },
                 { parent: this },
             );
         const release = (part: string, chart: PinnedChart, values: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[] = []) =>
             new kubernetes.helm.v3.Release(
-                this.childName(part),
-                {
-                    name: chart.chart,
-                    chart: chart.chart,
-                    version: chart.version,
-                    repositoryOpts: { repo: chart.repo },
-                    namespace: chart.namespace,
-                    createNamespace: chart.namespace !== "kube-system",
-                    atomic: true,
-                    cleanupOnFail: true,
-                    maxHistory: 5,
-                    timeout: 600,
-                    values,
-                },
-                this.childOpts({ ...k8s, dependsOn }),
+                ...applyTransform(
+                    t.release,
+                    this.childName(part),
+                    {
+                        name: chart.chart,
+                        chart: chart.chart,
+                        version: chart.version,
+                        repositoryOpts: { repo: chart.repo },
+                        namespace: chart.namespace,
+                        createNamespace: chart.namespace !== "kube-system",
+                        atomic: true,
+                        cleanupOnFail: true,
+                        maxHistory: 5,
+                        timeout: 600,
+                        values,
+                    },
+                    this.childOpts({ ...k8s, dependsOn }),
+                ),
             );
         const resources = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { memory } });
 

@@ -1,14 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, GroundworkComponent, LOG_RETENTION_DAYS, statefulOptions } from "../base";
+import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, LOG_RETENTION_DAYS, statefulOptions, Transform } from "../base";
 import { WorkloadIdentity } from "../identity/workloadIdentity";
-import { KmsKey } from "../secrets/kmsKey";
+import { KmsKey, KmsKeyTransforms } from "../secrets/kmsKey";
 import { IRSA_AUDIENCE, stripIssuerScheme } from "../identity/trust";
 import { ADDONS_AFTER_NODES, ADDONS_BEFORE_NODES, createManagedAddon, VPC_CNI_CONFIGURATION } from "./addons";
 import { clusterKeyPolicy } from "./keyPolicy";
 import { renderKubeconfig } from "./kubeconfig";
-import { NodeGroup, NodeGroupOptions, resolveNodeGroupOptions } from "./nodes";
+import { NodeGroup, NodeGroupOptions, NodeGroupTransforms, resolveNodeGroupOptions } from "./nodes";
 import { createClusterSecurityGroups } from "./securityGroups";
 import { checkAdminRoleArn, checkClusterName, checkKubernetesVersion, checkPublicAccessCidrs } from "./validate";
 import { ADDON_VERSIONS, DEFAULT_KUBERNETES_VERSION, ManagedAddonName } from "./versions";
@@ -86,6 +86,35 @@ export interface ClusterArgs extends BaseArgs {
      * @default true
      */
     readonly protect?: boolean;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: ClusterTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link Cluster}. */
+export interface ClusterTransforms {
+    /** The EKS cluster (`aws.eks.Cluster`). */
+    readonly cluster?: Transform<aws.eks.ClusterArgs>;
+    /** The control-plane log group. */
+    readonly logGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
+    /** The cluster (control plane) IAM role. */
+    readonly clusterRole?: Transform<aws.iam.RoleArgs>;
+    /** The node IAM role. */
+    readonly nodeRole?: Transform<aws.iam.RoleArgs>;
+    /** The IAM OIDC provider (IRSA). */
+    readonly oidcProvider?: Transform<aws.iam.OpenIdConnectProviderArgs>;
+    /** Both security groups, cluster and node (`name` tells them apart). */
+    readonly securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;
+    /** Every managed add-on (`name` tells them apart). */
+    readonly addon?: Transform<aws.eks.AddonArgs>;
+    /** The cluster's {@link KmsKey}, a child component: its own per-child transforms. */
+    readonly key?: KmsKeyTransforms;
+    /** Every {@link NodeGroup}, a child component: its own per-child transforms. */
+    readonly nodeGroup?: NodeGroupTransforms;
 }
 
 /**
@@ -188,6 +217,7 @@ export class Cluster extends GroundworkComponent {
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const logGroupName = `/aws/eks/${clusterName}/cluster`;
         const stateful = statefulOptions(protect);
+        const t = args.transform ?? {};
 
         // KMS key for secrets, logs and node volumes: a KmsKey with the cluster's own policy. The key and its alias
         // were once raw children of the Cluster (`<name>-key`, `<name>-key-alias`); the aliases adopt those, so a
@@ -202,28 +232,35 @@ export class Cluster extends GroundworkComponent {
                 protect,
                 childAliases: { key: [{ name: this.childName("key"), parent: this }], alias: [{ name: this.childName("key-alias"), parent: this }] },
                 tags: args.tags,
+                transform: t.key,
             },
             { parent: this },
         );
 
         const logGroup = new aws.cloudwatch.LogGroup(
-            this.childName("logs"),
-            { name: logGroupName, retentionInDays: retention, kmsKeyId: key.keyArn, tags: this.childTags("logs") },
-            this.childOpts(stateful),
+            ...applyTransform(
+                t.logGroup,
+                this.childName("logs"),
+                { name: logGroupName, retentionInDays: retention, kmsKeyId: key.keyArn, tags: this.childTags("logs") },
+                this.childOpts(stateful),
+            ),
         );
 
         // Cluster IAM role.
         const clusterRole = new aws.iam.Role(
-            this.childName("cluster-role"),
-            {
-                description: `EKS control plane of ${clusterName}`,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-                }),
-                tags: this.childTags("cluster-role"),
-            },
-            this.childOpts(),
+            ...applyTransform(
+                t.clusterRole,
+                this.childName("cluster-role"),
+                {
+                    description: `EKS control plane of ${clusterName}`,
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+                    }),
+                    tags: this.childTags("cluster-role"),
+                },
+                this.childOpts(),
+            ),
         );
         const clusterPolicy = new aws.iam.RolePolicyAttachment(
             this.childName("cluster-policy"),
@@ -249,31 +286,34 @@ export class Cluster extends GroundworkComponent {
             vpcId: args.vpcId,
             vpcCidrBlock: args.vpcCidrBlock,
             clusterName,
-        });
+        }, t.securityGroup);
 
         // The cluster.
         const cluster = new aws.eks.Cluster(
-            this.childName("eks"),
-            {
-                name: clusterName,
-                version,
-                roleArn: clusterRole.arn,
-                vpcConfig: {
-                    subnetIds: args.privateSubnetIds,
-                    securityGroupIds: [sgs.cluster.id],
-                    endpointPrivateAccess: true,
-                    endpointPublicAccess: publicEndpoint,
-                    ...(publicEndpoint ? { publicAccessCidrs: publicCidrs } : {}),
+            ...applyTransform(
+                t.cluster,
+                this.childName("eks"),
+                {
+                    name: clusterName,
+                    version,
+                    roleArn: clusterRole.arn,
+                    vpcConfig: {
+                        subnetIds: args.privateSubnetIds,
+                        securityGroupIds: [sgs.cluster.id],
+                        endpointPrivateAccess: true,
+                        endpointPublicAccess: publicEndpoint,
+                        ...(publicEndpoint ? { publicAccessCidrs: publicCidrs } : {}),
+                    },
+                    encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.keyArn } },
+                    enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+                    accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+                    // Managed add-ons below replace the self-managed defaults.
+                    bootstrapSelfManagedAddons: false,
+                    deletionProtection: protect,
+                    tags: this.childTags("eks"),
                 },
-                encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.keyArn } },
-                enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
-                accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
-                // Managed add-ons below replace the self-managed defaults.
-                bootstrapSelfManagedAddons: false,
-                deletionProtection: protect,
-                tags: this.childTags("eks"),
-            },
-            this.childOpts({ dependsOn: [logGroup, clusterPolicy, clusterKeyAccess] }),
+                this.childOpts({ dependsOn: [logGroup, clusterPolicy, clusterKeyAccess] }),
+            ),
         );
 
         // Admin access entries.
@@ -302,24 +342,30 @@ export class Cluster extends GroundworkComponent {
         // (and fetches the top intermediate CA itself otherwise), so no `tls` provider is needed.
         const issuerUrl = cluster.identities.apply((ids) => ids?.[0]?.oidcs?.[0]?.issuer ?? "");
         const oidc = new aws.iam.OpenIdConnectProvider(
-            this.childName("oidc"),
-            { url: issuerUrl, clientIdLists: [IRSA_AUDIENCE], tags: this.childTags("oidc") },
-            this.childOpts(),
+            ...applyTransform(
+                t.oidcProvider,
+                this.childName("oidc"),
+                { url: issuerUrl, clientIdLists: [IRSA_AUDIENCE], tags: this.childTags("oidc") },
+                this.childOpts(),
+            ),
         );
         const oidcIssuer = issuerUrl.apply(stripIssuerScheme);
 
         // Node IAM role: worker and ECR pull only (the CNI gets its own IRSA role).
         const nodeRole = new aws.iam.Role(
-            this.childName("node-role"),
-            {
-                description: `EKS nodes of ${clusterName}`,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
-                tags: this.childTags("node-role"),
-            },
-            this.childOpts(),
+            ...applyTransform(
+                t.nodeRole,
+                this.childName("node-role"),
+                {
+                    description: `EKS nodes of ${clusterName}`,
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                    }),
+                    tags: this.childTags("node-role"),
+                },
+                this.childOpts(),
+            ),
         );
         const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
             (policy) =>
@@ -357,6 +403,7 @@ export class Cluster extends GroundworkComponent {
                     tags: this.childTags(addonName),
                 },
                 this.childOpts({ dependsOn }),
+                t.addon,
             );
 
         const beforeNodes = ADDONS_BEFORE_NODES.map((a) => addon(a, []));
@@ -376,6 +423,7 @@ export class Cluster extends GroundworkComponent {
                     nodeSecurityGroupId: sgs.node.id,
                     kmsKeyArn: key.keyArn,
                     tags: args.tags,
+                    transform: t.nodeGroup,
                 },
                 { parent: this, dependsOn: [...beforeNodes, ...nodePolicies] },
             );

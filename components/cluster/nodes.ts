@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, GroundworkComponent } from "../base";
+import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, Transform } from "../base";
 import { checkScaling, checkTaints, TaintInput } from "./validate";
 
 /** CPU architecture of a node group; selects the Amazon Linux 2023 AMI type. */
@@ -93,6 +93,21 @@ export interface NodeGroupArgs extends NodeGroupOptions, BaseArgs {
      * @default - required
      */
     readonly kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: NodeGroupTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link NodeGroup}. */
+export interface NodeGroupTransforms {
+    /** The launch template (IMDSv2, encrypted root volume). */
+    readonly launchTemplate?: Transform<aws.ec2.LaunchTemplateArgs>;
+    /** The managed node group. */
+    readonly nodeGroup?: Transform<aws.eks.NodeGroupArgs>;
 }
 
 /** AMI type for an architecture (Amazon Linux 2023). Pure. */
@@ -184,45 +199,52 @@ export class NodeGroup extends GroundworkComponent {
         const { architecture, instanceTypes, capacityType, minSize, maxSize, desiredSize, diskSizeGiB, labels, taints, maxUnavailable } = o;
 
         // Resources.
+        const t = args.transform ?? {};
         const instanceTags = this.childTags("node");
         const launchTemplate = new aws.ec2.LaunchTemplate(
-            this.childName("lt"),
-            {
-                description: `Nodes of ${name}: IMDSv2, encrypted gp3 root, no SSH`,
-                updateDefaultVersion: true,
-                metadataOptions: { ...NODE_METADATA_OPTIONS },
-                blockDeviceMappings: [
-                    {
-                        deviceName: "/dev/xvda",
-                        ebs: { volumeSize: diskSizeGiB, volumeType: "gp3", encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "true" },
-                    },
-                ],
-                vpcSecurityGroupIds: [args.nodeSecurityGroupId],
-                tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: instanceTags })),
-                tags: this.childTags("lt"),
-            },
-            this.childOpts(),
+            ...applyTransform(
+                t.launchTemplate,
+                this.childName("lt"),
+                {
+                    description: `Nodes of ${name}: IMDSv2, encrypted gp3 root, no SSH`,
+                    updateDefaultVersion: true,
+                    metadataOptions: { ...NODE_METADATA_OPTIONS },
+                    blockDeviceMappings: [
+                        {
+                            deviceName: "/dev/xvda",
+                            ebs: { volumeSize: diskSizeGiB, volumeType: "gp3", encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "true" },
+                        },
+                    ],
+                    vpcSecurityGroupIds: [args.nodeSecurityGroupId],
+                    tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: instanceTags })),
+                    tags: this.childTags("lt"),
+                },
+                this.childOpts(),
+            ),
         );
 
         this.nodeGroup = new aws.eks.NodeGroup(
-            this.childName("ng"),
-            {
-                clusterName: args.clusterName,
-                version: args.kubernetesVersion,
-                nodeRoleArn: args.nodeRoleArn,
-                subnetIds: args.privateSubnetIds,
-                amiType: amiTypeFor(architecture),
-                capacityType,
-                instanceTypes,
-                scalingConfig: { minSize, desiredSize, maxSize },
-                updateConfig: { maxUnavailable },
-                launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => String(v)) },
-                labels,
-                taints: taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
-                tags: this.childTags("ng"),
-            },
-            // The cluster autoscaler owns the desired size after creation.
-            this.childOpts({ ignoreChanges: ["scalingConfig.desiredSize"] }),
+            ...applyTransform(
+                t.nodeGroup,
+                this.childName("ng"),
+                {
+                    clusterName: args.clusterName,
+                    version: args.kubernetesVersion,
+                    nodeRoleArn: args.nodeRoleArn,
+                    subnetIds: args.privateSubnetIds,
+                    amiType: amiTypeFor(architecture),
+                    capacityType,
+                    instanceTypes,
+                    scalingConfig: { minSize, desiredSize, maxSize },
+                    updateConfig: { maxUnavailable },
+                    launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => String(v)) },
+                    labels,
+                    taints: taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+                    tags: this.childTags("ng"),
+                },
+                // The cluster autoscaler owns the desired size after creation.
+                this.childOpts({ ignoreChanges: ["scalingConfig.desiredSize"] }),
+            ),
         );
 
         this.nodeGroupArn = this.nodeGroup.arn;

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { applyTransform, Transform } from "../base";
 
 /** Which of the two cluster security groups a rule belongs to or points at. */
 export type ClusterSgRole = "cluster" | "node";
@@ -58,22 +59,29 @@ export function createClusterSecurityGroups(
     tags: (part: string) => Record<string, string>,
     opts: pulumi.CustomResourceOptions,
     args: { vpcId: pulumi.Input<string>; vpcCidrBlock: pulumi.Input<string>; clusterName: string },
+    transform?: Transform<aws.ec2.SecurityGroupArgs>,
 ): ClusterSecurityGroups {
     const cluster = new aws.ec2.SecurityGroup(
-        name("cluster-sg"),
-        { vpcId: args.vpcId, description: `EKS control plane of ${args.clusterName}`, revokeRulesOnDelete: true, tags: tags("cluster-sg") },
-        opts,
+        ...applyTransform(
+            transform,
+            name("cluster-sg"),
+            { vpcId: args.vpcId, description: `EKS control plane of ${args.clusterName}`, revokeRulesOnDelete: true, tags: tags("cluster-sg") },
+            opts,
+        ),
     );
     const node = new aws.ec2.SecurityGroup(
-        name("node-sg"),
-        {
-            vpcId: args.vpcId,
-            description: `EKS nodes and pods of ${args.clusterName}`,
-            revokeRulesOnDelete: true,
-            // The AWS Load Balancer Controller manages backend rules on the one group tagged for the cluster.
-            tags: { ...tags("node-sg"), [`kubernetes.io/cluster/${args.clusterName}`]: "owned" },
-        },
-        opts,
+        ...applyTransform(
+            transform,
+            name("node-sg"),
+            {
+                vpcId: args.vpcId,
+                description: `EKS nodes and pods of ${args.clusterName}`,
+                revokeRulesOnDelete: true,
+                // The AWS Load Balancer Controller manages backend rules on the one group tagged for the cluster.
+                tags: { ...tags("node-sg"), [`kubernetes.io/cluster/${args.clusterName}`]: "owned" },
+            },
+            opts,
+        ),
     );
     const groups = { cluster, node };
     for (const r of clusterSecurityGroupRules()) {

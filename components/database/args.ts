@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS } from "../base";
+import type * as aws from "@pulumi/aws";
+import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS, Transform } from "../base";
+import type { KmsKeyTransforms } from "../secrets/kmsKey";
 import { stableName } from "../secrets/context";
 import { instanceClassMemoryGib } from "./maxConnections";
 
@@ -104,6 +106,31 @@ export interface DatabaseArgs extends BaseArgs {
      * @default true
      */
     readonly protect?: boolean;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: DatabaseTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link Database}. */
+export interface DatabaseTransforms {
+    /** The RDS instance. */
+    readonly instance?: Transform<aws.rds.InstanceArgs>;
+    /** The parameter group. */
+    readonly parameterGroup?: Transform<aws.rds.ParameterGroupArgs>;
+    /** The subnet group. */
+    readonly subnetGroup?: Transform<aws.rds.SubnetGroupArgs>;
+    /** The security group. */
+    readonly securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;
+    /** Every exported log group (`name` tells them apart). */
+    readonly logGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
+    /** The enhanced monitoring role. */
+    readonly monitoringRole?: Transform<aws.iam.RoleArgs>;
+    /** The {@link KmsKey} the component creates without `kmsKeyArn`: its own per-child transforms. */
+    readonly key?: KmsKeyTransforms;
 }
 
 /** {@link DatabaseArgs} with every default applied and validated. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, statefulOptions } from "../base";
+import { applyTransform, ArgumentError, statefulOptions } from "../base";
 import { DataStoreComponent } from "../datastore";
 import { Grantable } from "../identity/statements";
 import { AwsContext, awsContext, sidOf } from "../secrets/context";
@@ -84,42 +84,56 @@ export class Database extends DataStoreComponent {
 
         this.ctx = awsContext(this);
         const stateful = statefulOptions(r.protect);
-        const { kmsKeyArn, logKmsKeyArn } = this.storeKeys("database", args, r.protect, args.tags);
+        const t = args.transform ?? {};
+        const { kmsKeyArn, logKmsKeyArn } = this.storeKeys("database", args, r.protect, args.tags, t.key);
 
         const subnetGroup = new aws.rds.SubnetGroup(
-            this.childName("subnets"),
-            { description: `Isolated subnets of ${name}`, subnetIds: args.subnetIds, tags: this.childTags("subnets") },
-            this.childOpts(),
+            ...applyTransform(
+                t.subnetGroup,
+                this.childName("subnets"),
+                { description: `Isolated subnets of ${name}`, subnetIds: args.subnetIds, tags: this.childTags("subnets") },
+                this.childOpts(),
+            ),
         );
-        const sg = this.admittingSecurityGroup(args.vpcId, POSTGRES_PORT, args.allowedSecurityGroupIds, "PostgreSQL");
+        const sg = this.admittingSecurityGroup(args.vpcId, POSTGRES_PORT, args.allowedSecurityGroupIds, "PostgreSQL", t.securityGroup);
         const parameterGroup = new aws.rds.ParameterGroup(
-            this.childName("params"),
-            {
-                family: `postgres${r.major}`,
-                description: `PostgreSQL ${r.major} for ${name}: TLS forced, connection and slow-statement logging`,
-                parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p, applyMethod: "immediate" })),
-                tags: this.childTags("params"),
-            },
-            this.childOpts(),
+            ...applyTransform(
+                t.parameterGroup,
+                this.childName("params"),
+                {
+                    family: `postgres${r.major}`,
+                    description: `PostgreSQL ${r.major} for ${name}: TLS forced, connection and slow-statement logging`,
+                    parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p, applyMethod: "immediate" })),
+                    tags: this.childTags("params"),
+                },
+                this.childOpts(),
+            ),
         );
+        // Log groups are stateful: they outlive a replaced instance, as its audit trail.
         const logGroups = POSTGRES_LOG_EXPORTS.map(
             (log) =>
                 new aws.cloudwatch.LogGroup(
-                    this.childName(`log-${log}`),
-                    { name: `/aws/rds/instance/${r.identifier}/${log}`, retentionInDays: r.logRetentionDays, kmsKeyId: logKmsKeyArn, tags: this.childTags(`log-${log}`) },
-                    this.childOpts(stateful), // logs outlive a replaced instance: they are the audit trail
+                    ...applyTransform(
+                        t.logGroup,
+                        this.childName(`log-${log}`),
+                        { name: `/aws/rds/instance/${r.identifier}/${log}`, retentionInDays: r.logRetentionDays, kmsKeyId: logKmsKeyArn, tags: this.childTags(`log-${log}`) },
+                        this.childOpts(stateful),
+                    ),
                 ),
         );
         let monitoringRoleArn: pulumi.Output<string> | undefined;
         if (r.monitoringIntervalSeconds > 0) {
             const role = new aws.iam.Role(
-                this.childName("monitoring"),
-                {
-                    description: `Enhanced monitoring of ${name}`,
-                    assumeRolePolicy: this.ctx.accountId.apply((a) => JSON.stringify(monitoringTrustPolicy(a))),
-                    tags: this.childTags("monitoring"),
-                },
-                this.childOpts(),
+                ...applyTransform(
+                    t.monitoringRole,
+                    this.childName("monitoring"),
+                    {
+                        description: `Enhanced monitoring of ${name}`,
+                        assumeRolePolicy: this.ctx.accountId.apply((a) => JSON.stringify(monitoringTrustPolicy(a))),
+                        tags: this.childTags("monitoring"),
+                    },
+                    this.childOpts(),
+                ),
             );
             const attachment = new aws.iam.RolePolicyAttachment(
                 this.childName("monitoring-policy"),
@@ -130,44 +144,47 @@ export class Database extends DataStoreComponent {
         }
 
         const instance = new aws.rds.Instance(
-            this.childName("instance"),
-            {
-                identifier: r.identifier,
-                engine: "postgres",
-                engineVersion: r.engineVersion,
-                instanceClass: r.instanceClass,
-                dbName: r.dbName,
-                username: r.username,
-                manageMasterUserPassword: true,
-                masterUserSecretKmsKeyId: kmsKeyArn,
-                port: POSTGRES_PORT,
-                dbSubnetGroupName: subnetGroup.name,
-                vpcSecurityGroupIds: [sg.id],
-                publiclyAccessible: false,
-                parameterGroupName: parameterGroup.name,
-                storageType: "gp3",
-                allocatedStorage: r.allocatedStorage,
-                maxAllocatedStorage: r.maxAllocatedStorage,
-                storageEncrypted: true,
-                kmsKeyId: kmsKeyArn,
-                iamDatabaseAuthenticationEnabled: true,
-                backupRetentionPeriod: r.backupRetentionDays,
-                copyTagsToSnapshot: true,
-                multiAz: r.multiAz,
-                deletionProtection: r.deletionProtection,
-                skipFinalSnapshot: false,
-                finalSnapshotIdentifier: `${r.identifier}-final`,
-                autoMinorVersionUpgrade: true,
-                allowMajorVersionUpgrade: false,
-                enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
-                performanceInsightsEnabled: r.performanceInsights,
-                performanceInsightsKmsKeyId: r.performanceInsights ? kmsKeyArn : undefined,
-                performanceInsightsRetentionPeriod: r.performanceInsights ? 7 : undefined,
-                monitoringInterval: r.monitoringIntervalSeconds,
-                monitoringRoleArn,
-                tags: this.childTags("instance"),
-            },
-            this.childOpts({ ...stateful, dependsOn: logGroups }),
+            ...applyTransform(
+                t.instance,
+                this.childName("instance"),
+                {
+                    identifier: r.identifier,
+                    engine: "postgres",
+                    engineVersion: r.engineVersion,
+                    instanceClass: r.instanceClass,
+                    dbName: r.dbName,
+                    username: r.username,
+                    manageMasterUserPassword: true,
+                    masterUserSecretKmsKeyId: kmsKeyArn,
+                    port: POSTGRES_PORT,
+                    dbSubnetGroupName: subnetGroup.name,
+                    vpcSecurityGroupIds: [sg.id],
+                    publiclyAccessible: false,
+                    parameterGroupName: parameterGroup.name,
+                    storageType: "gp3",
+                    allocatedStorage: r.allocatedStorage,
+                    maxAllocatedStorage: r.maxAllocatedStorage,
+                    storageEncrypted: true,
+                    kmsKeyId: kmsKeyArn,
+                    iamDatabaseAuthenticationEnabled: true,
+                    backupRetentionPeriod: r.backupRetentionDays,
+                    copyTagsToSnapshot: true,
+                    multiAz: r.multiAz,
+                    deletionProtection: r.deletionProtection,
+                    skipFinalSnapshot: false,
+                    finalSnapshotIdentifier: `${r.identifier}-final`,
+                    autoMinorVersionUpgrade: true,
+                    allowMajorVersionUpgrade: false,
+                    enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+                    performanceInsightsEnabled: r.performanceInsights,
+                    performanceInsightsKmsKeyId: r.performanceInsights ? kmsKeyArn : undefined,
+                    performanceInsightsRetentionPeriod: r.performanceInsights ? 7 : undefined,
+                    monitoringInterval: r.monitoringIntervalSeconds,
+                    monitoringRoleArn,
+                    tags: this.childTags("instance"),
+                },
+                this.childOpts({ ...stateful, dependsOn: logGroups }),
+            ),
         );
 
         this.endpoint = instance.endpoint;

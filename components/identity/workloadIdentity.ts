@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, GroundworkComponent } from "../base";
+import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, Transform } from "../base";
 import { AwsManagedWorkloadPolicy, AWS_MANAGED_WORKLOAD_POLICIES, awsManagedPolicyArn } from "./managedPolicies";
 import { buildPolicyDocument, Grantable, policyJson, StatementInput } from "./statements";
 import { irsaTrustPolicy, podIdentityTrustPolicy, stripIssuerScheme } from "./trust";
@@ -59,6 +59,23 @@ export interface WorkloadIdentityArgs extends BaseArgs {
      * @default - `Workload identity for <namespace>/<serviceAccountName>`
      */
     readonly description?: string;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: WorkloadIdentityTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link WorkloadIdentity}. */
+export interface WorkloadIdentityTransforms {
+    /** The IAM role (its trust policy is `assumeRolePolicy`). */
+    readonly role?: Transform<aws.iam.RoleArgs>;
+    /** The Pod Identity association, in `podIdentity` mode. */
+    readonly podIdentityAssociation?: Transform<aws.eks.PodIdentityAssociationArgs>;
+    /** The ServiceAccount, with `kubernetesProvider`. */
+    readonly serviceAccount?: Transform<kubernetes.core.v1.ServiceAccountArgs>;
 }
 
 const GRANT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -124,10 +141,14 @@ export class WorkloadIdentity extends GroundworkComponent implements Grantable {
                   )
                 : aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply((account) => JSON.stringify(podIdentityTrustPolicy(account)));
 
+        const t = args.transform ?? {};
         this.role = new aws.iam.Role(
-            this.childName("role"),
-            { description, assumeRolePolicy: trust, maxSessionDuration: 3600, tags: this.childTags("role") },
-            this.childOpts(),
+            ...applyTransform(
+                t.role,
+                this.childName("role"),
+                { description, assumeRolePolicy: trust, maxSessionDuration: 3600, tags: this.childTags("role") },
+                this.childOpts(),
+            ),
         );
         this.mode = mode;
         this.roleArn = this.role.arn;
@@ -137,31 +158,37 @@ export class WorkloadIdentity extends GroundworkComponent implements Grantable {
 
         if (mode === "podIdentity") {
             new aws.eks.PodIdentityAssociation(
-                this.childName("association"),
-                {
-                    clusterName: args.clusterName!,
-                    namespace: args.namespace,
-                    serviceAccount: args.serviceAccountName,
-                    roleArn: this.role.arn,
-                    tags: this.childTags("association"),
-                },
-                this.childOpts(),
+                ...applyTransform(
+                    t.podIdentityAssociation,
+                    this.childName("association"),
+                    {
+                        clusterName: args.clusterName!,
+                        namespace: args.namespace,
+                        serviceAccount: args.serviceAccountName,
+                        roleArn: this.role.arn,
+                        tags: this.childTags("association"),
+                    },
+                    this.childOpts(),
+                ),
             );
         }
 
         if (args.kubernetesProvider) {
             this.serviceAccount = new kubernetes.core.v1.ServiceAccount(
-                this.childName("sa"),
-                {
-                    metadata: {
-                        name: args.serviceAccountName,
-                        namespace: args.namespace,
-                        labels: { "app.kubernetes.io/managed-by": "groundwork" },
-                        annotations: mode === "irsa" ? { "eks.amazonaws.com/role-arn": this.role.arn } : {},
+                ...applyTransform(
+                    t.serviceAccount,
+                    this.childName("sa"),
+                    {
+                        metadata: {
+                            name: args.serviceAccountName,
+                            namespace: args.namespace,
+                            labels: { "app.kubernetes.io/managed-by": "groundwork" },
+                            annotations: mode === "irsa" ? { "eks.amazonaws.com/role-arn": this.role.arn } : {},
+                        },
+                        automountServiceAccountToken: automount,
                     },
-                    automountServiceAccountToken: automount,
-                },
-                this.childOpts({ provider: args.kubernetesProvider }),
+                    this.childOpts({ provider: args.kubernetesProvider }),
+                ),
             );
         }
 

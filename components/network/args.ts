@@ -1,4 +1,5 @@
-import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS } from "../base";
+import type * as aws from "@pulumi/aws";
+import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS, Transform } from "../base";
 import { MAX_AZ_COUNT, MIN_AZ_COUNT, planSubnets, SubnetPlan, vpcCidrProblem } from "./cidr";
 
 /** How private subnets reach the internet: a NAT gateway per AZ (HA), one shared NAT (cheap), or none. */
@@ -61,6 +62,37 @@ export interface NetworkArgs extends BaseArgs {
      * @default true
      */
     readonly protect?: boolean;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: NetworkTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link Network}. */
+export interface NetworkTransforms {
+    /** The VPC. */
+    readonly vpc?: Transform<aws.ec2.VpcArgs>;
+    /** Every subnet, public, private and isolated (`name` tells them apart: `<name>-private-a`). */
+    readonly subnet?: Transform<aws.ec2.SubnetArgs>;
+    /** Every route table. */
+    readonly routeTable?: Transform<aws.ec2.RouteTableArgs>;
+    /** Every NAT gateway. */
+    readonly natGateway?: Transform<aws.ec2.NatGatewayArgs>;
+    /** The KMS key of the flow log group. */
+    readonly flowLogKey?: Transform<aws.kms.KeyArgs>;
+    /** The flow log group. */
+    readonly flowLogGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
+    /** The role VPC Flow Logs writes with. */
+    readonly flowLogRole?: Transform<aws.iam.RoleArgs>;
+    /** The flow log. */
+    readonly flowLog?: Transform<aws.ec2.FlowLogArgs>;
+    /** Every VPC endpoint, the S3 gateway and the interface ones (`name` tells them apart). */
+    readonly endpoint?: Transform<aws.ec2.VpcEndpointArgs>;
+    /** The security group of the interface endpoints. */
+    readonly endpointSecurityGroup?: Transform<aws.ec2.SecurityGroupArgs>;
 }
 
 /** {@link NetworkArgs} with every default applied and validated. */

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ChildScope, statefulOptions } from "../base";
+import { applyTransform, ChildScope, statefulOptions } from "../base";
+import type { NetworkTransforms } from "./args";
 import { flowLogGroupName, flowLogKeyPolicy, flowLogRolePolicy, flowLogTrustPolicy } from "./documents";
 
 /** The account, partition and region the component deploys to. */
@@ -34,41 +35,51 @@ export function declareFlowLogs(
     env: Environment,
     vpcId: pulumi.Input<string>,
     settings: { retentionDays: number; protect: boolean },
+    t: NetworkTransforms = {},
 ): FlowLogResources {
     const groupName = flowLogGroupName(pulumi.getProject(), pulumi.getStack(), scope.baseName);
     const groupArn = pulumi.interpolate`arn:${env.partition}:logs:${env.region}:${env.accountId}:log-group:${groupName}`;
     const stateful = statefulOptions(settings.protect);
 
     const key = new aws.kms.Key(
-        scope.name("flow-logs-key"),
-        {
-            description: `Encrypts the VPC flow logs of ${scope.baseName} (${pulumi.getStack()})`,
-            enableKeyRotation: true,
-            deletionWindowInDays: settings.protect ? 30 : 7,
-            policy: pulumi
-                .all([env.partition, env.accountId, env.region, groupArn])
-                .apply(([partition, accountId, region, logGroupArn]) => JSON.stringify(flowLogKeyPolicy({ partition, accountId, region, logGroupArn }))),
-            tags: scope.tags("flow-logs-key"),
-        },
-        scope.opts(stateful),
+        ...applyTransform(
+            t.flowLogKey,
+            scope.name("flow-logs-key"),
+            {
+                description: `Encrypts the VPC flow logs of ${scope.baseName} (${pulumi.getStack()})`,
+                enableKeyRotation: true,
+                deletionWindowInDays: settings.protect ? 30 : 7,
+                policy: pulumi
+                    .all([env.partition, env.accountId, env.region, groupArn])
+                    .apply(([partition, accountId, region, logGroupArn]) => JSON.stringify(flowLogKeyPolicy({ partition, accountId, region, logGroupArn }))),
+                tags: scope.tags("flow-logs-key"),
+            },
+            scope.opts(stateful),
+        ),
     );
 
     const logGroup = new aws.cloudwatch.LogGroup(
-        scope.name("flow-logs"),
-        { name: groupName, retentionInDays: settings.retentionDays, kmsKeyId: key.arn, tags: scope.tags("flow-logs") },
-        scope.opts(stateful),
+        ...applyTransform(
+            t.flowLogGroup,
+            scope.name("flow-logs"),
+            { name: groupName, retentionInDays: settings.retentionDays, kmsKeyId: key.arn, tags: scope.tags("flow-logs") },
+            scope.opts(stateful),
+        ),
     );
 
     const role = new aws.iam.Role(
-        scope.name("flow-logs-role"),
-        {
-            description: `VPC Flow Logs writes ${groupName}`,
-            assumeRolePolicy: pulumi
-                .all([env.partition, env.accountId, env.region])
-                .apply(([partition, accountId, region]) => JSON.stringify(flowLogTrustPolicy({ partition, accountId, region }))),
-            tags: scope.tags("flow-logs-role"),
-        },
-        scope.opts(),
+        ...applyTransform(
+            t.flowLogRole,
+            scope.name("flow-logs-role"),
+            {
+                description: `VPC Flow Logs writes ${groupName}`,
+                assumeRolePolicy: pulumi
+                    .all([env.partition, env.accountId, env.region])
+                    .apply(([partition, accountId, region]) => JSON.stringify(flowLogTrustPolicy({ partition, accountId, region }))),
+                tags: scope.tags("flow-logs-role"),
+            },
+            scope.opts(),
+        ),
     );
 
     const rolePolicy = new aws.iam.RolePolicy(
@@ -78,17 +89,20 @@ export function declareFlowLogs(
     );
 
     const flowLog = new aws.ec2.FlowLog(
-        scope.name("flow-log"),
-        {
-            vpcId,
-            trafficType: "ALL",
-            logDestinationType: "cloud-watch-logs",
-            logDestination: logGroup.arn,
-            iamRoleArn: role.arn,
-            maxAggregationInterval: 60,
-            tags: scope.tags("flow-log"),
-        },
-        scope.opts({ dependsOn: [rolePolicy] }),
+        ...applyTransform(
+            t.flowLog,
+            scope.name("flow-log"),
+            {
+                vpcId,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: logGroup.arn,
+                iamRoleArn: role.arn,
+                maxAggregationInterval: 60,
+                tags: scope.tags("flow-log"),
+            },
+            scope.opts({ dependsOn: [rolePolicy] }),
+        ),
     );
 
     return { key, logGroup, role, flowLog };

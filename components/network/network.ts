@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GroundworkComponent } from "../base";
+import { applyTransform, GroundworkComponent } from "../base";
 import { natCount, natIndexFor, NetworkArgs, resolveNetworkArgs } from "./args";
 import { SubnetPlan } from "./cidr";
 import { declareEndpoints } from "./endpoints";
@@ -76,6 +76,7 @@ export class Network extends GroundworkComponent {
         this.subnetPlan = cfg.plan;
         const plan = cfg.plan;
         const scope = this.childScope();
+        const t = args.transform ?? {};
         const env: Environment = {
             partition: aws.getPartitionOutput({}, scope.invokeOpts).partition,
             accountId: aws.getCallerIdentityOutput({}, scope.invokeOpts).accountId,
@@ -86,9 +87,12 @@ export class Network extends GroundworkComponent {
 
         // VPC, default security group (no rules), internet gateway.
         const vpc = new aws.ec2.Vpc(
-            this.childName("vpc"),
-            { cidrBlock: plan.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: this.childTags("vpc") },
-            this.childOpts(),
+            ...applyTransform(
+                t.vpc,
+                this.childName("vpc"),
+                { cidrBlock: plan.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: this.childTags("vpc") },
+                this.childOpts(),
+            ),
         );
         const defaultSg = new aws.ec2.DefaultSecurityGroup(
             this.childName("default-sg"),
@@ -100,22 +104,32 @@ export class Network extends GroundworkComponent {
         // Subnets: AZ i takes slot i of each tier. No tier assigns public IPs on launch.
         const subnet = (tier: "public" | "private" | "isolated", i: number, extraTags: Record<string, string>) =>
             new aws.ec2.Subnet(
-                this.childName(`${tier}-${slot(i)}`),
-                {
-                    vpcId: vpc.id,
-                    cidrBlock: plan[tier][i],
-                    availabilityZone: zones[i],
-                    mapPublicIpOnLaunch: false,
-                    tags: { ...this.childTags(`${tier}-${slot(i)}`), tier, ...extraTags },
-                },
-                this.childOpts(),
+                ...applyTransform(
+                    t.subnet,
+                    this.childName(`${tier}-${slot(i)}`),
+                    {
+                        vpcId: vpc.id,
+                        cidrBlock: plan[tier][i],
+                        availabilityZone: zones[i],
+                        mapPublicIpOnLaunch: false,
+                        tags: { ...this.childTags(`${tier}-${slot(i)}`), tier, ...extraTags },
+                    },
+                    this.childOpts(),
+                ),
             );
         const publicSubnets = azs.map((i) => subnet("public", i, { "kubernetes.io/role/elb": "1" }));
         const privateSubnets = azs.map((i) => subnet("private", i, { "kubernetes.io/role/internal-elb": "1" }));
         const isolatedSubnets = azs.map((i) => subnet("isolated", i, {}));
 
         // Public tier: one route table, default route to the internet gateway.
-        const publicRt = new aws.ec2.RouteTable(this.childName("public-rt"), { vpcId: vpc.id, tags: this.childTags("public-rt") }, this.childOpts());
+        const publicRt = new aws.ec2.RouteTable(
+            ...applyTransform(
+                t.routeTable,
+                this.childName("public-rt"),
+                { vpcId: vpc.id, tags: this.childTags("public-rt") },
+                this.childOpts(),
+            ),
+        );
         new aws.ec2.Route(
             this.childName("public-internet"),
             { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
@@ -135,9 +149,12 @@ export class Network extends GroundworkComponent {
             eips.push(eip);
             nats.push(
                 new aws.ec2.NatGateway(
-                    this.childName(`nat-${slot(i)}`),
-                    { allocationId: eip.id, subnetId: publicSubnets[i].id, connectivityType: "public", tags: this.childTags(`nat-${slot(i)}`) },
-                    this.childOpts({ dependsOn: [igw] }),
+                    ...applyTransform(
+                        t.natGateway,
+                        this.childName(`nat-${slot(i)}`),
+                        { allocationId: eip.id, subnetId: publicSubnets[i].id, connectivityType: "public", tags: this.childTags(`nat-${slot(i)}`) },
+                        this.childOpts({ dependsOn: [igw] }),
+                    ),
                 ),
             );
         }
@@ -145,9 +162,12 @@ export class Network extends GroundworkComponent {
         // Private tier: one route table per AZ; default route via that AZ's NAT (or the single NAT, or none).
         const privateRts = azs.map((i) => {
             const rt = new aws.ec2.RouteTable(
-                this.childName(`private-rt-${slot(i)}`),
-                { vpcId: vpc.id, tags: this.childTags(`private-rt-${slot(i)}`) },
-                this.childOpts(),
+                ...applyTransform(
+                    t.routeTable,
+                    this.childName(`private-rt-${slot(i)}`),
+                    { vpcId: vpc.id, tags: this.childTags(`private-rt-${slot(i)}`) },
+                    this.childOpts(),
+                ),
             );
             const natIndex = natIndexFor(cfg.natMode, i);
             if (natIndex !== undefined) {
@@ -163,20 +183,23 @@ export class Network extends GroundworkComponent {
 
         // Isolated tier: one route table with only the implicit local route.
         const isolatedRt = new aws.ec2.RouteTable(
-            this.childName("isolated-rt"),
-            { vpcId: vpc.id, tags: this.childTags("isolated-rt") },
-            this.childOpts(),
+            ...applyTransform(
+                t.routeTable,
+                this.childName("isolated-rt"),
+                { vpcId: vpc.id, tags: this.childTags("isolated-rt") },
+                this.childOpts(),
+            ),
         );
         isolatedSubnets.forEach((s, i) => this.associate(`isolated-${slot(i)}`, s, isolatedRt));
 
-        const flowLogs = declareFlowLogs(scope, env, vpc.id, { retentionDays: cfg.flowLogRetentionDays, protect: cfg.protect });
+        const flowLogs = declareFlowLogs(scope, env, vpc.id, { retentionDays: cfg.flowLogRetentionDays, protect: cfg.protect }, t);
         const endpoints = declareEndpoints(scope, env.region, {
             vpcId: vpc.id,
             cidrBlock: plan.vpcCidr,
             privateSubnetIds: privateSubnets.map((s) => s.id),
             privateRouteTableIds: privateRts.map((rt) => rt.id),
             interfaceEndpointServices: cfg.interfaceEndpointServices,
-        });
+        }, t);
 
         const ids = (resources: { id: pulumi.Output<string> }[]) => pulumi.all(resources.map((r) => r.id));
         this.vpcId = vpc.id;

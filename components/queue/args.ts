@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs } from "../base";
+import type * as aws from "@pulumi/aws";
+import { ArgumentError, BaseArgs, Transform } from "../base";
 
 /** Longest visibility timeout SQS accepts (12 hours). */
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43200;
@@ -49,6 +50,23 @@ export interface QueueArgs extends BaseArgs {
      * @default false
      */
     readonly contentBasedDeduplication?: boolean;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: QueueTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link Queue}. */
+export interface QueueTransforms {
+    /** The queue. */
+    readonly queue?: Transform<aws.sqs.QueueArgs>;
+    /** The dead-letter queue. */
+    readonly deadLetterQueue?: Transform<aws.sqs.QueueArgs>;
+    /** Both TLS-only queue policies (`name` tells them apart). */
+    readonly queuePolicy?: Transform<aws.sqs.QueuePolicyArgs>;
 }
 
 /** {@link QueueArgs} with every default applied and validated. */

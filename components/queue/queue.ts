@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GroundworkComponent } from "../base";
+import { applyTransform, GroundworkComponent } from "../base";
 import { Grantable, StatementInput } from "../identity/statements";
 import { sidOf, stableName } from "../secrets/context";
 import { QueueArgs, RECEIVE_WAIT_TIME_SECONDS, resolveQueueArgs } from "./args";
@@ -73,32 +73,39 @@ export class Queue extends GroundworkComponent {
             r.fifo ? `${stableName([pulumi.getProject(), pulumi.getStack(), name, ...(part ? [part] : [])], 75)}.fifo` : undefined;
         const fifo = r.fifo ? { fifoQueue: true, contentBasedDeduplication: r.contentBasedDeduplication } : {};
 
+        const t = args.transform ?? {};
         const dlq = new aws.sqs.Queue(
-            this.childName("dlq"),
-            {
-                name: fifoName("dlq"),
-                ...fifo,
-                ...encryption,
-                messageRetentionSeconds: r.dlqRetentionSeconds,
-                visibilityTimeoutSeconds: r.visibilityTimeoutSeconds,
-                receiveWaitTimeSeconds: RECEIVE_WAIT_TIME_SECONDS,
-                tags: this.childTags("dlq"),
-            },
-            this.childOpts(),
+            ...applyTransform(
+                t.deadLetterQueue,
+                this.childName("dlq"),
+                {
+                    name: fifoName("dlq"),
+                    ...fifo,
+                    ...encryption,
+                    messageRetentionSeconds: r.dlqRetentionSeconds,
+                    visibilityTimeoutSeconds: r.visibilityTimeoutSeconds,
+                    receiveWaitTimeSeconds: RECEIVE_WAIT_TIME_SECONDS,
+                    tags: this.childTags("dlq"),
+                },
+                this.childOpts(),
+            ),
         );
         const queue = new aws.sqs.Queue(
-            this.childName("queue"),
-            {
-                name: fifoName(),
-                ...fifo,
-                ...encryption,
-                messageRetentionSeconds: r.messageRetentionSeconds,
-                visibilityTimeoutSeconds: r.visibilityTimeoutSeconds,
-                receiveWaitTimeSeconds: RECEIVE_WAIT_TIME_SECONDS,
-                redrivePolicy: dlq.arn.apply((arn) => redrivePolicy(arn, r.maxReceiveCount)),
-                tags: this.childTags("queue"),
-            },
-            this.childOpts(),
+            ...applyTransform(
+                t.queue,
+                this.childName("queue"),
+                {
+                    name: fifoName(),
+                    ...fifo,
+                    ...encryption,
+                    messageRetentionSeconds: r.messageRetentionSeconds,
+                    visibilityTimeoutSeconds: r.visibilityTimeoutSeconds,
+                    receiveWaitTimeSeconds: RECEIVE_WAIT_TIME_SECONDS,
+                    redrivePolicy: dlq.arn.apply((arn) => redrivePolicy(arn, r.maxReceiveCount)),
+                    tags: this.childTags("queue"),
+                },
+                this.childOpts(),
+            ),
         );
         new aws.sqs.RedriveAllowPolicy(
             this.childName("dlq-redrive-allow"),
@@ -106,14 +113,20 @@ export class Queue extends GroundworkComponent {
             this.childOpts(),
         );
         new aws.sqs.QueuePolicy(
-            this.childName("queue-policy"),
-            { queueUrl: queue.url, policy: queue.arn.apply((arn) => JSON.stringify(tlsOnlyQueuePolicy(arn))) },
-            this.childOpts(),
+            ...applyTransform(
+                t.queuePolicy,
+                this.childName("queue-policy"),
+                { queueUrl: queue.url, policy: queue.arn.apply((arn) => JSON.stringify(tlsOnlyQueuePolicy(arn))) },
+                this.childOpts(),
+            ),
         );
         new aws.sqs.QueuePolicy(
-            this.childName("dlq-policy"),
-            { queueUrl: dlq.url, policy: dlq.arn.apply((arn) => JSON.stringify(tlsOnlyQueuePolicy(arn))) },
-            this.childOpts(),
+            ...applyTransform(
+                t.queuePolicy,
+                this.childName("dlq-policy"),
+                { queueUrl: dlq.url, policy: dlq.arn.apply((arn) => JSON.stringify(tlsOnlyQueuePolicy(arn))) },
+                this.childOpts(),
+            ),
         );
 
         this.url = queue.url;

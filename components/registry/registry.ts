@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, GroundworkComponent, statefulOptions } from "../base";
+import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, statefulOptions, Transform } from "../base";
 import type { Grantable } from "../identity/statements";
-import { KmsKey } from "../secrets/kmsKey";
+import { KmsKey, KmsKeyTransforms } from "../secrets/kmsKey";
 
 /** Arguments of the {@link ContainerRegistry} component. */
 export interface ContainerRegistryArgs extends BaseArgs {
@@ -21,6 +21,23 @@ export interface ContainerRegistryArgs extends BaseArgs {
      * @default true
      */
     readonly protect?: boolean;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: ContainerRegistryTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link ContainerRegistry}. */
+export interface ContainerRegistryTransforms {
+    /** The ECR repository. */
+    readonly repository?: Transform<aws.ecr.RepositoryArgs>;
+    /** Its lifecycle policy. */
+    readonly lifecyclePolicy?: Transform<aws.ecr.LifecyclePolicyArgs>;
+    /** The {@link KmsKey} the component creates without `kmsKeyArn`: its own per-child transforms. */
+    readonly key?: KmsKeyTransforms;
 }
 
 /**
@@ -44,22 +61,30 @@ export class ContainerRegistry extends GroundworkComponent {
         }
         super("registry", "ContainerRegistry", name, args, opts);
         const stateful = statefulOptions(protect);
-        const keyArn = args.kmsKeyArn ?? new KmsKey(this.childName("key"), { description: `Groundwork ${name} container images`, protect, tags: args.tags }, { parent: this }).keyArn;
+        const t = args.transform ?? {};
+        const keyArn =
+            args.kmsKeyArn ?? new KmsKey(this.childName("key"), { description: `Groundwork ${name} container images`, protect, tags: args.tags, transform: t.key }, { parent: this }).keyArn;
         const repo = new aws.ecr.Repository(
-            this.childName("repo"),
-            {
-                imageTagMutability: "IMMUTABLE",
-                imageScanningConfiguration: { scanOnPush: true },
-                encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: keyArn }],
-                forceDelete: !protect,
-                tags: this.childTags("repo"),
-            },
-            this.childOpts(stateful),
+            ...applyTransform(
+                t.repository,
+                this.childName("repo"),
+                {
+                    imageTagMutability: "IMMUTABLE",
+                    imageScanningConfiguration: { scanOnPush: true },
+                    encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: keyArn }],
+                    forceDelete: !protect,
+                    tags: this.childTags("repo"),
+                },
+                this.childOpts(stateful),
+            ),
         );
         new aws.ecr.LifecyclePolicy(
-            this.childName("lifecycle"),
-            { repository: repo.name, policy: JSON.stringify(lifecyclePolicy(keepImages)) },
-            this.childOpts(),
+            ...applyTransform(
+                t.lifecyclePolicy,
+                this.childName("lifecycle"),
+                { repository: repo.name, policy: JSON.stringify(lifecyclePolicy(keepImages)) },
+                this.childOpts(),
+            ),
         );
         this.repositoryUrl = repo.repositoryUrl;
         this.repositoryArn = repo.arn;

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, GroundworkComponent, statefulOptions } from "../base";
+import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, statefulOptions, Transform } from "../base";
 import { awsContext, stableName } from "./context";
 
 /** A service principal the key policy lets use the key, always pinned to this account. */
@@ -165,6 +165,21 @@ export interface KmsKeyArgs extends BaseArgs {
      * @default - none
      */
     readonly childAliases?: KmsKeyChildAliases;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: KmsKeyTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link KmsKey}. */
+export interface KmsKeyTransforms {
+    /** The `aws.kms.Key`. */
+    readonly key?: Transform<aws.kms.KeyArgs>;
+    /** The `aws.kms.Alias`. */
+    readonly alias?: Transform<aws.kms.AliasArgs>;
 }
 
 /** The account, partition and region a key policy is built for. */
@@ -260,28 +275,35 @@ export class KmsKey extends GroundworkComponent {
         const stateful = statefulOptions(protect);
         const inRegion = args.region !== undefined ? { region: args.region } : {};
         const keyRegion = args.region ?? ctx.region;
+        const t = args.transform ?? {};
         const key = new aws.kms.Key(
-            this.childName("key"),
-            {
-                ...inRegion,
-                description,
-                keyUsage: "ENCRYPT_DECRYPT",
-                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-                enableKeyRotation: true,
-                rotationPeriodInDays,
-                deletionWindowInDays,
-                policy: pulumi.all([ctx.accountId, ctx.partition, keyRegion]).apply(([accountId, partition, region]) => {
-                    if (args.policy === undefined) return JSON.stringify(kmsKeyPolicy({ accountId, partition, region }, services, allowCloudWatchLogs));
-                    return checkedKeyPolicy(who, args.policy({ accountId, partition, region }));
-                }),
-                tags: this.childTags("key"),
-            },
-            this.childOpts({ ...stateful, ...aliasesOption(args.childAliases?.key) }),
+            ...applyTransform(
+                t.key,
+                this.childName("key"),
+                {
+                    ...inRegion,
+                    description,
+                    keyUsage: "ENCRYPT_DECRYPT",
+                    customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                    enableKeyRotation: true,
+                    rotationPeriodInDays,
+                    deletionWindowInDays,
+                    policy: pulumi.all([ctx.accountId, ctx.partition, keyRegion]).apply(([accountId, partition, region]) => {
+                        if (args.policy === undefined) return JSON.stringify(kmsKeyPolicy({ accountId, partition, region }, services, allowCloudWatchLogs));
+                        return checkedKeyPolicy(who, args.policy({ accountId, partition, region }));
+                    }),
+                    tags: this.childTags("key"),
+                },
+                this.childOpts({ ...stateful, ...aliasesOption(args.childAliases?.key) }),
+            ),
         );
         const alias = new aws.kms.Alias(
-            this.childName("alias"),
-            { ...inRegion, name: `alias/${aliasName}`, targetKeyId: key.keyId },
-            this.childOpts(aliasesOption(args.childAliases?.alias)),
+            ...applyTransform(
+                t.alias,
+                this.childName("alias"),
+                { ...inRegion, name: `alias/${aliasName}`, targetKeyId: key.keyId },
+                this.childOpts(aliasesOption(args.childAliases?.alias)),
+            ),
         );
 
         this.keyArn = key.arn;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ArgumentError, BaseArgs, GroundworkComponent } from "../base";
+import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, Transform } from "../base";
 import { Grantable } from "../identity/statements";
 import { awsContext, sidOf } from "./context";
 
@@ -93,6 +93,25 @@ export interface SecretArgs extends BaseArgs {
      * @default 30
      */
     readonly recoveryWindowInDays?: number;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: SecretTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link Secret}. */
+export interface SecretTransforms {
+    /** The `aws.secretsmanager.Secret`. */
+    readonly secret?: Transform<aws.secretsmanager.SecretArgs>;
+    /** Its resource policy (`aws.secretsmanager.SecretPolicy`). */
+    readonly policy?: Transform<aws.secretsmanager.SecretPolicyArgs>;
+    /** The generator of the value (`random.RandomPassword`). */
+    readonly value?: Transform<random.RandomPasswordArgs>;
+    /** The rotation schedule (`aws.secretsmanager.SecretRotation`), with `rotationLambdaArn`. */
+    readonly rotation?: Transform<aws.secretsmanager.SecretRotationArgs>;
 }
 
 /**
@@ -155,31 +174,41 @@ export class Secret extends GroundworkComponent {
         const tags: Record<string, string> = this.childTags("secret");
         if (noRotationReason !== undefined) tags[EXEMPTION_TAG_PREFIX + SECRET_ROTATION_POLICY] = noRotationReason;
 
+        const t = args.transform ?? {};
         const secret = new aws.secretsmanager.Secret(
-            this.childName("secret"),
-            { description, kmsKeyId: args.kmsKeyArn, recoveryWindowInDays, tags },
-            this.childOpts(),
+            ...applyTransform(
+                t.secret,
+                this.childName("secret"),
+                { description, kmsKeyId: args.kmsKeyArn, recoveryWindowInDays, tags },
+                this.childOpts(),
+            ),
         );
         new aws.secretsmanager.SecretPolicy(
-            this.childName("policy"),
-            {
-                secretArn: secret.arn,
-                blockPublicPolicy: true,
-                policy: ctx.accountId.apply((accountId) => JSON.stringify(secretResourcePolicy(accountId))),
-            },
-            this.childOpts(),
+            ...applyTransform(
+                t.policy,
+                this.childName("policy"),
+                {
+                    secretArn: secret.arn,
+                    blockPublicPolicy: true,
+                    policy: ctx.accountId.apply((accountId) => JSON.stringify(secretResourcePolicy(accountId))),
+                },
+                this.childOpts(),
+            ),
         );
         const password = new random.RandomPassword(
-            this.childName("value"),
-            {
-                length,
-                special: specialCharacters.length > 0,
-                overrideSpecial: specialCharacters.length > 0 ? specialCharacters : undefined,
-                minLower: 1,
-                minUpper: 1,
-                minNumeric: 1,
-            },
-            this.childOpts({ additionalSecretOutputs: ["result", "bcryptHash"] }),
+            ...applyTransform(
+                t.value,
+                this.childName("value"),
+                {
+                    length,
+                    special: specialCharacters.length > 0,
+                    overrideSpecial: specialCharacters.length > 0 ? specialCharacters : undefined,
+                    minLower: 1,
+                    minUpper: 1,
+                    minNumeric: 1,
+                },
+                this.childOpts({ additionalSecretOutputs: ["result", "bcryptHash"] }),
+            ),
         );
         const value = pulumi.secret(password.result);
         const version = new aws.secretsmanager.SecretVersion(
@@ -189,9 +218,12 @@ export class Secret extends GroundworkComponent {
         );
         if (args.rotationLambdaArn !== undefined) {
             new aws.secretsmanager.SecretRotation(
-                this.childName("rotation"),
-                { secretId: secret.id, rotationLambdaArn: args.rotationLambdaArn, rotationRules: { automaticallyAfterDays: rotationDays } },
-                this.childOpts({ dependsOn: [version] }),
+                ...applyTransform(
+                    t.rotation,
+                    this.childName("rotation"),
+                    { secretId: secret.id, rotationLambdaArn: args.rotationLambdaArn, rotationRules: { automaticallyAfterDays: rotationDays } },
+                    this.childOpts({ dependsOn: [version] }),
+                ),
             );
         }
 

@@ -21,7 +21,7 @@ export type ResolvedIngress = ServiceIngressArgs & Resolved<Pick<ServiceIngressA
  * Fields of {@link ServiceArgs} that the component reads as given, with no default to apply: the provider, the
  * container's command, arguments and environment, the IRSA role, the tags and the transforms.
  */
-export type UnresolvedServiceFields = "provider" | "command" | "commandArgs" | "env" | "roleArn" | "tags";
+export type UnresolvedServiceFields = "provider" | "command" | "commandArgs" | "env" | "roleArn" | "tags" | "transform";
 
 /**
  * {@link ServiceArgs} with every default applied and validated: every field required except `port` (a worker serves

@@ -1,6 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, BaseArgs, GroundworkComponent } from "../base";
+import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, Transform } from "../base";
 import { isK8sName } from "./args";
 import { DEFAULT_DENY_SPEC } from "./manifests";
 import { dependsOnList } from "./options";
@@ -23,6 +23,21 @@ export interface NamespaceIsolationArgs extends BaseArgs {
      * @default true
      */
     readonly createNamespace?: boolean;
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: NamespaceIsolationTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link NamespaceIsolation}. */
+export interface NamespaceIsolationTransforms {
+    /** The Namespace (its Pod Security Admission labels are `metadata.labels`), with `createNamespace`. */
+    readonly namespace?: Transform<kubernetes.core.v1.NamespaceArgs>;
+    /** The default-deny NetworkPolicy. */
+    readonly defaultDenyPolicy?: Transform<kubernetes.networking.v1.NetworkPolicyArgs>;
 }
 
 /** Pod Security Admission labels: the `restricted` profile enforced, audited and warned. */
@@ -60,13 +75,17 @@ export class NamespaceIsolation extends GroundworkComponent {
         const inherited = dependsOnList(opts?.dependsOn);
         const k8s = (extra?: pulumi.CustomResourceOptions) => this.childOpts({ provider: args.provider, ...extra, dependsOn: [...inherited, ...dependsOnList(extra?.dependsOn)] });
         const labels = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": pulumi.getProject() };
+        const t = args.transform ?? {};
         const ns = create
-            ? new kubernetes.core.v1.Namespace(this.childName("ns"), { metadata: { name: args.namespace, labels: { ...labels, ...POD_SECURITY_LABELS } } }, k8s())
+            ? new kubernetes.core.v1.Namespace(...applyTransform(t.namespace, this.childName("ns"), { metadata: { name: args.namespace, labels: { ...labels, ...POD_SECURITY_LABELS } } }, k8s()))
             : undefined;
         const deny = new kubernetes.networking.v1.NetworkPolicy(
-            this.childName("default-deny"),
-            { metadata: { name: "default-deny", namespace: args.namespace, labels }, spec: DEFAULT_DENY_SPEC },
-            k8s(ns ? { dependsOn: [ns] } : undefined),
+            ...applyTransform(
+                t.defaultDenyPolicy,
+                this.childName("default-deny"),
+                { metadata: { name: "default-deny", namespace: args.namespace, labels }, spec: DEFAULT_DENY_SPEC },
+                k8s(ns ? { dependsOn: [ns] } : undefined),
+            ),
         );
 
         this.namespace = ns ? ns.metadata.name : pulumi.output(args.namespace);

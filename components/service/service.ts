@@ -1,6 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, GroundworkComponent } from "../base";
+import { applyTransform, ArgumentError, GroundworkComponent } from "../base";
 import { resolveServiceArgs } from "./args";
 import type { ServiceArgs } from "./types";
 import { imagePinProblem } from "./image";
@@ -56,9 +56,10 @@ export class Service extends GroundworkComponent {
                       return img;
                   });
 
+        const t = args.transform ?? {};
         let isolation: NamespaceIsolation | undefined;
         if (r.createNamespace) {
-            isolation = new NamespaceIsolation(this.childName("namespace"), { provider: args.provider, namespace: r.namespace, tags: args.tags }, { parent: this });
+            isolation = new NamespaceIsolation(this.childName("namespace"), { provider: args.provider, namespace: r.namespace, tags: args.tags, transform: t.namespace }, { parent: this });
         }
         // The component's own dependsOn (e.g. a NamespaceIsolation, the KEDA release) is not inherited by children
         // in the registrations the engine orders by, so every child carries it explicitly.
@@ -70,122 +71,146 @@ export class Service extends GroundworkComponent {
         // Identity: the pods' own ServiceAccount. IRSA's web-identity token is projected by EKS's pod identity
         // webhook into its own volume (aws-iam-token), independent of automountServiceAccountToken.
         const sa = new kubernetes.core.v1.ServiceAccount(
-            this.childName("sa"),
-            {
-                metadata: {
-                    name: r.serviceAccountName,
-                    namespace: r.namespace,
-                    labels,
-                    ...(args.roleArn !== undefined ? { annotations: { "eks.amazonaws.com/role-arn": args.roleArn, "eks.amazonaws.com/sts-regional-endpoints": "true" } } : {}),
+            ...applyTransform(
+                t.serviceAccount,
+                this.childName("sa"),
+                {
+                    metadata: {
+                        name: r.serviceAccountName,
+                        namespace: r.namespace,
+                        labels,
+                        ...(args.roleArn !== undefined ? { annotations: { "eks.amazonaws.com/role-arn": args.roleArn, "eks.amazonaws.com/sts-regional-endpoints": "true" } } : {}),
+                    },
+                    automountServiceAccountToken: r.automountServiceAccountToken,
                 },
-                automountServiceAccountToken: r.automountServiceAccountToken,
-            },
-            k8s(),
+                k8s(),
+            ),
         );
 
         // The workload. No `replicas`: the HPA or KEDA owns the count (a static value would fight it on every update).
         const deployment = new kubernetes.apps.v1.Deployment(
-            this.childName("deployment"),
-            {
-                metadata: meta(),
-                spec: {
-                    selector: { matchLabels: selector },
-                    revisionHistoryLimit: 5,
-                    progressDeadlineSeconds: 600,
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-                    template: {
-                        metadata: { labels },
-                        spec: podSpec(name, r, image, { command: args.command, commandArgs: args.commandArgs, env: args.env ?? {} }),
+            ...applyTransform(
+                t.deployment,
+                this.childName("deployment"),
+                {
+                    metadata: meta(),
+                    spec: {
+                        selector: { matchLabels: selector },
+                        revisionHistoryLimit: 5,
+                        progressDeadlineSeconds: 600,
+                        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                        template: {
+                            metadata: { labels },
+                            spec: podSpec(name, r, image, { command: args.command, commandArgs: args.commandArgs, env: args.env ?? {} }),
+                        },
                     },
                 },
-            },
-            k8s({ dependsOn: [sa] }),
+                k8s({ dependsOn: [sa] }),
+            ),
         );
 
         new kubernetes.policy.v1.PodDisruptionBudget(
-            this.childName("pdb"),
-            { metadata: meta(), spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" } },
-            k8s(),
+            ...applyTransform(
+                t.podDisruptionBudget,
+                this.childName("pdb"),
+                { metadata: meta(), spec: { maxUnavailable: 1, selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" } },
+                k8s(),
+            ),
         );
 
-        new kubernetes.networking.v1.NetworkPolicy(this.childName("netpol"), { metadata: meta(), spec: allowPolicySpec(name, r) }, k8s());
+        new kubernetes.networking.v1.NetworkPolicy(...applyTransform(t.networkPolicy, this.childName("netpol"), { metadata: meta(), spec: allowPolicySpec(name, r) }, k8s()));
 
         const target = { apiVersion: "apps/v1", kind: "Deployment", name };
         const s = r.scaling;
         if (s.kind === "hpa") {
             new kubernetes.autoscaling.v2.HorizontalPodAutoscaler(
-                this.childName("hpa"),
-                {
-                    metadata: meta(),
-                    spec: {
-                        scaleTargetRef: target,
-                        minReplicas: s.min,
-                        maxReplicas: s.max,
-                        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.cpuUtilization } } }],
-                        behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+                ...applyTransform(
+                    t.horizontalPodAutoscaler,
+                    this.childName("hpa"),
+                    {
+                        metadata: meta(),
+                        spec: {
+                            scaleTargetRef: target,
+                            minReplicas: s.min,
+                            maxReplicas: s.max,
+                            metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.cpuUtilization } } }],
+                            behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+                        },
                     },
-                },
-                k8s({ dependsOn: [deployment] }),
+                    k8s({ dependsOn: [deployment] }),
+                ),
             );
         } else {
             const auth = new kubernetes.apiextensions.CustomResource(
-                this.childName("trigger-auth"),
-                { apiVersion: "keda.sh/v1alpha1", kind: "TriggerAuthentication", metadata: meta(), spec: { podIdentity: { provider: "aws", identityOwner: s.identityOwner } } },
-                k8s(),
+                ...applyTransform(
+                    t.triggerAuthentication,
+                    this.childName("trigger-auth"),
+                    { apiVersion: "keda.sh/v1alpha1", kind: "TriggerAuthentication", metadata: meta(), spec: { podIdentity: { provider: "aws", identityOwner: s.identityOwner } } },
+                    k8s(),
+                ),
             );
             const queueUrl = pulumi.output(s.queueUrl);
             const region = s.awsRegion !== undefined ? pulumi.output(s.awsRegion) : queueUrl.apply((u) => regionOfQueueUrl(u) ?? "");
             new kubernetes.apiextensions.CustomResource(
-                this.childName("scaledobject"),
-                {
-                    apiVersion: "keda.sh/v1alpha1",
-                    kind: "ScaledObject",
-                    metadata: meta(),
-                    spec: {
-                        scaleTargetRef: target,
-                        minReplicaCount: s.min,
-                        maxReplicaCount: s.max,
-                        pollingInterval: 15,
-                        cooldownPeriod: 300,
-                        triggers: [
-                            {
-                                type: "aws-sqs-queue",
-                                authenticationRef: { name },
-                                metadata: { queueURL: queueUrl, queueLength: String(s.messagesPerReplica), awsRegion: region },
-                            },
-                        ],
+                ...applyTransform(
+                    t.scaledObject,
+                    this.childName("scaledobject"),
+                    {
+                        apiVersion: "keda.sh/v1alpha1",
+                        kind: "ScaledObject",
+                        metadata: meta(),
+                        spec: {
+                            scaleTargetRef: target,
+                            minReplicaCount: s.min,
+                            maxReplicaCount: s.max,
+                            pollingInterval: 15,
+                            cooldownPeriod: 300,
+                            triggers: [
+                                {
+                                    type: "aws-sqs-queue",
+                                    authenticationRef: { name },
+                                    metadata: { queueURL: queueUrl, queueLength: String(s.messagesPerReplica), awsRegion: region },
+                                },
+                            ],
+                        },
                     },
-                },
-                k8s({ dependsOn: [deployment, auth] }),
+                    k8s({ dependsOn: [deployment, auth] }),
+                ),
             );
         }
 
         let svc: kubernetes.core.v1.Service | undefined;
         if (r.port !== undefined) {
             svc = new kubernetes.core.v1.Service(
-                this.childName("svc"),
-                { metadata: meta(), spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: r.port, targetPort: r.port, protocol: "TCP" }] } },
-                k8s(),
+                ...applyTransform(
+                    t.service,
+                    this.childName("svc"),
+                    { metadata: meta(), spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: r.port, targetPort: r.port, protocol: "TCP" }] } },
+                    k8s(),
+                ),
             );
         }
         let ingress: kubernetes.networking.v1.Ingress | undefined;
         if (r.ingress && svc) {
             ingress = new kubernetes.networking.v1.Ingress(
-                this.childName("ingress"),
-                {
-                    metadata: meta(albAnnotations(r, name)),
-                    spec: {
-                        ingressClassName: "alb",
-                        tls: [{ hosts: [r.ingress.host] }],
-                        rules: [
-                            {
-                                host: r.ingress.host,
-                                http: { paths: [{ path: r.ingress.path, pathType: "Prefix", backend: { service: { name, port: { number: r.port! } } } }] },
-                            },
-                        ],
+                ...applyTransform(
+                    t.ingress,
+                    this.childName("ingress"),
+                    {
+                        metadata: meta(albAnnotations(r, name)),
+                        spec: {
+                            ingressClassName: "alb",
+                            tls: [{ hosts: [r.ingress.host] }],
+                            rules: [
+                                {
+                                    host: r.ingress.host,
+                                    http: { paths: [{ path: r.ingress.path, pathType: "Prefix", backend: { service: { name, port: { number: r.port! } } } }] },
+                                },
+                            ],
+                        },
                     },
-                },
-                k8s({ dependsOn: [svc] }),
+                    k8s({ dependsOn: [svc] }),
+                ),
             );
         }
 

@@ -1,6 +1,7 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { BaseArgs } from "../base";
+import type { BaseArgs, Transform } from "../base";
+import type { NamespaceIsolationTransforms } from "./isolation";
 
 /*
  * The public arguments of the Service component, with their TSDoc. Defaults are applied and checked by
@@ -323,4 +324,35 @@ export interface ServiceArgs extends BaseArgs {
      * @default []
      */
     readonly tolerations?: ServiceToleration[];
+    /**
+     * Changes to the args and options of child resources just before they are declared, by child ({@link Transform}):
+     * the escape hatch for settings this component does not expose. The result is not validated again; the policy
+     * packs judge the declared resources.
+     * @default - none
+     */
+    readonly transform?: ServiceTransforms;
+}
+
+/** Per-child {@link Transform}s of a {@link Service}. */
+export interface ServiceTransforms {
+    /** The ServiceAccount. */
+    readonly serviceAccount?: Transform<kubernetes.core.v1.ServiceAccountArgs>;
+    /** The Deployment (its pod template is `spec.template`). */
+    readonly deployment?: Transform<kubernetes.apps.v1.DeploymentArgs>;
+    /** The PodDisruptionBudget. */
+    readonly podDisruptionBudget?: Transform<kubernetes.policy.v1.PodDisruptionBudgetArgs>;
+    /** The workload's allow NetworkPolicy. */
+    readonly networkPolicy?: Transform<kubernetes.networking.v1.NetworkPolicyArgs>;
+    /** The HorizontalPodAutoscaler, with `hpa` scaling. */
+    readonly horizontalPodAutoscaler?: Transform<kubernetes.autoscaling.v2.HorizontalPodAutoscalerArgs>;
+    /** The KEDA TriggerAuthentication, with `queue` scaling. */
+    readonly triggerAuthentication?: Transform<kubernetes.apiextensions.CustomResourceArgs>;
+    /** The KEDA ScaledObject, with `queue` scaling. */
+    readonly scaledObject?: Transform<kubernetes.apiextensions.CustomResourceArgs>;
+    /** The ClusterIP Service, with `port`. */
+    readonly service?: Transform<kubernetes.core.v1.ServiceArgs>;
+    /** The ALB Ingress, with `ingress`. */
+    readonly ingress?: Transform<kubernetes.networking.v1.IngressArgs>;
+    /** The `NamespaceIsolation` created with `createNamespace`: its own per-child transforms. */
+    readonly namespace?: NamespaceIsolationTransforms;
 }

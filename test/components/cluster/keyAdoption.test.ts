@@ -7,7 +7,6 @@ import { MOCK_ACCOUNT_ID } from "../../../tools/plan/mocks";
 import { Graph, runPulumi } from "../../support/pulumi";
 
 // The registration requests carry the `aliases` option, which the recorded graph leaves out: note them by name.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
 interface AliasSpec {
     name: string;
