@@ -2,6 +2,7 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS, Transform } from "../base";
 import type { KmsKeyTransforms } from "../secrets/kmsKey";
+import { EXEMPTION_PREFIX, MIN_REASON_LENGTH } from "@groundwork/policy-kit";
 
 /** CloudFront price classes: which edge locations serve the distribution (cost against latency). */
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
@@ -48,11 +49,11 @@ export const ORIGIN_VERIFY_SECRET_LENGTH = 48;
  */
 export const VIEWER_TLS_POLICY_NAME = "aws-cloudfront-distribution-configure-viewer-tls";
 
-/** Prefix of exemption tags (policies/lib/pack.ts `EXEMPTION_PREFIX`); a test asserts they agree. */
-export const EXEMPTION_TAG_PREFIX = "exempt.groundwork.dev/";
+/** Prefix of exemption tags: the packs' own (`@groundwork/policy-kit` `EXEMPTION_PREFIX`), so the two cannot drift. */
+export const EXEMPTION_TAG_PREFIX: string = EXEMPTION_PREFIX;
 
-/** Shortest accepted opt-out reason (policies/lib/pack.ts `MIN_REASON_LENGTH`); a test asserts they agree. */
-export const MIN_OPT_OUT_REASON_LENGTH = 10;
+/** Shortest accepted opt-out reason: the packs' own (`@groundwork/policy-kit` `MIN_REASON_LENGTH`). */
+export const MIN_OPT_OUT_REASON_LENGTH: number = MIN_REASON_LENGTH;
 
 /** Arguments of the {@link WebAcl} component. */
 export interface WebAclArgs extends BaseArgs {

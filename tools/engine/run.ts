@@ -199,8 +199,12 @@ function runStack(stack: string): void {
     // The first deploy of an empty account (README "Deploying"): from outside the VPC, everything except what talks
     // to the private cluster API (the Kubernetes provider and its dependents); the deploy runner it creates then
     // runs the full `up` below.
+    // Only the AWS pack, as in deploy.yml: the engine hands policies an excluded resource's old inputs (none yet),
+    // so the Kubernetes pack would judge empty objects (an Ingress without TLS fails prod's bootstrap otherwise).
+    const awsPackArgs = packArgs(tier).slice(0, 4);
+    if (!awsPackArgs.includes("policies/security")) throw new Error("packArgs: the security pack must come first");
     const bootstrap = pulumi(sandbox, platformDir, upHome, [
-        "up", "--yes", "--skip-preview", "--stack", stack, "--json", ...packArgs(tier),
+        "up", "--yes", "--skip-preview", "--stack", stack, "--json", ...awsPackArgs,
         "--exclude", `urn:pulumi:${stack}::groundwork::**pulumi:providers:kubernetes::**`, "--exclude-dependents",
     ]);
     check(`bootstrap up (Kubernetes provider and dependents excluded) exits 0`, bootstrap.code === 0, tail(bootstrap));

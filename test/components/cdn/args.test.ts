@@ -1,8 +1,6 @@
 import {
     CdnArgs,
-    EXEMPTION_TAG_PREFIX,
     isDnsName,
-    MIN_OPT_OUT_REASON_LENGTH,
     nameSlug,
     originDomainProblem,
     resolveCdnArgs,
@@ -21,7 +19,6 @@ import {
     wafRedactedHeaders,
     webAclRules,
 } from "../../../components/cdn/documents";
-import { EXEMPTION_PREFIX, MIN_REASON_LENGTH } from "@groundwork/policy-kit";
 import { distributionConfigureViewerTls } from "../../../policies/security/rules/cloudfront/distribution/configureViewerTls";
 import { MODERN_VIEWER_TLS_POLICIES } from "../../../policies/security/rules/cloudfront/distribution/configureViewerTls";
 import { bucketPolicyDisallowPublicPrincipal } from "../../../policies/security/rules/s3/bucketPolicy/disallowPublicPrincipal";
@@ -157,8 +154,6 @@ describe("names", () => {
 describe("contract with the policy pack", () => {
     it("the default-certificate opt-out exempts from the viewer-TLS rule by its exact name", () => {
         expect(VIEWER_TLS_POLICY_NAME).toBe(distributionConfigureViewerTls.name);
-        expect(EXEMPTION_TAG_PREFIX).toBe(EXEMPTION_PREFIX);
-        expect(MIN_OPT_OUT_REASON_LENGTH).toBe(MIN_REASON_LENGTH);
     });
 
     it("the viewer TLS policy is one the rule accepts", () => {
