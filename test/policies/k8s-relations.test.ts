@@ -119,7 +119,17 @@ describe("k8s-deployment-enforce-replicas", () => {
         ["HPA minReplicas unset (1)", [deployment(), hpa({})], [at(`${api}: HorizontalPodAutoscaler 'api' has a minimum of 1 replica(s) (fewer than 2)`)]],
         ["static replicas under an HPA", [deployment({ replicas: 3 }), hpa({ minReplicas: 2 })], [at(`${api} sets static replicas 3 under HorizontalPodAutoscaler 'api'`)]],
         ["ScaledObject scaling to zero", [deployment(), scaledObject({})], [at(`${api}: ScaledObject 'api' has a minimum of 0 replica(s) (fewer than 2)`)]],
-        ["HPA targeting another Deployment", [deployment({ replicas: 3 }), graphResource(T.hpa, "web-hpa", { metadata: { name: "web", namespace: "app" }, spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, minReplicas: 1 } })], []],
+        [
+            "HPA of a Deployment declared elsewhere, minReplicas 1: judged on its own",
+            [deployment({ replicas: 3 }), graphResource(T.hpa, "web-hpa", { metadata: { name: "web", namespace: "app" }, spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, minReplicas: 1 } })],
+            [at("HorizontalPodAutoscaler 'web' (namespace 'app') scales Deployment 'web' (declared outside this program) down to 1 replica(s) (fewer than 2)", graphResource(T.hpa, "web-hpa", {}).urn)],
+        ],
+        ["HPA of a Deployment declared elsewhere, minReplicas 2", [graphResource(T.hpa, "web-hpa", { metadata: { name: "web", namespace: "app" }, spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, minReplicas: 2 } })], []],
+        [
+            "ScaledObject of a Helm-managed Deployment, no minimum (0)",
+            [graphResource(T.so, "chart-so", { metadata: { name: "chart", namespace: "app" }, spec: { scaleTargetRef: { name: "chart-web" } } })],
+            [at("ScaledObject 'chart' (namespace 'app') scales Deployment 'chart-web' (declared outside this program) down to 0 replica(s) (fewer than 2)", graphResource(T.so, "chart-so", {}).urn)],
+        ],
         ["HPA in another namespace", [deployment(), hpa({ minReplicas: 2 }, T.hpa, "other")], [at(`${api} runs 1 replica(s) (fewer than 2) and has no autoscaler`)]],
         ["HPA targeting a StatefulSet of the same name", [deployment(), graphResource(T.hpa, "sts-hpa", { metadata: { name: "api", namespace: "app" }, spec: { scaleTargetRef: { kind: "StatefulSet", name: "api" }, minReplicas: 2 } })], [at(`${api} runs 1 replica(s) (fewer than 2) and has no autoscaler`)]],
     ])("%s", (_label, resources, expected) => {

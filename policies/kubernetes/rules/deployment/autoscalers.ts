@@ -30,11 +30,12 @@ export function autoscalersOf(d: GraphResource, resources: GraphResource[]): Aut
         const target = knownString(() => ref.name);
         return target !== undefined && name !== undefined ? target === name : a.dependencyUrns.includes(d.urn);
     };
-    return resources
-        .filter((a) => AUTOSCALER_TYPES.includes(a.type) && targets(a))
-        .map((a) =>
-            a.type === K8S.scaledObject
-                ? { r: a, kind: "ScaledObject", min: Number(readKnown(() => a.props?.spec?.minReplicaCount) ?? 0) }
-                : { r: a, kind: "HorizontalPodAutoscaler", min: Number(readKnown(() => a.props?.spec?.minReplicas) ?? 1) },
-        );
+    return resources.filter((a) => AUTOSCALER_TYPES.includes(a.type) && targets(a)).map(asAutoscaler);
+}
+
+/** An HPA or ScaledObject with its kind and lowest replica count (HPA default 1, KEDA default 0). */
+export function asAutoscaler(a: GraphResource): Autoscaler {
+    return a.type === K8S.scaledObject
+        ? { r: a, kind: "ScaledObject", min: Number(readKnown(() => a.props?.spec?.minReplicaCount) ?? 0) }
+        : { r: a, kind: "HorizontalPodAutoscaler", min: Number(readKnown(() => a.props?.spec?.minReplicas) ?? 1) };
 }

@@ -1,6 +1,6 @@
 import type { StackFinding, StackRule } from "@groundwork/policy-kit";
 import { K8S, objectLabel, readKnown } from "../shared";
-import { AUTOSCALER_TYPES, autoscalersOf } from "./autoscalers";
+import { asAutoscaler, AUTOSCALER_TYPES, autoscalersOf } from "./autoscalers";
 
 /** Fewest replicas a production Deployment may run with. */
 export const MIN_REPLICAS = 2;
@@ -8,7 +8,8 @@ export const MIN_REPLICAS = 2;
 /**
  * Every Deployment runs at least 2 replicas: `spec.replicas >= 2`, or an autoscaler (HPA `minReplicas`, KEDA
  * `minReplicaCount`) with a minimum of at least 2, and then no static `replicas` (the autoscaler and every deploy
- * would fight over the count, scaling down on each update).
+ * would fight over the count, scaling down on each update). An autoscaler whose workload is not declared in the
+ * program (another stack, a Helm chart, a StatefulSet) is judged by its own minimum.
  *
  * Severity: medium. Level: mandatory-prod.
  * Controls: kube-score deployment-replicas, kube-score horizontalpodautoscaler-replicas, Polaris hpaMinAvailability.
@@ -37,6 +38,14 @@ export const deploymentEnforceReplicas: StackRule = {
                 if (replicas !== undefined && replicas !== null) findings.push({ urn: d.urn, message: `${objectLabel(d)} sets static replicas ${replicas} under ${label}` });
                 if (s.min < MIN_REPLICAS) findings.push({ urn: d.urn, message: `${objectLabel(d)}: ${label} has a minimum of ${s.min} replica(s) (fewer than ${MIN_REPLICAS})` });
             }
+        }
+        // Autoscalers of workloads declared elsewhere: what they say is all there is to judge.
+        const attached = new Set(resources.filter((r) => r.type === K8S.deployment).flatMap((d) => autoscalersOf(d, resources).map((s) => s.r.urn)));
+        for (const a of resources.filter((r) => AUTOSCALER_TYPES.includes(r.type) && !attached.has(r.urn)).map(asAutoscaler)) {
+            if (a.min >= MIN_REPLICAS) continue;
+            const ref = readKnown(() => a.r.props?.spec?.scaleTargetRef) ?? {};
+            const target = `${ref.kind ?? "Deployment"} '${ref.name ?? "?"}'`;
+            findings.push({ urn: a.r.urn, message: `${objectLabel(a.r)} scales ${target} (declared outside this program) down to ${a.min} replica(s) (fewer than ${MIN_REPLICAS})` });
         }
         return findings;
     },
