@@ -14,6 +14,7 @@ import { rules as eksRules } from "../../policies/security/rules/eks";
 import { eksNodeGroupDisallowSshFromWorld } from "../../policies/security/rules/eks/nodeGroup/disallowSshFromWorld";
 import { ALLOWED_AWS_MANAGED_WORKLOAD_POLICIES, SUPPORTED_EKS_VERSIONS, WORKLOAD_UNSCOPABLE_ACTIONS } from "../../policies/security/rules/eks/shared";
 import { iamRoleEnforceWorkloadDeclaredResources } from "../../policies/security/rules/eks/workloadRole/enforceDeclaredResources";
+import { MIN_REASON_LENGTH } from "@groundwork/policy-kit";
 import { checkResource, checkStack, graphResource, mutate } from "../support/policy";
 import { ruleTable, type Props } from "../support/ruleTable";
 
@@ -203,6 +204,12 @@ describe("aws-iam-role-enforce-workload-declared-resources", () => {
     const attach = (policyArn: string) => graphResource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "worker-managed", { role: "worker-role-1234567", policyArn });
     const where = "worker-jobs-consume (on workload role worker-role)";
     const run = (...extra: ReturnType<typeof graphResource>[]) => checkStack(iamRoleEnforceWorkloadDeclaredResources, [role, queue, nodeGroup, ...extra]).map((f) => f.message);
+    /** The finding for an exact ARN neither declared nor listed (spelled out literally in the cross-stack tests below). */
+    const notDeclared = (label: string, arn: string) =>
+        `${label} names ${arn}, which is not a resource declared in this stack. If another stack declares it, list it in the policy config as ` +
+        `{"aws-iam-role-enforce-workload-declared-resources":{"externalResources":[{"arn":"${arn}","reason":"<why this workload uses it>"}]}}, ` +
+        "or read the ARN from an output of a StackReference (recognised only where the engine passes StackReferences to stack policies, " +
+        "as `pulumi policy analyze` does; `pulumi preview`/`up` and the offline plan do not)";
 
     it.each<[string, ReturnType<typeof graphResource>[], string[]]>([
         ["passes: exact ARN of a declared queue", [grant(doc(consume))], []],
@@ -229,7 +236,7 @@ describe("aws-iam-role-enforce-workload-declared-resources", () => {
                 graphResource("aws:rds/instance:Instance", "db", { arn: `arn:aws:rds:eu-west-1:${ACCOUNT}:db:app-db`, resourceId: "db-ABCDEF123" }),
                 grant(doc({ Sid: "DbConnect", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:db-OTHER999/app` })),
             ],
-            [`${where} Statement[0] (DbConnect) names arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:db-OTHER999/app, which is not a resource declared in this stack`],
+            [notDeclared(`${where} Statement[0] (DbConnect)`, `arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:db-OTHER999/app`)],
         ],
         ["passes: AWS-managed policy on the allow-list", [attach("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")], []],
         [
@@ -255,7 +262,7 @@ describe("aws-iam-role-enforce-workload-declared-resources", () => {
         [
             "ARN of a queue the stack does not declare",
             [grant(doc({ ...consume, Resource: [`arn:aws:sqs:eu-west-1:${ACCOUNT}:other`] }))],
-            [`${where} Statement[0] (JobsConsume) names arn:aws:sqs:eu-west-1:${ACCOUNT}:other, which is not a resource declared in this stack`],
+            [notDeclared(`${where} Statement[0] (JobsConsume)`, `arn:aws:sqs:eu-west-1:${ACCOUNT}:other`)],
         ],
         [
             "pattern without a tag condition",
@@ -308,5 +315,147 @@ describe("aws-iam-role-enforce-workload-declared-resources", () => {
     it("falls back to the dependency edge when the role reference is unknown", () => {
         const bad = graphResource("aws:iam/rolePolicy:RolePolicy", "p", { policy: doc({ ...consume, Resource: "*" }) }, { dependencyUrns: [role.urn] });
         expect(checkStack(iamRoleEnforceWorkloadDeclaredResources, [role, queue, bad])).toHaveLength(1);
+    });
+
+    describe("resources of other stacks", () => {
+        const SHARED = `arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-jobs`;
+        const TABLE = `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/shared-orders`;
+        const REASON = "the shared jobs queue is declared by the platform-shared stack";
+        const rule = iamRoleEnforceWorkloadDeclaredResources;
+        const listed = (...entries: unknown[]) => ({ externalResources: entries });
+        const shared = grant(doc({ ...consume, Resource: [SHARED] }));
+        const runWith = (config: Record<string, unknown> | undefined, ...extra: ReturnType<typeof graphResource>[]) =>
+            checkStack(rule, [role, queue, nodeGroup, ...extra], "prod", config).map((f) => [f.urn, f.message]);
+        const stackReference = (outputs: Record<string, unknown>) =>
+            graphResource("pulumi:pulumi:StackReference", "organization/platform/shared", { name: "organization/platform/shared", outputs, secretOutputNames: [] });
+
+        it("rejects the exact ARN of another stack's queue without a listing, naming both ways out", () => {
+            expect(runWith(undefined, shared)).toEqual([
+                [
+                    shared.urn,
+                    `worker-jobs-consume (on workload role worker-role) Statement[0] (JobsConsume) names arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-jobs, which is not a resource declared in this stack. ` +
+                        "If another stack declares it, list it in the policy config as " +
+                        `{"aws-iam-role-enforce-workload-declared-resources":{"externalResources":[{"arn":"arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-jobs","reason":"<why this workload uses it>"}]}}, ` +
+                        "or read the ARN from an output of a StackReference (recognised only where the engine passes StackReferences to stack policies, as `pulumi policy analyze` does; " +
+                        "`pulumi preview`/`up` and the offline plan do not)",
+                ],
+            ]);
+        });
+
+        it.each<[string, Record<string, unknown> | undefined, ReturnType<typeof graphResource>[], string[]]>([
+            ["passes: the exact ARN listed in the policy config with a reason", listed({ arn: SHARED, reason: REASON }), [shared], []],
+            [
+                "passes: a sub-resource of a listed ARN, without wildcard",
+                listed({ arn: TABLE, reason: REASON }),
+                [grant(doc({ Sid: "Orders", Effect: "Allow", Action: "dynamodb:Query", Resource: [TABLE, `${TABLE}/index/by-customer`] }))],
+                [],
+            ],
+            ["passes: the ARN is an output of a StackReference", undefined, [stackReference({ jobsQueueArn: SHARED }), shared], []],
+            ["passes: the ARN is a nested output of a StackReference", undefined, [stackReference({ queues: { jobs: { arn: SHARED, url: "https://sqs/x" } }, list: [1] }), shared], []],
+            ["passes: the ARN is an element of a list output of a StackReference", undefined, [stackReference({ arns: ["arn:aws:sqs:eu-west-1:111122223333:x", SHARED] }), shared], []],
+            ["another ARN is listed", listed({ arn: `${SHARED}-2`, reason: REASON }), [shared], [notDeclared(`${where} Statement[0] (JobsConsume)`, SHARED)]],
+            ["a StackReference output of another ARN", undefined, [stackReference({ jobsQueueArn: `${SHARED}-2` }), shared], [notDeclared(`${where} Statement[0] (JobsConsume)`, SHARED)]],
+            ["a listing with a short reason does not accept it", listed({ arn: SHARED, reason: "shared" }), [shared], [notDeclared(`${where} Statement[0] (JobsConsume)`, SHARED)]],
+            [
+                "a listed pattern does not make a wildcard Resource pass",
+                listed({ arn: `arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-*`, reason: REASON }),
+                [grant(doc({ ...consume, Resource: `arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-*` }))],
+                [`${where} Statement[0] (JobsConsume) names the pattern arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-* without pinning the account and a StringEquals aws:ResourceTag/aws:RequestTag condition`],
+            ],
+            [
+                "a pattern among a StackReference's outputs does not make it pass",
+                undefined,
+                [stackReference({ all: `arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-*` }), grant(doc({ ...consume, Resource: `arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-*` }))],
+                [`${where} Statement[0] (JobsConsume) names the pattern arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-* without pinning the account and a StringEquals aws:ResourceTag/aws:RequestTag condition`],
+            ],
+            [
+                "a sub-resource wildcard of a listed ARN stays a violation",
+                listed({ arn: TABLE, reason: REASON }),
+                [grant(doc({ Sid: "Orders", Effect: "Allow", Action: "dynamodb:Query", Resource: `${TABLE}/index/*` }))],
+                [`${where} Statement[0] (Orders) names the pattern ${TABLE}/index/* without pinning the account and a StringEquals aws:ResourceTag/aws:RequestTag condition`],
+            ],
+            [
+                "? is a wildcard too",
+                listed({ arn: SHARED, reason: REASON }),
+                [grant(doc({ ...consume, Resource: `arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-job?` }))],
+                [`${where} Statement[0] (JobsConsume) names the pattern arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-job? without pinning the account and a StringEquals aws:ResourceTag/aws:RequestTag condition`],
+            ],
+            [
+                "passes: Resource \"*\" on unscopable actions, listing or not",
+                listed({ arn: SHARED, reason: REASON }),
+                [grant(doc({ Sid: "Who", Effect: "Allow", Action: "sts:GetCallerIdentity", Resource: "*" }))],
+                [],
+            ],
+            [
+                "Resource \"*\" on scopable actions stays a violation, listing or not",
+                listed({ arn: SHARED, reason: REASON }),
+                [grant(doc({ ...consume, Resource: "*" }))],
+                [`${where} Statement[0] (JobsConsume) grants sqs:ReceiveMessage, sqs:DeleteMessage on Resource "*": these actions can be scoped to ARNs`],
+            ],
+        ])("%s", (_label, config, extra, expected) => {
+            expect(runWith(config, ...extra).map(([, m]) => m)).toEqual(expected);
+        });
+
+        it("reads inlinePolicies against the listing too", () => {
+            const inline = mutate(role, (r) => (r.props.inlinePolicies = [{ name: "x", policy: doc({ ...consume, Resource: [SHARED] }) }]));
+            expect(checkStack(rule, [inline, queue], "prod", listed({ arn: SHARED, reason: REASON }))).toEqual([]);
+            expect(checkStack(rule, [inline, queue]).map((f) => f.message)).toEqual([notDeclared("workload role worker-role inlinePolicies[0] Statement[0] (JobsConsume)", SHARED)]);
+        });
+
+        it("declares externalResources in its config schema: a list of { arn, reason } defaulting to empty", () => {
+            expect(rule.config?.properties).toEqual({
+                externalResources: {
+                    type: "array",
+                    default: [],
+                    items: { type: "object", properties: { arn: { type: "string" }, reason: { type: "string" } }, required: ["arn"] },
+                },
+            });
+        });
+
+        const at = "policy config of aws-iam-role-enforce-workload-declared-resources: externalResources";
+        it.each<[string, unknown, string[]]>([
+            ["no config", undefined, []],
+            ["an empty list", [], []],
+            ["a valid entry", [{ arn: SHARED, reason: REASON }], []],
+            ["a reason of exactly the minimum length", [{ arn: SHARED, reason: "x".repeat(MIN_REASON_LENGTH) }], []],
+            [
+                "a short reason",
+                [{ arn: SHARED, reason: "shared" }],
+                [`${at}[0] (${SHARED}) has no reason (at least ${MIN_REASON_LENGTH} characters), so it is ignored. Fix: say why this stack's workloads may use that resource.`],
+            ],
+            [
+                "a blank reason, after a valid entry",
+                [{ arn: TABLE, reason: REASON }, { arn: SHARED, reason: "   " }],
+                [`${at}[1] (${SHARED}) has no reason (at least ${MIN_REASON_LENGTH} characters), so it is ignored. Fix: say why this stack's workloads may use that resource.`],
+            ],
+            [
+                "no reason at all",
+                [{ arn: SHARED }],
+                [`${at}[0] (${SHARED}) has no reason (at least ${MIN_REASON_LENGTH} characters), so it is ignored. Fix: say why this stack's workloads may use that resource.`],
+            ],
+            [
+                "a wildcard ARN, even with a reason",
+                [{ arn: `arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-*`, reason: REASON }],
+                [
+                    `${at}[0] (arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-*) contains a wildcard, so it is ignored: only exact ARNs can be listed, and a grant on a pattern stays a violation. Fix: list the exact ARN of each resource.`,
+                ],
+            ],
+            [
+                "a ? wildcard",
+                [{ arn: `arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-job?`, reason: REASON }],
+                [
+                    `${at}[0] (arn:aws:sqs:eu-west-1:${ACCOUNT}:shared-job?) contains a wildcard, so it is ignored: only exact ARNs can be listed, and a grant on a pattern stays a violation. Fix: list the exact ARN of each resource.`,
+                ],
+            ],
+            [
+                "not an ARN",
+                [{ arn: "shared-jobs", reason: REASON }],
+                [`${at}[0] (shared-jobs) is not an ARN, so it is ignored. Fix: give the resource's exact ARN (arn:<partition>:<service>:<region>:<account>:<resource>).`],
+            ],
+            ["no arn", [{ reason: REASON }], [`${at}[0] has no "arn", so it is ignored. Fix: give the exact ARN of the other stack's resource.`]],
+            ["not a list", { arn: SHARED, reason: REASON }, [`${at} is not a list, so it is ignored. Fix: give a list of { "arn": "<exact ARN>", "reason": "<why>" } entries.`]],
+        ])("config problems: %s", (_label, entries, expected) => {
+            expect(rule.config?.problems?.(entries === undefined ? {} : { externalResources: entries })).toEqual(expected);
+        });
     });
 });

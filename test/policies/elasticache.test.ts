@@ -41,8 +41,13 @@ describe("aws-elasticache-replicationgroup-enable-transit-encryption", () => {
     ruleTable(replicationGroupEnableTransitEncryption, good, [
         ["not set", (p) => delete p.transitEncryptionEnabled, ["transitEncryptionEnabled is not set: clients connect in plaintext"]],
         ["false", (p) => (p.transitEncryptionEnabled = false), ["transitEncryptionEnabled is false: clients connect in plaintext"]],
-        ["mode preferred", (p) => (p.transitEncryptionMode = "preferred"), ['transitEncryptionMode is "preferred": plaintext connections are not refused']],
-        ["mode not set", (p) => delete p.transitEncryptionMode, ["transitEncryptionMode is not set: plaintext connections are not refused"]],
+        ["string \"false\"", (p) => (p.transitEncryptionEnabled = "false"), ['transitEncryptionEnabled is "false": clients connect in plaintext']],
+        ["disabled, whatever the mode", (p) => ((p.transitEncryptionEnabled = false), (p.transitEncryptionMode = "required")), ["transitEncryptionEnabled is false: clients connect in plaintext"]],
+        ["enabled, mode preferred", (p) => (p.transitEncryptionMode = "preferred"), ['transitEncryptionMode is "preferred": plaintext connections are not refused']],
+        ["enabled as \"true\", mode preferred", (p) => ((p.transitEncryptionEnabled = "true"), (p.transitEncryptionMode = "preferred")), ['transitEncryptionMode is "preferred": plaintext connections are not refused']],
+        ["passes: enabled, mode not set (a new group's mode is required)", (p) => delete p.transitEncryptionMode, []],
+        ["passes: enabled, mode required", (p) => (p.transitEncryptionMode = "required"), []],
+        ["passes: enabled as \"true\", mode not set", (p) => ((p.transitEncryptionEnabled = "true"), delete p.transitEncryptionMode), []],
     ]);
 });
 

@@ -6,6 +6,8 @@ import {
     exemptionReasonRule,
     findExemption,
     prodOnlyRuleNames,
+    RULE_CONFIG_SCHEMA,
+    ruleConfigSchema,
     tierConfig,
     toPolicy,
     type ConfigExemption,
@@ -164,6 +166,56 @@ describe("toPolicy (stack rule)", () => {
         expect(reports).toEqual([
             { message: expect.stringContaining(`exemption from ${POLICY} via tag '${TAG}' has no reason`), urn: "urn:x::lazy" },
             { message: "'lazy' has no friend (tier dev). Fix: Add a friend.", urn: "urn:x::lazy" },
+        ]);
+    });
+});
+
+describe("toPolicy (stack rule with its own config)", () => {
+    /** Reports every thing whose name is not in the config's `friends`; a friend without a name is a config problem. */
+    const configured: StackRule = {
+        kind: "stack",
+        name: POLICY,
+        description: "Every thing is a listed friend.",
+        controls: ["FSBP X.3"],
+        severity: "high",
+        level: "mandatory",
+        remediation: "List the thing.",
+        config: {
+            properties: { friends: { type: "array", default: [], items: { type: "string" } } },
+            problems: (c) => (Array.isArray(c.friends) ? c.friends : []).filter((f) => f === "").map(() => "friends has an empty name, so it is ignored. Fix: name the friend."),
+        },
+        check: (resources, ctx) => {
+            const friends = Array.isArray(ctx.config?.friends) ? (ctx.config.friends as string[]) : [];
+            return resources.filter((r) => !friends.includes(r.name)).map((r) => ({ urn: r.urn, message: `'${r.name}' is not listed` }));
+        },
+    };
+    const p = toPolicy(configured) as policy.StackValidationPolicy;
+
+    function runStack(names: string[], config: Record<string, unknown>) {
+        const reports: { message: string; urn?: string }[] = [];
+        const args = {
+            resources: names.map((name) => ({ type: "aws:test/thing:Thing", name, urn: `urn:x::${name}`, props: {}, dependencies: [], parent: undefined })),
+            getConfig: () => config,
+        } as unknown as policy.StackValidationArgs;
+        (p.validateStack as policy.StackValidation)(args, (message: string, urn?: string) => reports.push({ message, urn }));
+        return reports;
+    }
+
+    it("adds the rule's properties to the shared config schema; other rules keep the shared schema", () => {
+        expect(p.configSchema).toEqual({ properties: { ...RULE_CONFIG_SCHEMA.properties, friends: { type: "array", default: [], items: { type: "string" } } } });
+        expect(ruleConfigSchema(configured)).toEqual(p.configSchema);
+        expect(toPolicy(resourceRule).configSchema).toBe(RULE_CONFIG_SCHEMA);
+        expect(ruleConfigSchema({ ...configured, config: undefined })).toBe(RULE_CONFIG_SCHEMA);
+    });
+
+    it("hands the check the policy config, exemptions still applying", () => {
+        expect(runStack(["a", "b", "c"], { friends: ["a"], exemptions: [{ resource: "c", reason: REASON }] })).toEqual([{ message: "'b' is not listed. Fix: List the thing.", urn: "urn:x::b" }]);
+    });
+
+    it("reports each config problem once, against no resource, with its own fix instead of the rule's remediation", () => {
+        expect(runStack([], { friends: ["", "a", ""] })).toEqual([
+            { message: "friends has an empty name, so it is ignored. Fix: name the friend.", urn: undefined },
+            { message: "friends has an empty name, so it is ignored. Fix: name the friend.", urn: undefined },
         ]);
     });
 });

@@ -21,9 +21,9 @@ export function graphResource(type: string, name: string, props: Record<string, 
     return { type, name, urn: `urn:pulumi:test::groundwork::${type}::${name}`, props, dependencyUrns: [], ...extra };
 }
 
-/** Runs a stack rule's pure check on a list of resources (tier prod unless given). */
-export function checkStack(rule: StackRule, resources: GraphResource[], tier: Tier = "prod"): StackFinding[] {
-    return rule.check(resources, { tier });
+/** Runs a stack rule's pure check on a list of resources (tier prod unless given; `config`: the policy's config properties). */
+export function checkStack(rule: StackRule, resources: GraphResource[], tier: Tier = "prod", config?: Record<string, unknown>): StackFinding[] {
+    return rule.check(resources, { tier, config });
 }
 
 /** Deep-clones a known-good props object and applies one mutation (table-driven "happy path then mutate"). */

@@ -48,6 +48,15 @@ export const RULE_CONFIG_SCHEMA: policy.PolicyConfigSchema = {
     },
 };
 
+/**
+ * The `configSchema` of a rule's policy: {@link RULE_CONFIG_SCHEMA}, plus the properties of a stack rule's own
+ * config ({@link StackRule.config}).
+ */
+export function ruleConfigSchema(rule: Rule): policy.PolicyConfigSchema {
+    if (rule.kind !== "stack" || !rule.config) return RULE_CONFIG_SCHEMA;
+    return { properties: { ...RULE_CONFIG_SCHEMA.properties, ...rule.config.properties } };
+}
+
 /** Result of looking up an exemption for one resource and policy. */
 export type ExemptionLookup = { kind: "none" } | { kind: "valid"; reason: string; source: string } | { kind: "invalid"; source: string };
 
@@ -105,9 +114,9 @@ export function findExemption(
     return { kind: "none" };
 }
 
-function readConfig(args: { getConfig<T extends object>(): T }): RuleConfig {
-    const c = args.getConfig<Partial<RuleConfig>>();
-    return { tier: c.tier === "dev" ? "dev" : "prod", exemptions: Array.isArray(c.exemptions) ? c.exemptions : [] };
+function readConfig(args: { getConfig<T extends object>(): T }): RuleConfig & { raw: Record<string, unknown> } {
+    const c = args.getConfig<Partial<RuleConfig> & Record<string, unknown>>() ?? {};
+    return { tier: c.tier === "dev" ? "dev" : "prod", exemptions: Array.isArray(c.exemptions) ? c.exemptions : [], raw: c };
 }
 
 function invalidExemptionMessage(policyName: string, source: string): string {
@@ -123,7 +132,7 @@ export function toPolicy(rule: Rule): policy.ResourceValidationPolicy | policy.S
         enforcementLevel: rule.level === "advisory" ? ("advisory" as const) : ("mandatory" as const),
         severity: rule.severity,
         remediationSteps: rule.remediation,
-        configSchema: RULE_CONFIG_SCHEMA,
+        configSchema: ruleConfigSchema(rule),
     };
     const fix = (m: string) => `${m.replace(/[.\s]+$/, "")}. Fix: ${rule.remediation}`;
     if (rule.kind === "resource") {
@@ -145,6 +154,8 @@ export function toPolicy(rule: Rule): policy.ResourceValidationPolicy | policy.S
         ...base,
         validateStack: (args, report) => {
             const cfg = readConfig(args);
+            // Malformed rule config is reported whatever the graph holds: the entry is ignored, and says so.
+            for (const m of rule.config?.problems?.(cfg.raw) ?? []) report(m);
             const resources: GraphResource[] = args.resources.map((r) => ({
                 type: r.type,
                 name: r.name,
@@ -155,7 +166,7 @@ export function toPolicy(rule: Rule): policy.ResourceValidationPolicy | policy.S
             }));
             requireJudgedOutputs(rule, resources);
             const byUrn = new Map(resources.map((r) => [r.urn, r]));
-            for (const f of rule.check(resources, { tier: cfg.tier })) {
+            for (const f of rule.check(resources, { tier: cfg.tier, config: cfg.raw })) {
                 const target = f.urn ? byUrn.get(f.urn) : undefined;
                 if (target) {
                     const ex = findExemption(rule.name, target, cfg.exemptions);

@@ -1,3 +1,5 @@
+import type { PolicyConfigSchema } from "@pulumi/policy";
+
 /**
  * The shape of a Groundwork policy rule. A rule's check is a pure function of the resource (or of the
  * whole graph for stack rules); display metadata and enforcement are applied where the pack is assembled
@@ -75,10 +77,38 @@ export interface StackFinding {
     message: string;
 }
 
+/** Context a stack rule's check receives besides the resources. */
+export interface StackCheckContext {
+    /** Tier of the stack under analysis (policy config `tier`; `prod` when not given: strictest). */
+    tier: Tier;
+    /**
+     * The policy's config properties as given (with the schema's defaults), for a rule that declares
+     * {@link StackRule.config}; absent when none is given (pure tests).
+     */
+    config?: Record<string, unknown>;
+}
+
+/**
+ * Policy config a stack rule accepts besides `tier` and `exemptions`, following the exemptions' pattern: the
+ * properties join the policy's `configSchema` (so the CLI and the plan tool accept and default them), the check
+ * reads them from {@link StackCheckContext.config}, and `problems` reports malformed entries.
+ */
+export interface RuleConfigSpec {
+    /** JSON-schema properties added to the policy's `configSchema`; give each a `default`. */
+    properties: PolicyConfigSchema["properties"];
+    /**
+     * Problems of the given config, each naming the entry and ending with its own `Fix: ...`. The policy reports
+     * each once per stack analysis, against no resource and without the rule's remediation appended.
+     */
+    problems?(config: Record<string, unknown>): string[];
+}
+
 /** A rule evaluated on the whole resource graph (CrossGuard `validateStack`). */
 export interface StackRule extends RuleMeta {
     /** Discriminator. */
     kind: "stack";
+    /** Rule-specific policy config, when the rule takes any. */
+    config?: RuleConfigSpec;
     /**
      * Types whose properties the check judges. When one of them has no properties at all, the engine withheld
      * its outputs (a preview in which the resource's provider is not configured yet, such as a Kubernetes
@@ -87,7 +117,7 @@ export interface StackRule extends RuleMeta {
      */
     judges?: string[];
     /** Returns findings; empty when compliant. */
-    check(resources: GraphResource[], ctx: { tier: Tier }): StackFinding[];
+    check(resources: GraphResource[], ctx: StackCheckContext): StackFinding[];
 }
 
 /** Any rule. */
