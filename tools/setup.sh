@@ -33,3 +33,8 @@ bash tools/engine/pulumi.sh >/dev/null
 k8s_version="$(node -p 'require("./node_modules/@pulumi/kubernetes/package.json").pulumi.version')"
 echo "setup: Kubernetes provider v${k8s_version} (tools/engine/kubernetes.sh)"
 bash tools/engine/kubernetes.sh "$k8s_version" >/dev/null
+
+# The independent Kubernetes judge (npm run test:kube-score): a kube-score >= the pinned version on PATH is used as
+# it is; otherwise it is built with Go from the module proxy. Without either, this fails with what to install.
+echo "setup: kube-score (tools/kube-score/kube-score.sh)"
+bash tools/kube-score/kube-score.sh >/dev/null
