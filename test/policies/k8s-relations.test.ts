@@ -54,6 +54,18 @@ describe("k8s-deployment-missing-pod-disruption-budget", () => {
         ["PDB maxUnavailable 0", [deployment(), pdb({ maxUnavailable: 0, selector: { matchLabels: LABELS } })], [at(`${api}: PodDisruptionBudget 'api' allows no disruption (maxUnavailable 0)`)]],
         ["PDB minAvailable = replicas", [deployment({ replicas: 2 }), pdb({ minAvailable: 2, selector: { matchLabels: LABELS } })], [at(`${api}: PodDisruptionBudget 'api' allows no disruption (minAvailable 2 with 2 replica(s))`)]],
         ["PDB minAvailable 100%", [deployment(), pdb({ minAvailable: "100%", selector: { matchLabels: LABELS } })], [at(`${api}: PodDisruptionBudget 'api' allows no disruption (minAvailable 100%)`)]],
+        ["PDB of pods declared elsewhere, maxUnavailable 1", [pdb({ maxUnavailable: 1, selector: { matchLabels: { app: "chart" } } })], []],
+        ["PDB of pods declared elsewhere, minAvailable 2 (count unknown here)", [pdb({ minAvailable: 2, selector: { matchLabels: { app: "chart" } } })], []],
+        [
+            "PDB of pods declared elsewhere, maxUnavailable 0: judged on its own",
+            [pdb({ maxUnavailable: 0, selector: { matchLabels: { app: "chart" } } })],
+            [at("PodDisruptionBudget 'api' (namespace 'app') allows no disruption (maxUnavailable 0) of pods declared outside this program: node drains and upgrades would wait forever", pdb({}).urn)],
+        ],
+        [
+            "PDB of other pods next to a covered Deployment, minAvailable 100%",
+            [deployment(), pdb({ maxUnavailable: 1, selector: { matchLabels: LABELS } }), graphResource(T.pdb, "chart-pdb", { metadata: { name: "chart", namespace: "app" }, spec: { minAvailable: "100%", selector: { matchLabels: { app: "chart" } } } })],
+            [at("PodDisruptionBudget 'chart' (namespace 'app') allows no disruption (minAvailable 100%) of pods declared outside this program: node drains and upgrades would wait forever", graphResource(T.pdb, "chart-pdb", {}).urn)],
+        ],
         ["PDB minAvailable 1 with the default single replica", [deployment(), pdb({ minAvailable: 1, selector: { matchLabels: LABELS } })], [at(`${api}: PodDisruptionBudget 'api' allows no disruption (minAvailable 1 with 1 replica(s))`)]],
         ["a deployment without namespace and a PDB in default", [graphResource(T.deployment, "x", { ...goodDeployment(), metadata: { name: "x" } }), pdb({ maxUnavailable: 1, selector: { matchLabels: LABELS } }, "default")], []],
     ])("%s", (_label, resources, expected) => {
@@ -83,6 +95,24 @@ describe("k8s-pod-missing-network-policy", () => {
         ["a policy selecting other pods", [deployment(), netpol("web", { podSelector: { matchLabels: { "app.kubernetes.io/name": "web" } }, policyTypes: ["Ingress", "Egress"] })], [at(`${api}: no NetworkPolicy selects its pods`)]],
         ["ingress only (policyTypes defaulted)", [deployment(), netpol("in", { podSelector: {}, ingress: [] })], [at(`${api}: no NetworkPolicy restricts its Egress traffic`)]],
         ["egress only", [deployment(), netpol("out", { podSelector: {}, policyTypes: ["Egress"] })], [at(`${api}: no NetworkPolicy restricts its Ingress traffic`)]],
+        [
+            "a default deny undone by an allow-all egress rule",
+            [deployment(), deny, netpol("open", { podSelector: { matchLabels: LABELS }, policyTypes: ["Egress"], egress: [{}] })],
+            [at(`${api}: NetworkPolicy 'open' (namespace 'app') allows all Egress traffic (a rule with no peers and no ports, or 0.0.0.0/0 on every port)`)],
+        ],
+        [
+            "ingress from 0.0.0.0/0 on every port",
+            [deployment(), deny, netpol("world", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] })],
+            [at(`${api}: NetworkPolicy 'world' (namespace 'app') allows all Ingress traffic (a rule with no peers and no ports, or 0.0.0.0/0 on every port)`)],
+        ],
+        ["0.0.0.0/0 on port 443 only is a restriction", [deployment(), deny, netpol("https", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }] })], []],
+        ["0.0.0.0/0 except the VPC is a restriction", [deployment(), deny, netpol("out", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }] }] })], []],
+        [
+            "a policy for pods declared elsewhere that allows all ingress: judged on its own",
+            [netpol("chart", { podSelector: { matchLabels: { app: "chart" } }, ingress: [{}] })],
+            [at("NetworkPolicy 'chart' (namespace 'app') allows all Ingress traffic to the pods it selects (declared outside this program)", netpol("chart", {}).urn)],
+        ],
+        ["a policy for pods declared elsewhere that restricts them", [netpol("chart", { podSelector: { matchLabels: { app: "chart" } }, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }] })], []],
     ])("%s", (_label, resources, expected) => {
         expect(checkStack(podMissingNetworkPolicy, resources)).toEqual(expected);
     });

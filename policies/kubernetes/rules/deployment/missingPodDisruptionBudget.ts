@@ -22,7 +22,8 @@ function replicasOf(d: GraphResource, resources: GraphResource[]): number {
 
 /**
  * Every Deployment has a PodDisruptionBudget in its namespace whose selector matches the pod template's labels and
- * which allows some disruption (a PDB allowing none blocks node drains and cluster upgrades forever).
+ * which allows some disruption (a PDB allowing none blocks node drains and cluster upgrades forever). A budget
+ * whose pods are declared elsewhere is judged on its own: `maxUnavailable: 0` or `minAvailable: 100%` block always.
  *
  * Severity: medium. Level: mandatory.
  * Controls: kube-score deployment-has-poddisruptionbudget, Polaris missingPodDisruptionBudget.
@@ -39,10 +40,12 @@ export const deploymentMissingPodDisruptionBudget: StackRule = {
     check(resources) {
         const findings: StackFinding[] = [];
         const pdbs = resources.filter((r) => r.type === K8S.pdb);
+        const selecting = new Set<string>();
         for (const d of resources.filter((r) => r.type === K8S.deployment)) {
             const labels = readKnown(() => podLabelsOf(d.type, d.props)) ?? {};
             const ns = namespaceOf(d);
             const matching = pdbs.filter((p) => namespaceOf(p) === ns && selectorMatches(readKnown(() => p.props?.spec?.selector ?? {}), labels));
+            for (const p of matching) selecting.add(p.urn);
             if (matching.length === 0) {
                 findings.push({ urn: d.urn, message: `${objectLabel(d)} has no PodDisruptionBudget selecting its pods` });
                 continue;
@@ -52,6 +55,12 @@ export const deploymentMissingPodDisruptionBudget: StackRule = {
             if (blocked.every(([, why]) => why !== undefined)) {
                 for (const [p, why] of blocked) findings.push({ urn: d.urn, message: `${objectLabel(d)}: PodDisruptionBudget '${p.props?.metadata?.name ?? p.name}' allows no disruption (${why})` });
             }
+        }
+        // A budget for pods declared elsewhere (another stack, a Helm chart) is judged by what it says: without the
+        // replica count, only a budget that blocks every eviction whatever the count can be known to be wrong.
+        for (const p of pdbs.filter((q) => !selecting.has(q.urn))) {
+            const why = pdbBlocks(readKnown(() => p.props?.spec), Number.POSITIVE_INFINITY);
+            if (why !== undefined) findings.push({ urn: p.urn, message: `${objectLabel(p)} allows no disruption (${why}) of pods declared outside this program: node drains and upgrades would wait forever` });
         }
         return findings;
     },

@@ -7,10 +7,25 @@ export function policyDirections(spec: Record<string, any> | undefined): string[
     return ["Ingress", ...(Array.isArray(spec?.egress) ? ["Egress"] : [])];
 }
 
+/** Rules of a direction that let everything through: no peers and no ports, or the whole internet on every port. */
+export function allowsAll(spec: Record<string, any> | undefined, direction: string): boolean {
+    const rules = direction === "Ingress" ? spec?.ingress : spec?.egress;
+    if (!Array.isArray(rules)) return false;
+    const everyone = (peer: any) => peer?.ipBlock?.cidr === "0.0.0.0/0" && !(Array.isArray(peer.ipBlock.except) && peer.ipBlock.except.length > 0);
+    return rules.some((r: any) => {
+        const peers = direction === "Ingress" ? r?.from : r?.to;
+        const anyPort = !Array.isArray(r?.ports) || r.ports.length === 0;
+        const anyPeer = !Array.isArray(peers) || peers.length === 0 || peers.some(everyone);
+        return anyPort && anyPeer;
+    });
+}
+
 /**
  * The pods of every pod-bearing object are selected, for both ingress and egress, by NetworkPolicies of their
  * namespace (an empty `podSelector`, like a default deny, selects every pod). Unselected pods accept and open any
- * connection.
+ * connection, and so do pods a policy opens to everything (a rule with no peers and no ports, or 0.0.0.0/0 on every
+ * port): policies add up, so one such rule undoes the default deny. A policy whose pods are declared elsewhere
+ * (another stack, a Helm chart) is judged by what it says.
  *
  * Severity: high. Level: mandatory.
  * Controls: kube-score pod-networkpolicy, Polaris missingNetworkPolicy, CKV2_K8S_6.
@@ -27,6 +42,7 @@ export const podMissingNetworkPolicy: StackRule = {
     check(resources) {
         const findings: StackFinding[] = [];
         const policies = resources.filter((r) => r.type === K8S.networkPolicy);
+        const judged = new Set<string>();
         for (const w of resources.filter((r) => POD_TYPES.includes(r.type))) {
             const labels = readKnown(() => podLabelsOf(w.type, w.props)) ?? {};
             const ns = namespaceOf(w);
@@ -37,7 +53,15 @@ export const podMissingNetworkPolicy: StackRule = {
             }
             const covered = new Set(selecting.flatMap((p) => policyDirections(readKnown(() => p.props?.spec))));
             for (const dir of ["Ingress", "Egress"]) {
+                const open = selecting.find((p) => allowsAll(readKnown(() => p.props?.spec), dir));
                 if (!covered.has(dir)) findings.push({ urn: w.urn, message: `${objectLabel(w)}: no NetworkPolicy restricts its ${dir} traffic` });
+                else if (open) findings.push({ urn: w.urn, message: `${objectLabel(w)}: ${objectLabel(open)} allows all ${dir} traffic (a rule with no peers and no ports, or 0.0.0.0/0 on every port)` });
+            }
+            for (const p of selecting) judged.add(p.urn);
+        }
+        for (const p of policies.filter((q) => !judged.has(q.urn))) {
+            for (const dir of policyDirections(readKnown(() => p.props?.spec))) {
+                if (allowsAll(readKnown(() => p.props?.spec), dir)) findings.push({ urn: p.urn, message: `${objectLabel(p)} allows all ${dir} traffic to the pods it selects (declared outside this program)` });
             }
         }
         return findings;
