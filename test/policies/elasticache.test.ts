@@ -51,6 +51,20 @@ describe("aws-elasticache-replicationgroup-enable-transit-encryption", () => {
     ]);
 });
 
+describe("aws-elasticache-replicationgroup-enable-transit-encryption: standalone cache clusters (aws.elasticache.Cluster)", () => {
+    const memcached: Props = { engine: "memcached", nodeType: "cache.t4g.small", numCacheNodes: 2, subnetGroupName: "private-cache-subnets", transitEncryptionEnabled: true };
+    ruleTable(
+        replicationGroupEnableTransitEncryption,
+        memcached,
+        [
+            ["Memcached, not set", (p) => delete p.transitEncryptionEnabled, ["transitEncryptionEnabled is not set: clients connect in plaintext"]],
+            ["single Redis node, false", (p) => ((p.engine = "redis"), (p.numCacheNodes = 1), (p.transitEncryptionEnabled = false)), ["transitEncryptionEnabled is false: clients connect in plaintext"]],
+            ["passes: a member of a replication group (judged on the group)", (p) => (delete p.transitEncryptionEnabled, (p.replicationGroupId = "sessions")), []],
+        ],
+        { type: "aws:elasticache/cluster:Cluster" },
+    );
+});
+
 describe("aws-elasticache-replicationgroup-enable-auth", () => {
     const none = ["neither authToken nor userGroupIds is set: any client that reaches the port can run commands"];
     ruleTable(replicationGroupEnableAuth, good, [

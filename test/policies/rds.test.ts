@@ -55,6 +55,51 @@ describe("aws-rds-instance-enable-storage-encryption", () => {
     ]);
 });
 
+/** An Aurora cluster and one of its members, as a user writes them with plain @pulumi/aws. */
+const goodCluster: Props = {
+    engine: "aurora-postgresql",
+    engineVersion: "16.4",
+    masterUsername: "ledger",
+    manageMasterUserPassword: true,
+    storageEncrypted: true,
+    kmsKeyId: KEY,
+    backupRetentionPeriod: 7,
+    dbSubnetGroupName: "private-db-subnets",
+};
+const goodClusterInstance: Props = { clusterIdentifier: "ledger", instanceClass: "db.r6g.large", engine: "aurora-postgresql", publiclyAccessible: false };
+
+describe("aws-rds-instance-disallow-public-access: Aurora cluster members and Multi-AZ DB clusters", () => {
+    ruleTable(
+        rdsInstanceDisallowPublicAccess,
+        goodClusterInstance,
+        [
+            ["ClusterInstance publiclyAccessible true", (p) => (p.publiclyAccessible = true), ["publiclyAccessible is true: the instance gets a public IP address"]],
+            ["passes: ClusterInstance publiclyAccessible not set", (p) => delete p.publiclyAccessible, []],
+        ],
+        { type: "aws:rds/clusterInstance:ClusterInstance" },
+    );
+    ruleTable(
+        rdsInstanceDisallowPublicAccess,
+        { ...goodCluster, engine: "postgres", dbClusterInstanceClass: "db.m6gd.large", allocatedStorage: 100, storageType: "io1", iops: 1000 },
+        [["Multi-AZ DB cluster publiclyAccessible true", (p) => (p.publiclyAccessible = true), ["publiclyAccessible is true: the instance gets a public IP address"]]],
+        { type: "aws:rds/cluster:Cluster" },
+    );
+});
+
+describe("aws-rds-instance-enable-storage-encryption: Aurora and Multi-AZ DB clusters", () => {
+    ruleTable(
+        rdsInstanceEnableStorageEncryption,
+        goodCluster,
+        [
+            ["Cluster storageEncrypted not set", (p) => delete p.storageEncrypted, ["storageEncrypted is not set: storage is not encrypted"]],
+            ["Cluster storageEncrypted false", (p) => (p.storageEncrypted = false), ["storageEncrypted is false: storage is not encrypted"]],
+            ["passes: Aurora Serverless v1 (always encrypted)", (p) => (delete p.storageEncrypted, (p.engineMode = "serverless")), []],
+            ["still fails: provisioned engine mode, not set", (p) => (delete p.storageEncrypted, (p.engineMode = "provisioned")), ["storageEncrypted is not set: storage is not encrypted"]],
+        ],
+        { type: "aws:rds/cluster:Cluster" },
+    );
+});
+
 describe("aws-rds-instance-configure-backup-retention", () => {
     ruleTable(rdsInstanceConfigureBackupRetention, good, [
         ["not set", (p) => delete p.backupRetentionPeriod, ["backupRetentionPeriod is not set: fewer than 7 days of backups"]],
