@@ -1,0 +1,130 @@
+/**
+ * Risks written by someone else (issue point 5, AWS half): plain @pulumi/aws programs under
+ * test/fixtures/programs/risks/aws, written from the risk rather than from the rules, in the forms users write them
+ * (standalone rules, other resource types, string / object / invoke documents, StackReferences). Each insecure one
+ * must be rejected for its actual flaw (policy + resource + message); no compliant one may be rejected.
+ *
+ * Each fixture is planned exactly once (jest caches the program module): under the prod stack (prod tier config),
+ * and the recorded graph is then judged again with the dev tier config to check the dev level.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { analyzeGraph, LoadedPack, loadPack, PolicyPackConfig, Violation } from "../../tools/plan/analyzer";
+import { plan, REPO_ROOT } from "../../tools/plan/plan";
+
+const RISKS = path.join(REPO_ROOT, "test", "fixtures", "programs", "risks", "aws");
+const SECURITY_PACK = path.join(REPO_ROOT, "policies", "security");
+const isolate = (fn: () => void) => jest.isolateModules(fn);
+const devConfig: PolicyPackConfig = JSON.parse(fs.readFileSync(path.join(SECURITY_PACK, "config", "dev.json"), "utf8"));
+
+/** Outputs of the other stacks the fixtures read with StackReference. */
+const STACK_REFERENCES = {
+    "organization/network/prod": { vpcId: "vpc-0f00ba11c0ffee001", appSecurityGroupId: "sg-0f00ba11c0ffee002" },
+};
+
+interface Expected {
+    /** Policy that must report the flaw. */
+    policy: string;
+    /** Logical name of the resource it must name. */
+    resource: string;
+    /** What the message must say about the flaw. */
+    flaw: RegExp;
+    /** Level under the dev tier: "mandatory" unless the rule is mandatory in prod only. */
+    dev?: "mandatory" | "advisory";
+}
+
+const SSH = "aws-ec2-securitygroup-disallow-world-ssh-rdp";
+const OPEN = "aws-ec2-securitygroup-disallow-world-open-ports";
+const S3_PUBLIC = "aws-s3-bucketpolicy-disallow-public-principal";
+const KMS_PUBLIC = "aws-kms-key-disallow-wildcard-principal";
+const SQS_PUBLIC = "aws-sqs-queuepolicy-disallow-wildcard-access";
+
+const INSECURE: [string, Expected[]][] = [
+    ["sg-ingress-rule-ssh", [{ policy: SSH, resource: "ssh-from-anywhere", flaw: /ingress rule opens port 22 to 0\.0\.0\.0\/0/ }]],
+    ["sg-rule-rdp-ipv6", [{ policy: SSH, resource: "rdp-v6", flaw: /ingress rule opens port 3389 to ::\/0/ }]],
+    ["sg-all-traffic", [{ policy: OPEN, resource: "everything-in", flaw: /ingress rule opens all traffic to 0\.0\.0\.0\/0/ }]],
+    ["sg-inline-postgres", [{ policy: OPEN, resource: "db-access", flaw: /ingress\[0\] opens tcp port 5432 to 0\.0\.0\.0\/0/ }]],
+    ["stackref-sg-rdp", [{ policy: SSH, resource: "rdp-for-vendor", flaw: /ingress rule opens port 3389 to 0\.0\.0\.0\/0/ }]],
+    ["default-sg-rules", [{ policy: "aws-ec2-defaultsecuritygroup-disallow-rules", resource: "default", flaw: /ingress\[0\] allows all traffic/ }]],
+    ["aurora-unencrypted", [{ policy: "aws-rds-instance-enable-storage-encryption", resource: "reporting-db", flaw: /storageEncrypted is not set/ }]],
+    ["aurora-public-instance", [{ policy: "aws-rds-instance-disallow-public-access", resource: "analytics-writer", flaw: /publiclyAccessible is true/ }]],
+    ["rds-instance-public", [{ policy: "aws-rds-instance-disallow-public-access", resource: "legacy-mysql", flaw: /publiclyAccessible is true/ }]],
+    ["memcached-plaintext", [{ policy: "aws-elasticache-replicationgroup-enable-transit-encryption", resource: "sessions", flaw: /transitEncryptionEnabled is not set/ }]],
+    ["redis-single-node", [{ policy: "aws-elasticache-replicationgroup-enable-transit-encryption", resource: "rate-limiter", flaw: /transitEncryptionEnabled is false/ }]],
+    ["redis-group-no-at-rest", [{ policy: "aws-elasticache-replicationgroup-enable-at-rest-encryption", resource: "cart-cache", flaw: /atRestEncryptionEnabled is false/ }]],
+    ["s3-policy-string-public", [{ policy: S3_PUBLIC, resource: "assets-policy", flaw: /Statement\[1\] \(PublicRead\) allows Principal "\*"/ }]],
+    ["s3-policy-object-public", [{ policy: S3_PUBLIC, resource: "downloads-policy", flaw: /Statement\[1\] \(Everyone\) allows Principal "\*"/ }]],
+    ["s3-policy-invoke-public", [{ policy: S3_PUBLIC, resource: "uploads-policy", flaw: /Statement\[1\] \(AnyoneUploads\) allows Principal "\*"/ }]],
+    ["s3-public-access-block-off", [{ policy: "aws-s3-bucketpublicaccessblock-enable-all-flags", resource: "website-pab", flaw: /blockPublicPolicy, restrictPublicBuckets are not true/ }]],
+    ["iam-notaction-allow", [{ policy: "aws-iam-policy-disallow-wildcard-actions", resource: "power-user", flaw: /Statement\[0\] allows with NotAction/ }]],
+    [
+        "iam-rolepolicy-s3-star",
+        [
+            { policy: "aws-iam-policy-disallow-wildcard-actions", resource: "etl-s3", flaw: /Statement\[0\] allows wildcard action "s3:\*"/ },
+            { policy: "aws-iam-policy-disallow-wildcard-resources", resource: "etl-s3", flaw: /Statement\[0\] allows scopable actions on Resource "\*": s3:\*/ },
+        ],
+    ],
+    ["iam-policy-attached-wildcard-resource", [{ policy: "aws-iam-policy-disallow-wildcard-resources", resource: "reader-policy", flaw: /allows scopable actions on Resource "\*": s3:GetObject, s3:ListBucket/ }]],
+    ["iam-inline-policies-admin", [{ policy: "aws-iam-policy-disallow-full-admin", resource: "ci-deployer", flaw: /inlinePolicies\[0\] \(deploy-anything\) Statement\[0\] allows Action "\*" on Resource "\*"/ }]],
+    ["iam-admin-attached", [{ policy: "aws-iam-attachment-disallow-administrator-access", resource: "ops-admin", flaw: /policyArn is AdministratorAccess/ }]],
+    ["iam-passrole-any", [{ policy: "aws-iam-policy-disallow-passrole-wildcard", resource: "developers-passrole", flaw: /\(LaunchWithRoles\) allows iam:PassRole on Resource "\*"/ }]],
+    ["iam-trust-anyone", [{ policy: "aws-iam-role-disallow-wildcard-principal", resource: "partner-access", flaw: /assumeRolePolicy Statement\[0\] allows Principal "\*"/ }]],
+    ["kms-key-policy-wildcard", [{ policy: KMS_PUBLIC, resource: "shared-data-key", flaw: /Statement\[1\] \(AnyoneDecrypts\) allows Principal "\*" without a condition/ }]],
+    ["kms-keypolicy-resource-wildcard", [{ policy: KMS_PUBLIC, resource: "backup-key-policy", flaw: /Statement\[1\] \(Everyone\) allows Principal "\*" without a condition/ }]],
+    ["kms-no-rotation", [{ policy: "aws-kms-key-enable-rotation", resource: "app-secrets-key", flaw: /enableKeyRotation is not set/ }]],
+    ["sqs-queue-policy-public", [{ policy: SQS_PUBLIC, resource: "webhooks-policy", flaw: /Statement\[0\] \(PartnersSend\) allows Principal "\*"/ }]],
+    ["sqs-inline-policy-public", [{ policy: SQS_PUBLIC, resource: "events", flaw: /Statement\[0\] allows Principal "\*"/ }]],
+    ["sqs-unencrypted", [{ policy: "aws-sqs-queue-enable-encryption", resource: "payments", flaw: /sqsManagedSseEnabled is false and kmsMasterKeyId is not set/ }]],
+    ["cloudfront-http-viewer", [{ policy: "aws-cloudfront-distribution-enforce-https-viewer", resource: "site-cdn", flaw: /orderedCacheBehaviors\[0\].*allow-all/ }]],
+    ["ebs-unencrypted", [{ policy: "aws-ec2-volume-enable-encryption", resource: "scratch-data", flaw: /encrypted is not set/ }]],
+    ["launch-template-imdsv1", [{ policy: "aws-ec2-launchtemplate-enforce-imdsv2", resource: "workers-lt", flaw: /metadataOptions\.httpTokens is 'optional'/ }]],
+    ["subnet-public-ip", [{ policy: "aws-ec2-subnet-disallow-public-ip-on-launch", resource: "public-a", flaw: /mapPublicIpOnLaunch is true/ }]],
+    ["instance-public-ip", [{ policy: "aws-ec2-instance-disallow-public-ip", resource: "build-agent", flaw: /associatePublicIpAddress is true/ }]],
+    ["log-group-no-retention", [{ policy: "aws-logs-loggroup-configure-retention", resource: "app-logs", flaw: /retentionInDays is not set/ }]],
+    ["secret-no-rotation", [{ policy: "aws-secretsmanager-secret-enable-rotation", resource: "db-password", flaw: /secret 'db-password' has no SecretRotation/, dev: "advisory" }]],
+    ["eks-public-endpoint", [{ policy: "aws-eks-cluster-disallow-public-endpoint", resource: "dev-cluster", flaw: /endpointPublicAccess is true and publicAccessCidrs is not set/ }]],
+];
+
+const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache"];
+
+let securityPack: LoadedPack;
+beforeAll(async () => {
+    securityPack = await loadPack(SECURITY_PACK, isolate);
+});
+
+/** Plans a fixture under the prod tier and judges the same graph with the dev tier config. */
+async function judge(fixture: string): Promise<{ prod: Violation[]; dev: Violation[]; urnOf: (name: string) => string | undefined }> {
+    const result = await plan({ stack: "prod", program: path.join(RISKS, `${fixture}.ts`), stackReferences: STACK_REFERENCES, isolate });
+    expect(result.tier).toBe("prod");
+    const dev = await analyzeGraph(securityPack, result.graph, devConfig);
+    const urnOf = (name: string) => result.graph.resources.find((r) => r.name === name)?.urn;
+    return { prod: result.violations, dev, urnOf };
+}
+
+describe("insecure AWS programs written from the risk are rejected for their flaw", () => {
+    it.each(INSECURE)("%s", async (fixture, expected) => {
+        const { prod, dev, urnOf } = await judge(fixture);
+        for (const e of expected) {
+            const urn = urnOf(e.resource);
+            expect([e.resource, urn]).toEqual([e.resource, expect.any(String)]);
+            const inProd = prod.filter((v) => v.policy === e.policy && v.urn === urn);
+            if (process.env.RISKS_DUMP) console.log(fixture, e.policy, inProd.map((v) => v.message));
+            const levels = (vs: Violation[]) => [...new Set(vs.map((v) => v.enforcementLevel))];
+            expect({ policy: e.policy, resource: e.resource, levels: levels(inProd), messages: inProd.map((v) => v.message) }).toEqual({
+                policy: e.policy,
+                resource: e.resource,
+                levels: ["mandatory"],
+                messages: expect.arrayContaining([expect.stringMatching(e.flaw)]),
+            });
+            const inDev = dev.filter((v) => v.policy === e.policy && v.urn === urn);
+            expect({ policy: e.policy, resource: e.resource, levels: levels(inDev) }).toEqual({ policy: e.policy, resource: e.resource, levels: [e.dev ?? "mandatory"] });
+        }
+    });
+});
+
+describe("compliant AWS programs written from the risk are not rejected", () => {
+    it.each(COMPLIANT)("%s", async (fixture) => {
+        const { prod } = await judge(fixture);
+        expect(prod.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.message}`)).toEqual([]);
+    });
+});
