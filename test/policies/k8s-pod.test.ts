@@ -14,7 +14,7 @@ import { podEnforceImagePinned } from "../../policies/kubernetes/rules/pod/enfor
 import { podEnforceReadOnlyRootFilesystem } from "../../policies/kubernetes/rules/pod/enforceReadOnlyRootFilesystem";
 import { podEnforceRunAsNonRoot } from "../../policies/kubernetes/rules/pod/enforceRunAsNonRoot";
 import { allRules } from "../../policies/kubernetes/rules";
-import { POD_TYPES } from "../../policies/kubernetes/rules/shared";
+import { POD_PATCH_TYPES, POD_TYPES } from "../../policies/kubernetes/rules/shared";
 import type { ResourceRule } from "@groundwork/policy-kit";
 import { goodContainer, goodDeployment, goodPodSpec, wrapPodSpec } from "../support/k8sFixtures";
 import { checkResource } from "../support/policy";
@@ -213,4 +213,29 @@ describe.each(POD_TYPES)("pod rules on %s", (type) => {
 
 it("pod rules ignore objects without a pod spec", () => {
     for (const r of podRules) expect([r.name, checkResource(r, { metadata: { name: "x" } })]).toEqual([r.name, []]);
+});
+
+// Patches (server-side apply of an object made elsewhere, e.g. `kubernetes.apps.v1.DeploymentPatch`) hold only the
+// fields they set: the rules that flag a set value judge them, the rules that flag a missing value do not.
+describe("pod rules on patches of pod-bearing objects", () => {
+    const patch = (type: string, containers: Props[], extra: Props = {}) => wrapPodSpec(type.replace(/Patch$/, ""), { containers, ...extra });
+    it.each(POD_PATCH_TYPES)("%s: a privileged container, a host namespace, a hostPath, a hostPort and a latest image are found", (type) => {
+        const props = patch(type, [{ name: "app", image: "app:latest", ports: [{ containerPort: 53, hostPort: 53 }], securityContext: { privileged: true } }], {
+            hostNetwork: true,
+            volumes: [{ name: "sock", hostPath: { path: "/var/run/docker.sock" } }],
+        });
+        expect(checkResource(podDisallowPrivileged, props, { type })).toEqual(["container 'app' is privileged"]);
+        expect(checkResource(podDisallowHostNamespaces, props, { type })).toEqual(["the pod sets hostNetwork: true"]);
+        expect(checkResource(podDisallowHostPath, props, { type })).toEqual(["volume 'sock' is a hostPath (/var/run/docker.sock)"]);
+        expect(checkResource(podDisallowHostPort, props, { type })).toEqual(["container 'app': port 53 binds hostPort 53"]);
+        expect(checkResource(podEnforceImagePinned, props, { type })).toEqual(["container 'app': image 'app:latest' uses the tag latest"]);
+    });
+    it.each(POD_PATCH_TYPES)("%s: a patch that sets only resources passes (what it leaves out keeps the live value)", (type) => {
+        const props = patch(type, [{ name: "app", resources: { limits: { memory: "512Mi" } } }]);
+        for (const rule of podRules.filter((r) => r.resourceTypes.includes(type))) expect([rule.name, checkResource(rule, props, { type })]).toEqual([rule.name, []]);
+    });
+    it("only the rules that flag a set value judge patches", () => {
+        const judging = podRules.filter((r) => r.resourceTypes.includes("kubernetes:apps/v1:DeploymentPatch")).map((r) => r.name);
+        expect(judging.sort()).toEqual(["k8s-pod-disallow-host-namespaces", "k8s-pod-disallow-host-path", "k8s-pod-disallow-host-port", "k8s-pod-disallow-privileged", "k8s-pod-enforce-image-pinned"]);
+    });
 });

@@ -29,6 +29,24 @@ export const K8S = {
 /** Every type that carries a pod spec. */
 export const POD_TYPES: string[] = [K8S.deployment, K8S.statefulSet, K8S.daemonSet, K8S.replicaSet, K8S.job, K8S.cronJob, K8S.pod];
 
+/**
+ * Server-side-apply patches of the pod-bearing types (`kubernetes.apps.v1.DeploymentPatch`, ...): they change an
+ * object created elsewhere (a Helm chart, an EKS add-on) and hold only the fields they set, so only rules that
+ * flag a value that is set (privileged: true, hostNetwork: true, a hostPath, a hostPort, an image tag) judge them;
+ * a field a patch leaves out keeps the live object's value, which the program cannot see.
+ */
+export const POD_PATCH_TYPES: string[] = POD_TYPES.map((t) => `${t}Patch`);
+
+/** Whether a type is a patch of a pod-bearing type. */
+export function isPodPatch(type: string): boolean {
+    return POD_PATCH_TYPES.includes(type);
+}
+
+/** The object type a patch type changes (`...:DeploymentPatch` -> `...:Deployment`); other types unchanged. */
+function patchedType(type: string): string {
+    return isPodPatch(type) ? type.slice(0, -"Patch".length) : type;
+}
+
 /** Pod-bearing types whose pods run until stopped (probes make sense; Jobs and CronJobs run to completion). */
 export const LONG_RUNNING_POD_TYPES: string[] = [K8S.deployment, K8S.statefulSet, K8S.daemonSet, K8S.replicaSet, K8S.pod];
 
@@ -39,6 +57,7 @@ export function kindOf(type: string): string {
 
 /** The pod spec of a pod-bearing object (CronJob: `spec.jobTemplate.spec.template.spec`), or undefined. */
 export function podSpecOf(type: string, props: Record<string, any>): Record<string, any> | undefined {
+    type = patchedType(type);
     if (type === K8S.pod) return props?.spec;
     if (type === K8S.cronJob) return props?.spec?.jobTemplate?.spec?.template?.spec;
     return props?.spec?.template?.spec;
@@ -46,6 +65,7 @@ export function podSpecOf(type: string, props: Record<string, any>): Record<stri
 
 /** Labels of the pods an object creates (Pod: its own labels). */
 export function podLabelsOf(type: string, props: Record<string, any>): Record<string, string> {
+    type = patchedType(type);
     if (type === K8S.pod) return props?.metadata?.labels ?? {};
     if (type === K8S.cronJob) return props?.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
     return props?.spec?.template?.metadata?.labels ?? {};

@@ -1,9 +1,10 @@
 import type { ResourceRule } from "@groundwork/policy-kit";
-import { isDigest, parseImage, perContainer, POD_TYPES } from "../shared";
+import { isDigest, isPodPatch, parseImage, perContainer, POD_PATCH_TYPES, POD_TYPES } from "../shared";
 
 /**
  * Every container's image is pinned: a digest, or a tag other than `latest` (no tag means `latest`). A mutable tag
  * makes a rollback or a node's re-pull run different code than was reviewed.
+ * Also judges the patches of pod-bearing objects (`DeploymentPatch`, ...): a value a patch sets is deployed.
  *
  * Severity: high. Level: mandatory.
  * Controls: kube-score container-image-tag, Polaris tagNotSpecified, CKV_K8S_14, KSV-0013.
@@ -16,10 +17,11 @@ export const podEnforceImagePinned: ResourceRule = {
     severity: "high",
     level: "mandatory",
     remediation: "Reference the image by digest (`repo@sha256:<digest>`, preferred) or by a version tag (`repo:1.4.2`).",
-    resourceTypes: POD_TYPES,
+    resourceTypes: [...POD_TYPES, ...POD_PATCH_TYPES],
     check: (props, ctx) =>
         perContainer(ctx.type, props, ({ c, label }) => {
             const image = c.image;
+            if (isPodPatch(ctx.type) && (image === undefined || image === null)) return []; // the patch keeps the live image
             if (typeof image !== "string" || image === "") return [`${label} has no image`];
             const ref = parseImage(image);
             if (ref.digest !== undefined) return isDigest(ref.digest) ? [] : [`${label}: image '${image}' has a malformed digest`];
