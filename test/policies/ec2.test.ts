@@ -234,6 +234,35 @@ describe("no public IPs", () => {
     });
 });
 
+describe("spot instances (aws.ec2.SpotInstanceRequest) are judged as instances", () => {
+    const spot = { type: "aws:ec2/spotInstanceRequest:SpotInstanceRequest" };
+    const good = {
+        ami: "ami-0abc",
+        instanceType: "c7g.xlarge",
+        spotPrice: "0.05",
+        subnetId: "subnet-0abc",
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        rootBlockDevice: { encrypted: true, volumeSize: 40 },
+    };
+    describe("aws-ec2-instance-enforce-imdsv2", () => {
+        ruleTable(
+            instanceEnforceImdsv2,
+            good,
+            [
+                ["httpTokens optional", (p) => (p.metadataOptions.httpTokens = "optional"), ["metadataOptions.httpTokens is 'optional'; it must be 'required'"]],
+                ["passes: launched from a template without options of its own", (p) => ((p.launchTemplate = { id: "lt-0abc" }), delete p.metadataOptions), []],
+            ],
+            spot,
+        );
+    });
+    describe("aws-ec2-instance-disallow-public-ip", () => {
+        ruleTable(instanceDisallowPublicIp, good, [["associatePublicIpAddress true", (p) => (p.associatePublicIpAddress = true), ["associatePublicIpAddress is true: the instance gets a public IPv4 address"]]], spot);
+    });
+    describe("aws-ec2-instance-enable-ebs-encryption", () => {
+        ruleTable(instanceEnableEbsEncryption, good, [["rootBlockDevice.encrypted false", (p) => (p.rootBlockDevice.encrypted = false), ["rootBlockDevice.encrypted is false: the volume is unencrypted"]]], spot);
+    });
+});
+
 describe("EBS encryption", () => {
     const unsetMsg = (path: string) => `${path} is not set: the volume is unencrypted unless the account encrypts by default`;
 

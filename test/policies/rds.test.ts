@@ -68,7 +68,7 @@ const goodCluster: Props = {
 };
 const goodClusterInstance: Props = { clusterIdentifier: "ledger", instanceClass: "db.r6g.large", engine: "aurora-postgresql", publiclyAccessible: false };
 
-describe("aws-rds-instance-disallow-public-access: Aurora cluster members and Multi-AZ DB clusters", () => {
+describe("aws-rds-instance-disallow-public-access: Aurora cluster members", () => {
     ruleTable(
         rdsInstanceDisallowPublicAccess,
         goodClusterInstance,
@@ -77,12 +77,6 @@ describe("aws-rds-instance-disallow-public-access: Aurora cluster members and Mu
             ["passes: ClusterInstance publiclyAccessible not set", (p) => delete p.publiclyAccessible, []],
         ],
         { type: "aws:rds/clusterInstance:ClusterInstance" },
-    );
-    ruleTable(
-        rdsInstanceDisallowPublicAccess,
-        { ...goodCluster, engine: "postgres", dbClusterInstanceClass: "db.m6gd.large", allocatedStorage: 100, storageType: "io1", iops: 1000 },
-        [["Multi-AZ DB cluster publiclyAccessible true", (p) => (p.publiclyAccessible = true), ["publiclyAccessible is true: the instance gets a public IP address"]]],
-        { type: "aws:rds/cluster:Cluster" },
     );
 });
 

@@ -12,6 +12,7 @@ export const EC2_TYPES = {
     vpcEgressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     instance: "aws:ec2/instance:Instance",
+    spotInstanceRequest: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
     subnet: "aws:ec2/subnet:Subnet",
     volume: "aws:ebs/volume:Volume",
 } as const;

@@ -5,6 +5,8 @@ import { EC2_TYPES, isTrue } from "../shared";
  * Instances do not ask for a public IPv4 address (`associatePublicIpAddress: true`). Left unset, the subnet's
  * `mapPublicIpOnLaunch` decides, which `aws-ec2-subnet-disallow-public-ip-on-launch` checks.
  *
+ * Spot instances (`aws.ec2.SpotInstanceRequest`) take the same arguments and are judged the same way.
+ *
  * Severity: high. Level: mandatory.
  * Controls: FSBP EC2.9, CKV_AWS_88, AWS-0009.
  */
@@ -16,7 +18,7 @@ export const instanceDisallowPublicIp: ResourceRule = {
     severity: "high",
     level: "mandatory",
     remediation: "Remove `associatePublicIpAddress` (or set it to false), place the instance in a private subnet and publish it through a load balancer.",
-    resourceTypes: [EC2_TYPES.instance],
+    resourceTypes: [EC2_TYPES.instance, EC2_TYPES.spotInstanceRequest],
     check(props) {
         return isTrue(props.associatePublicIpAddress) ? ["associatePublicIpAddress is true: the instance gets a public IPv4 address"] : [];
     },

@@ -7,6 +7,8 @@ import { EC2_TYPES, encryptedProblem } from "../shared";
  * AMI's snapshot and the account default, so it is a violation, except for instances launched from a launch
  * template (the template's block device mappings apply; `aws-ec2-launchtemplate-enable-ebs-encryption` checks them).
  *
+ * Spot instances (`aws.ec2.SpotInstanceRequest`) take the same arguments and are judged the same way.
+ *
  * Severity: medium. Level: mandatory.
  * Controls: FSBP EC2.3, CIS 5.1.1, CKV_AWS_8, AWS-0026, AwsSolutions-EC26.
  */
@@ -18,7 +20,7 @@ export const instanceEnableEbsEncryption: ResourceRule = {
     severity: "medium",
     level: "mandatory",
     remediation: "Set `rootBlockDevice: { encrypted: true }` and `encrypted: true` on every entry of `ebsBlockDevices`.",
-    resourceTypes: [EC2_TYPES.instance],
+    resourceTypes: [EC2_TYPES.instance, EC2_TYPES.spotInstanceRequest],
     check(props) {
         const messages: string[] = [];
         const root = props.rootBlockDevice;

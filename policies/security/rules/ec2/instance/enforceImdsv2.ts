@@ -7,6 +7,8 @@ import { EC2_TYPES, metadataOptionsProblems } from "../shared";
  * from a launch template without its own `metadataOptions` takes the template's, which
  * `aws-ec2-launchtemplate-enforce-imdsv2` checks, so it passes here.
  *
+ * Spot instances (`aws.ec2.SpotInstanceRequest`) take the same arguments and are judged the same way.
+ *
  * Severity: high. Level: mandatory.
  * Controls: FSBP EC2.8, CIS 5.7, CKV_AWS_79, CKV_AWS_341, AWS-0028.
  */
@@ -18,7 +20,7 @@ export const instanceEnforceImdsv2: ResourceRule = {
     severity: "high",
     level: "mandatory",
     remediation: "Set `metadataOptions: { httpEndpoint: \"enabled\", httpTokens: \"required\", httpPutResponseHopLimit: 1 }`.",
-    resourceTypes: [EC2_TYPES.instance],
+    resourceTypes: [EC2_TYPES.instance, EC2_TYPES.spotInstanceRequest],
     check(props) {
         if ((props.metadataOptions === undefined || props.metadataOptions === null) && props.launchTemplate) return [];
         return metadataOptionsProblems(props.metadataOptions);
