@@ -83,6 +83,26 @@ const INSECURE: [string, Expected[]][] = [
     ["log-group-no-retention", [{ policy: "aws-logs-loggroup-configure-retention", resource: "app-logs", flaw: /retentionInDays is not set/ }]],
     ["secret-no-rotation", [{ policy: "aws-secretsmanager-secret-enable-rotation", resource: "db-password", flaw: /secret 'db-password' has no SecretRotation/, dev: "advisory" }]],
     ["eks-public-endpoint", [{ policy: "aws-eks-cluster-disallow-public-endpoint", resource: "dev-cluster", flaw: /endpointPublicAccess is true and publicAccessCidrs is not set/ }]],
+    ["spot-instance-imdsv1", [{ policy: "aws-ec2-instance-enforce-imdsv2", resource: "batch-spot", flaw: /metadataOptions\.httpTokens is 'optional'/ }]],
+    ["instance-unencrypted-root", [{ policy: "aws-ec2-instance-enable-ebs-encryption", resource: "reporting-host", flaw: /rootBlockDevice\.encrypted is false/ }]],
+    ["instance-imds-default", [{ policy: "aws-ec2-instance-enforce-imdsv2", resource: "legacy-app", flaw: /metadataOptions is not set: httpTokens defaults to 'optional'/ }]],
+    [
+        "sg-port-range-world",
+        [
+            { policy: SSH, resource: "game-servers", flaw: /ingress\[0\] opens ports 22 and 3389 to 0\.0\.0\.0\/0 \(tcp ports 0-65535\)/ },
+            { policy: OPEN, resource: "game-servers", flaw: /ingress\[0\] opens tcp ports 0-65535 to 0\.0\.0\.0\/0/ },
+        ],
+    ],
+    ["sg-ingress-rule-ssh-ipv6", [{ policy: SSH, resource: "ssh-v6", flaw: /ingress rule opens port 22 to ::\/0/ }]],
+    ["launch-template-public-ip", [{ policy: "aws-ec2-launchtemplate-disallow-public-ip", resource: "edge-lt", flaw: /networkInterfaces\[0\]\.associatePublicIpAddress is true/ }]],
+    ["eks-nodegroup-ssh", [{ policy: "aws-eks-nodegroup-disallow-ssh-from-world", resource: "workers", flaw: /remoteAccess\.ec2SshKey is set without sourceSecurityGroupIds/ }]],
+    ["s3-bucket-inline-policy-public", [{ policy: S3_PUBLIC, resource: "legacy-site", flaw: /Statement\[1\] \(PublicRead\) allows Principal "\*"/ }]],
+    ["s3-policy-notprincipal", [{ policy: S3_PUBLIC, resource: "exports-policy", flaw: /Statement\[1\] \(AllButAuditor\).*NotPrincipal/ }]],
+    ["iam-managed-arns-admin", [{ policy: "aws-iam-attachment-disallow-administrator-access", resource: "break-glass", flaw: /managedPolicyArns includes AdministratorAccess/ }]],
+    ["iam-userpolicy-object-star", [{ policy: "aws-iam-policy-disallow-full-admin", resource: "deploy-bot-all", flaw: /Statement\[0\] allows Action "\*" on Resource "\*"/ }]],
+    ["iam-trust-string-star", [{ policy: "aws-iam-role-disallow-wildcard-principal", resource: "cross-account-reader", flaw: /assumeRolePolicy Statement\[0\] allows Principal "\*"/ }]],
+    ["sqs-policy-invoke-public", [{ policy: SQS_PUBLIC, resource: "jobs-policy", flaw: /Statement\[0\] \(AnyoneReceives\) allows Principal "\*"/ }]],
+    ["vpc-no-flow-logs", [{ policy: "aws-vpc-vpc-enable-flow-logs", resource: "sandbox", flaw: /VPC 'sandbox' has no flow log/ }]],
 ];
 
 const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache"];
