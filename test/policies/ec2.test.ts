@@ -232,6 +232,18 @@ describe("no public IPs", () => {
             ["passes: not set (AWS default false)", (p) => delete p.mapPublicIpOnLaunch, []],
         ]);
     });
+
+    describe("aws-ec2-subnet-disallow-public-ip-on-launch: default subnets (aws.ec2.DefaultSubnet)", () => {
+        ruleTable(
+            subnetDisallowPublicIpOnLaunch,
+            { availabilityZone: "eu-west-1a", mapPublicIpOnLaunch: false },
+            [
+                ["not set (AWS's default subnets map public IPs)", (p) => delete p.mapPublicIpOnLaunch, ["mapPublicIpOnLaunch is not set on a default subnet: AWS's default subnets give every instance a public IPv4 address"]],
+                ["true", (p) => (p.mapPublicIpOnLaunch = true), ["mapPublicIpOnLaunch is true: every instance launched here gets a public IPv4 address"]],
+            ],
+            { type: "aws:ec2/defaultSubnet:DefaultSubnet" },
+        );
+    });
 });
 
 describe("spot instances (aws.ec2.SpotInstanceRequest) are judged as instances", () => {

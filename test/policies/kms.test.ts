@@ -83,3 +83,22 @@ describe("aws-kms-key-disallow-wildcard-principal", () => {
         expect(restrictsPrincipal(condition)).toBe(expected);
     });
 });
+
+describe("aws-kms-key-disallow-wildcard-principal: replica keys and keys of imported material", () => {
+    const policy = (principal: unknown) =>
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "Root", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+                { Sid: "Use", Effect: "Allow", Principal: principal, Action: ["kms:Decrypt"], Resource: "*" },
+            ],
+        });
+    for (const type of ["aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey"]) {
+        ruleTable(
+            kmsKeyDisallowWildcardPrincipal,
+            { description: "replica", policy: policy({ AWS: `arn:aws:iam::${ACCOUNT}:role/app` }) },
+            [['Principal { AWS: "*" } without a condition', (p) => (p.policy = policy({ AWS: "*" })), [notRestricted("Statement[1] (Use)")]]],
+            { type },
+        );
+    }
+});

@@ -94,6 +94,25 @@ describe("aws-rds-instance-enable-storage-encryption: Aurora and Multi-AZ DB clu
     );
 });
 
+describe("aws-rds-instance-configure-backup-retention and -enable-deletion-protection: Aurora and Multi-AZ DB clusters", () => {
+    const cluster = { ...goodCluster, deletionProtection: true };
+    ruleTable(
+        rdsInstanceConfigureBackupRetention,
+        cluster,
+        [
+            ["backupRetentionPeriod not set (Aurora keeps 1 day)", (p) => delete p.backupRetentionPeriod, ["backupRetentionPeriod is not set: fewer than 7 days of backups"]],
+            ["backupRetentionPeriod 1", (p) => (p.backupRetentionPeriod = 1), ["backupRetentionPeriod is 1: fewer than 7 days of backups"]],
+        ],
+        { type: "aws:rds/cluster:Cluster" },
+    );
+    ruleTable(
+        rdsInstanceEnableDeletionProtection,
+        cluster,
+        [["deletionProtection not set", (p) => delete p.deletionProtection, ["deletionProtection is not set: the instance can be deleted by one API call"]]],
+        { type: "aws:rds/cluster:Cluster" },
+    );
+});
+
 describe("aws-rds-instance-configure-backup-retention", () => {
     ruleTable(rdsInstanceConfigureBackupRetention, good, [
         ["not set", (p) => delete p.backupRetentionPeriod, ["backupRetentionPeriod is not set: fewer than 7 days of backups"]],

@@ -14,6 +14,7 @@ export const EC2_TYPES = {
     instance: "aws:ec2/instance:Instance",
     spotInstanceRequest: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
     subnet: "aws:ec2/subnet:Subnet",
+    defaultSubnet: "aws:ec2/defaultSubnet:DefaultSubnet",
     volume: "aws:ebs/volume:Volume",
 } as const;
 

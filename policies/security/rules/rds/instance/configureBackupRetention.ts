@@ -8,6 +8,8 @@ export const MIN_BACKUP_RETENTION_DAYS = 7;
  * set and >= 7 in every tier (unset leaves the engine default of 1 day through the API; 0 turns backups off).
  * Read replicas (`replicateSourceDb`) are backed up by their source and pass.
  *
+ * Aurora and Multi-AZ DB clusters (`aws.rds.Cluster`) carry the same argument and are judged the same way.
+ *
  * Severity: medium. Level: mandatory.
  * Controls: FSBP RDS.11, CKV_AWS_133, AWS-0077, AwsSolutions-RDS13.
  */
@@ -19,7 +21,7 @@ export const rdsInstanceConfigureBackupRetention: ResourceRule = {
     severity: "medium",
     level: "mandatory",
     remediation: `Set \`backupRetentionPeriod\` to ${MIN_BACKUP_RETENTION_DAYS} or more (at most 35).`,
-    resourceTypes: ["aws:rds/instance:Instance"],
+    resourceTypes: ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster"],
     check(props) {
         if (props.replicateSourceDb) return [];
         const v = props.backupRetentionPeriod;

@@ -3,6 +3,8 @@ import type { ResourceRule } from "@groundwork/policy-kit";
 /**
  * RDS instances have deletion protection: `deletionProtection: true` (unset means off). Mandatory in prod.
  *
+ * Aurora and Multi-AZ DB clusters (`aws.rds.Cluster`) carry the same argument and are judged the same way.
+ *
  * Severity: medium. Level: mandatory-prod.
  * Controls: FSBP RDS.8, CKV_AWS_293, AWS-0177, AwsSolutions-RDS10.
  */
@@ -14,7 +16,7 @@ export const rdsInstanceEnableDeletionProtection: ResourceRule = {
     severity: "medium",
     level: "mandatory-prod",
     remediation: "Set `deletionProtection: true` (the Database component's `deletionProtection` arg; the prod preset turns it on).",
-    resourceTypes: ["aws:rds/instance:Instance"],
+    resourceTypes: ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster"],
     check(props) {
         const v = props.deletionProtection;
         if (v === true || v === "true") return [];
