@@ -103,6 +103,13 @@ const INSECURE: [string, Expected[]][] = [
     ["iam-trust-string-star", [{ policy: "aws-iam-role-disallow-wildcard-principal", resource: "cross-account-reader", flaw: /assumeRolePolicy Statement\[0\] allows Principal "\*"/ }]],
     ["sqs-policy-invoke-public", [{ policy: SQS_PUBLIC, resource: "jobs-policy", flaw: /Statement\[0\] \(AnyoneReceives\) allows Principal "\*"/ }]],
     ["vpc-no-flow-logs", [{ policy: "aws-vpc-vpc-enable-flow-logs", resource: "sandbox", flaw: /VPC 'sandbox' has no flow log/ }]],
+    ["default-subnet-public", [{ policy: "aws-ec2-subnet-disallow-public-ip-on-launch", resource: "default-az-a", flaw: /mapPublicIpOnLaunch is not set on a default subnet/ }]],
+    ["kms-replica-key-wildcard", [{ policy: KMS_PUBLIC, resource: "orders-key-eu", flaw: /Statement\[1\] \(AnyoneDecrypts\) allows Principal "\*" without a condition/ }]],
+    ["aurora-short-backups", [{ policy: "aws-rds-instance-configure-backup-retention", resource: "inventory-db", flaw: /backupRetentionPeriod is not set: fewer than 7 days/ }]],
+    [
+        "aurora-no-deletion-protection",
+        [{ policy: "aws-rds-instance-enable-deletion-protection", resource: "billing-db", flaw: /deletionProtection is not set/, dev: "advisory" }],
+    ],
 ];
 
 const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache"];
