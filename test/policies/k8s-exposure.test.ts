@@ -1,6 +1,7 @@
 import { albListeners, ingressEnforceTls } from "../../policies/kubernetes/rules/ingress/enforceTls";
 import { serviceDisallowExternalIps } from "../../policies/kubernetes/rules/service/disallowExternalIps";
 import { serviceDisallowNodePort } from "../../policies/kubernetes/rules/service/disallowNodePort";
+import { checkResource } from "../support/policy";
 import { ruleTable } from "../support/ruleTable";
 
 const ann = "alb.ingress.kubernetes.io/";
@@ -58,4 +59,18 @@ describe("k8s-service-disallow-external-ips (advisory)", () => {
         ["externalIPs", (p) => (p.spec.externalIPs = ["203.0.113.7"]), ["the Service sets externalIPs (203.0.113.7)"]],
         ["empty externalIPs", (p) => (p.spec.externalIPs = []), []],
     ]);
+});
+
+describe("service rules on a ServicePatch (a Service created elsewhere, e.g. by a Helm chart)", () => {
+    const type = "kubernetes:core/v1:ServicePatch";
+    it("flag the NodePort type and the externalIPs the patch sets", () => {
+        const props = { metadata: { name: "ingress-nginx-controller", namespace: "ingress" }, spec: { type: "NodePort", externalIPs: ["203.0.113.7"] } };
+        expect(checkResource(serviceDisallowNodePort, props, { type })).toEqual(["the Service is of type NodePort"]);
+        expect(checkResource(serviceDisallowExternalIps, props, { type })).toEqual(["the Service sets externalIPs (203.0.113.7)"]);
+    });
+    it("pass a patch that sets neither", () => {
+        const props = { metadata: { name: "ingress-nginx-controller", namespace: "ingress" }, spec: { sessionAffinity: "ClientIP" } };
+        expect(checkResource(serviceDisallowNodePort, props, { type })).toEqual([]);
+        expect(checkResource(serviceDisallowExternalIps, props, { type })).toEqual([]);
+    });
 });

@@ -98,13 +98,19 @@ describe("k8s-pod-missing-network-policy", () => {
         [
             "a default deny undone by an allow-all egress rule",
             [deployment(), deny, netpol("open", { podSelector: { matchLabels: LABELS }, policyTypes: ["Egress"], egress: [{}] })],
-            [at(`${api}: NetworkPolicy 'open' (namespace 'app') allows all Egress traffic (a rule with no peers and no ports, or 0.0.0.0/0 on every port)`)],
+            [at(`${api}: NetworkPolicy 'open' (namespace 'app') allows all Egress traffic (a rule with no peers and no ports, or 0.0.0.0/0 or ::/0 on every port)`)],
         ],
         [
             "ingress from 0.0.0.0/0 on every port",
             [deployment(), deny, netpol("world", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] })],
-            [at(`${api}: NetworkPolicy 'world' (namespace 'app') allows all Ingress traffic (a rule with no peers and no ports, or 0.0.0.0/0 on every port)`)],
+            [at(`${api}: NetworkPolicy 'world' (namespace 'app') allows all Ingress traffic (a rule with no peers and no ports, or 0.0.0.0/0 or ::/0 on every port)`)],
         ],
+        [
+            "egress to ::/0 (IPv6 internet) on every port",
+            [deployment(), deny, netpol("world6", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "::/0" } }] }] })],
+            [at(`${api}: NetworkPolicy 'world6' (namespace 'app') allows all Egress traffic (a rule with no peers and no ports, or 0.0.0.0/0 or ::/0 on every port)`)],
+        ],
+        ["::/0 on port 443 only is a restriction", [deployment(), deny, netpol("https6", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "::/0" } }], ports: [{ port: 443 }] }] })], []],
         ["0.0.0.0/0 on port 443 only is a restriction", [deployment(), deny, netpol("https", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }] }] })], []],
         ["0.0.0.0/0 except the VPC is a restriction", [deployment(), deny, netpol("out", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }] }] })], []],
         [

@@ -51,6 +51,7 @@ const T = {
     daemonSetPatch: "kubernetes:apps/v1:DaemonSetPatch",
     hpaV1: "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
     scaledObject: "kubernetes:keda.sh/v1alpha1:ScaledObject",
+    servicePatch: "kubernetes:core/v1:ServicePatch",
 };
 
 const PRIVILEGED = /privileged/;
@@ -89,6 +90,8 @@ const INSECURE: [string, Expected][] = [
     ["pod-ephemeral-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: T.pod, name: "payments-debug", level: "mandatory", flaw: /ephemeralContainer 'sysadmin' is privileged/ }],
     ["ingress-empty-tls.ts", { policy: "k8s-ingress-enforce-tls", type: T.ingress, name: "status-page", level: "mandatory", flaw: /no TLS/ }],
     ["hpa-v1-min-one.ts", { policy: "k8s-deployment-enforce-replicas", type: T.hpaV1, name: "reports-api", level: "mandatory", flaw: /minReplicas|minimum|1/ }],
+    ["service-patch-node-port.ts", { policy: "k8s-service-disallow-node-port", type: T.servicePatch, name: "ingress-nodeport", level: "advisory", flaw: /NodePort/ }],
+    ["netpol-ipv6-world-egress.ts", { policy: "k8s-pod-missing-network-policy", type: T.netpol, name: "scraper-egress", level: "mandatory", flaw: /allows all Egress/ }],
     ["keda-scale-to-zero.ts", { policy: "k8s-deployment-enforce-replicas", type: T.scaledObject, name: "thumbnailer", level: "mandatory", flaw: /0/ }],
 ];
 

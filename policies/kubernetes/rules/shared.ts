@@ -18,6 +18,7 @@ export const K8S = {
     cronJob: "kubernetes:batch/v1:CronJob",
     pod: "kubernetes:core/v1:Pod",
     service: "kubernetes:core/v1:Service",
+    servicePatch: "kubernetes:core/v1:ServicePatch",
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
     networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     ingress: "kubernetes:networking.k8s.io/v1:Ingress",

@@ -7,11 +7,12 @@ export function policyDirections(spec: Record<string, any> | undefined): string[
     return ["Ingress", ...(Array.isArray(spec?.egress) ? ["Egress"] : [])];
 }
 
-/** Rules of a direction that let everything through: no peers and no ports, or the whole internet on every port. */
+/** Rules of a direction that let everything through: no peers and no ports, or the whole internet (0.0.0.0/0, ::/0) on every port. */
 export function allowsAll(spec: Record<string, any> | undefined, direction: string): boolean {
     const rules = direction === "Ingress" ? spec?.ingress : spec?.egress;
     if (!Array.isArray(rules)) return false;
-    const everyone = (peer: any) => peer?.ipBlock?.cidr === "0.0.0.0/0" && !(Array.isArray(peer.ipBlock.except) && peer.ipBlock.except.length > 0);
+    // The whole internet, IPv4 or IPv6 (an IPv6 or dual-stack cluster, such as EKS with ipFamily ipv6, routes ::/0).
+    const everyone = (peer: any) => ["0.0.0.0/0", "::/0"].includes(peer?.ipBlock?.cidr) && !(Array.isArray(peer.ipBlock.except) && peer.ipBlock.except.length > 0);
     return rules.some((r: any) => {
         const peers = direction === "Ingress" ? r?.from : r?.to;
         const anyPort = !Array.isArray(r?.ports) || r.ports.length === 0;
@@ -23,8 +24,8 @@ export function allowsAll(spec: Record<string, any> | undefined, direction: stri
 /**
  * The pods of every pod-bearing object are selected, for both ingress and egress, by NetworkPolicies of their
  * namespace (an empty `podSelector`, like a default deny, selects every pod). Unselected pods accept and open any
- * connection, and so do pods a policy opens to everything (a rule with no peers and no ports, or 0.0.0.0/0 on every
- * port): policies add up, so one such rule undoes the default deny. A policy whose pods are declared elsewhere
+ * connection, and so do pods a policy opens to everything (a rule with no peers and no ports, or 0.0.0.0/0 or ::/0 on
+ * every port): policies add up, so one such rule undoes the default deny. A policy whose pods are declared elsewhere
  * (another stack, a Helm chart) is judged by what it says.
  *
  * Severity: high. Level: mandatory.
@@ -55,7 +56,7 @@ export const podMissingNetworkPolicy: StackRule = {
             for (const dir of ["Ingress", "Egress"]) {
                 const open = selecting.find((p) => allowsAll(readKnown(() => p.props?.spec), dir));
                 if (!covered.has(dir)) findings.push({ urn: w.urn, message: `${objectLabel(w)}: no NetworkPolicy restricts its ${dir} traffic` });
-                else if (open) findings.push({ urn: w.urn, message: `${objectLabel(w)}: ${objectLabel(open)} allows all ${dir} traffic (a rule with no peers and no ports, or 0.0.0.0/0 on every port)` });
+                else if (open) findings.push({ urn: w.urn, message: `${objectLabel(w)}: ${objectLabel(open)} allows all ${dir} traffic (a rule with no peers and no ports, or 0.0.0.0/0 or ::/0 on every port)` });
             }
             for (const p of selecting) judged.add(p.urn);
         }

@@ -3,6 +3,7 @@ import { K8S } from "../shared";
 
 /**
  * Services are not of type NodePort (a port open on every node, around the load balancer and its TLS).
+ * Also judges ServicePatch (a patch of a Service created elsewhere, e.g. by a Helm chart): a value it sets is deployed.
  *
  * Severity: low. Level: advisory.
  * Controls: kube-score service-type, KSV-0108.
@@ -15,6 +16,6 @@ export const serviceDisallowNodePort: ResourceRule = {
     severity: "low",
     level: "advisory",
     remediation: "Use a ClusterIP Service behind an Ingress (ALB, target-type ip).",
-    resourceTypes: [K8S.service],
+    resourceTypes: [K8S.service, K8S.servicePatch],
     check: (props) => (props.spec?.type === "NodePort" ? ["the Service is of type NodePort"] : []),
 };
