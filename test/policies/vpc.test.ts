@@ -26,6 +26,12 @@ describe("aws-vpc-vpc-enable-flow-logs", () => {
         ["passes: no VPC in the stack", [mainFlowLog], []],
         ["passes: a flow log per VPC", [main, other, mainFlowLog, graphResource(FLOW_LOG, "other-fl", { vpcId: "vpc-0other" })], []],
         ["a VPC without flow log", [main], [missing(main, "'vpc-0main'")]],
+        [
+            "the default VPC (aws.ec2.DefaultVpc) without flow log",
+            [graphResource("aws:ec2/defaultVpc:DefaultVpc", "default", { id: "vpc-0default" })],
+            [{ urn: graphResource("aws:ec2/defaultVpc:DefaultVpc", "default", {}).urn, message: "VPC 'default' has no flow log (no aws:ec2/flowLog:FlowLog with vpcId 'vpc-0default')" }],
+        ],
+        ["passes: the default VPC with its flow log", [graphResource("aws:ec2/defaultVpc:DefaultVpc", "default", { id: "vpc-0default" }), graphResource(FLOW_LOG, "default-fl", { vpcId: "vpc-0default" })], []],
         ["only the uncovered VPC is reported", [main, other, mainFlowLog], [missing(other, "'vpc-0other'")]],
         [
             "a flow log on a subnet does not cover the VPC",

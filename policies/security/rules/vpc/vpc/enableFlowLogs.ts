@@ -1,6 +1,8 @@
 import type { GraphResource, StackFinding, StackRule } from "@groundwork/policy-kit";
 
 const VPC_TYPE = "aws:ec2/vpc:Vpc";
+/** The account's default VPC, adopted with `aws.ec2.DefaultVpc`: a VPC like any other, which needs its flow log too. */
+const DEFAULT_VPC_TYPE = "aws:ec2/defaultVpc:DefaultVpc";
 const FLOW_LOG_TYPE = "aws:ec2/flowLog:FlowLog";
 
 /** The Pulumi engine's sentinel for an unknown value, in case a caller passes it through undeserialised. */
@@ -46,7 +48,7 @@ export const vpcEnableFlowLogs: StackRule = {
             else if (typeof v.value === "string" && v.value !== "") knownIds.add(v.value);
         }
         const findings: StackFinding[] = [];
-        for (const vpc of resources.filter((r) => r.type === VPC_TYPE)) {
+        for (const vpc of resources.filter((r) => r.type === VPC_TYPE || r.type === DEFAULT_VPC_TYPE)) {
             const id = read(vpc.props, "id");
             const idKnown = id.known && typeof id.value === "string" && id.value !== "";
             if (idKnown && knownIds.has(id.value as string)) continue;
