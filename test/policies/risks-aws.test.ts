@@ -110,9 +110,13 @@ const INSECURE: [string, Expected[]][] = [
         "aurora-no-deletion-protection",
         [{ policy: "aws-rds-instance-enable-deletion-protection", resource: "billing-db", flaw: /deletionProtection is not set/, dev: "advisory" }],
     ],
+    ["default-vpc-no-flow-logs", [{ policy: "aws-vpc-vpc-enable-flow-logs", resource: "default-vpc", flaw: /VPC 'default-vpc' has no flow log/ }]],
+    ["iam-single-statement-object", [{ policy: "aws-iam-policy-disallow-wildcard-actions", resource: "ec2-operator", flaw: /Statement\[0\] allows wildcard action "ec2:\*"/ }]],
+    ["sg-protocol-number", [{ policy: SSH, resource: "ssh-proto-6", flaw: /ingress rule opens port 22 to 0\.0\.0\.0\/0/ }]],
+    ["log-group-retention-zero", [{ policy: "aws-logs-loggroup-configure-retention", resource: "audit-trail-logs", flaw: /retentionInDays is 0: logs are kept forever/ }]],
 ];
 
-const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache"];
+const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache", "ok-secret-rotated"];
 
 let securityPack: LoadedPack;
 beforeAll(async () => {
