@@ -31,6 +31,17 @@ describe("k8s-ingress-enforce-tls", () => {
         ["ALB on HTTP without ssl-redirect", (p) => delete p.metadata.annotations[`${ann}ssl-redirect`], ["the ALB listens on plain HTTP without ssl-redirect"]],
         ["ALB on HTTPS only, no redirect needed", (p) => ((p.metadata.annotations[`${ann}listen-ports`] = '[{"HTTPS":443}]'), delete p.metadata.annotations[`${ann}ssl-redirect`]), []],
         ["nginx class with spec.tls", (p) => ((p.spec.ingressClassName = "nginx"), (p.metadata.annotations = {})), []],
+        [
+            "nginx class with spec.tls and its redirect turned off",
+            (p) => ((p.spec.ingressClassName = "nginx"), (p.metadata.annotations = { "nginx.ingress.kubernetes.io/ssl-redirect": "false" })),
+            ['the Ingress serves plain HTTP: nginx.ingress.kubernetes.io/ssl-redirect is "false"'],
+        ],
+        [
+            "nginx redirect off but forced back on",
+            (p) => ((p.spec.ingressClassName = "nginx"), (p.metadata.annotations = { "nginx.ingress.kubernetes.io/ssl-redirect": "false", "nginx.ingress.kubernetes.io/force-ssl-redirect": "true" })),
+            [],
+        ],
+        ["nginx redirect left on explicitly", (p) => ((p.spec.ingressClassName = "nginx"), (p.metadata.annotations = { "nginx.ingress.kubernetes.io/ssl-redirect": "true" })), []],
         ["nginx class without TLS", (p) => ((p.spec.ingressClassName = "nginx"), (p.metadata.annotations = {}), delete p.spec.tls), ["the Ingress has no TLS (spec.tls is empty and no ALB certificate with an HTTPS listener)"]],
         ["legacy ingress.class annotation", (p) => (delete p.spec.ingressClassName, (p.metadata.annotations["kubernetes.io/ingress.class"] = "alb"), delete p.metadata.annotations[`${ann}ssl-redirect`]), ["the ALB listens on plain HTTP without ssl-redirect"]],
     ]);

@@ -86,6 +86,12 @@ describe("k8s-pod-disallow-privileged", () => {
         ["privileged", (p) => (app(p).securityContext.privileged = true), ["container 'app' is privileged"]],
         ["privileged unset", (p) => delete app(p).securityContext.privileged, []],
         ["privileged init container", (p) => withInit(p, (c) => (c.securityContext.privileged = true)), ["initContainer 'migrate' is privileged"]],
+        ["Windows HostProcess pod", (p) => (pod(p).securityContext.windowsOptions = { hostProcess: true }), ["container 'app' is a Windows HostProcess container"]],
+        ["Windows HostProcess container", (p) => (app(p).securityContext.windowsOptions = { hostProcess: true }), ["container 'app' is a Windows HostProcess container"]],
+        ["HostProcess false", (p) => (app(p).securityContext.windowsOptions = { hostProcess: false }), []],
+        ["SELinux spc_t on the pod", (p) => (pod(p).securityContext.seLinuxOptions = { type: "spc_t" }), ["container 'app' runs with the SELinux type spc_t (not a container type)"]],
+        ["SELinux container_t", (p) => (app(p).securityContext.seLinuxOptions = { type: "container_t" }), []],
+        ["SELinux level only", (p) => (app(p).securityContext.seLinuxOptions = { level: "s0:c123,c456" }), []],
     ]);
 });
 

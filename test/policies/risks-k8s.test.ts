@@ -92,6 +92,11 @@ const INSECURE: [string, Expected][] = [
     ["hpa-v1-min-one.ts", { policy: "k8s-deployment-enforce-replicas", type: T.hpaV1, name: "reports-api", level: "mandatory", flaw: /minReplicas|minimum|1/ }],
     ["service-patch-node-port.ts", { policy: "k8s-service-disallow-node-port", type: T.servicePatch, name: "ingress-nodeport", level: "advisory", flaw: /NodePort/ }],
     ["netpol-ipv6-world-egress.ts", { policy: "k8s-pod-missing-network-policy", type: T.netpol, name: "scraper-egress", level: "mandatory", flaw: /allows all Egress/ }],
+    ["statefulset-container-root.ts", { policy: "k8s-pod-enforce-run-as-non-root", type: T.statefulSet, name: "indexer", level: "mandatory", flaw: /container 'indexer' runs as root \(runAsUser 0\)/ }],
+    ["daemonset-cap-add-all.ts", { policy: "k8s-pod-enforce-drop-all-capabilities", type: T.daemonSet, name: "net-debug", level: "mandatory", flaw: /capabilities.add includes ALL/ }],
+    ["job-windows-host-process.ts", { policy: "k8s-pod-disallow-privileged", type: T.job, name: "win-patch", level: "mandatory", flaw: /Windows HostProcess/ }],
+    ["pod-selinux-spc.ts", { policy: "k8s-pod-disallow-privileged", type: T.pod, name: "selinux-probe", level: "mandatory", flaw: /SELinux type spc_t/ }],
+    ["ingress-nginx-no-redirect.ts", { policy: "k8s-ingress-enforce-tls", type: T.ingress, name: "api-public", level: "mandatory", flaw: /ssl-redirect is "false"/ }],
     ["keda-scale-to-zero.ts", { policy: "k8s-deployment-enforce-replicas", type: T.scaledObject, name: "thumbnailer", level: "mandatory", flaw: /0/ }],
 ];
 

@@ -14,7 +14,9 @@ export function albListeners(annotations: Record<string, string>): string[] | un
 
 /**
  * Every Ingress terminates TLS: `spec.tls` lists its hosts, or (AWS Load Balancer Controller) a certificate ARN
- * with an HTTPS listener. An ALB that also listens on HTTP must redirect it to HTTPS (`ssl-redirect`).
+ * with an HTTPS listener. An ALB that also listens on HTTP must redirect it to HTTPS (`ssl-redirect`); an
+ * ingress-nginx Ingress must not turn its default redirect off (`nginx.ingress.kubernetes.io/ssl-redirect: "false"`
+ * without `force-ssl-redirect: "true"`).
  *
  * Severity: high. Level: mandatory.
  * Controls: Polaris tlsSettingsMissing, CKV_K8S_153.
@@ -38,6 +40,11 @@ export const ingressEnforceTls: ResourceRule = {
         if (!tls && !albHttps) out.push("the Ingress has no TLS (spec.tls is empty and no ALB certificate with an HTTPS listener)");
         if (alb && (tls || albHttps) && (listeners ?? []).includes("HTTP") && !annotations["alb.ingress.kubernetes.io/ssl-redirect"]) {
             out.push("the ALB listens on plain HTTP without ssl-redirect");
+        }
+        // ingress-nginx redirects HTTP to HTTPS once a host has TLS, unless an annotation turns the redirect off.
+        const nginx = (key: string) => String(annotations[`nginx.ingress.kubernetes.io/${key}`] ?? "").toLowerCase();
+        if (tls && nginx("ssl-redirect") === "false" && nginx("force-ssl-redirect") !== "true") {
+            out.push('the Ingress serves plain HTTP: nginx.ingress.kubernetes.io/ssl-redirect is "false"');
         }
         return out;
     },
