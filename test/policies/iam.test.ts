@@ -93,6 +93,12 @@ describe("aws-iam-policy-disallow-wildcard-resources", () => {
         ],
         ["* among resources", set(0, "Resource", [QUEUE, "*"]), ['Statement[0] (JobsConsume) allows scopable actions on Resource "*": sqs:ReceiveMessage, sqs:DeleteMessage']],
         ["passes: unscopable actions (case-insensitive)", set(1, "Action", ["XRay:PutTraceSegments", "sts:GetCallerIdentity"]), []],
+        [
+            "NotResource instead of Resource (every resource but the listed ones)",
+            (p) => ((p.policy.Statement[0].NotResource = p.policy.Statement[0].Resource), delete p.policy.Statement[0].Resource),
+            ["Statement[0] (JobsConsume) allows scopable actions with NotResource (every resource but the listed ones): sqs:ReceiveMessage, sqs:DeleteMessage"],
+        ],
+        ["passes: unscopable actions with NotResource", (p) => ((p.policy.Statement[1].NotResource = "arn:aws:s3:::x"), delete p.policy.Statement[1].Resource), []],
     ]);
     it("allows every action of UNSCOPABLE_ACTIONS (the documented allow-list) on *", () => {
         const props = { policy: { Statement: [{ Effect: "Allow", Action: [...UNSCOPABLE_ACTIONS], Resource: "*" }] } };

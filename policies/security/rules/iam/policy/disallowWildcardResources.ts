@@ -7,7 +7,8 @@ const UNSCOPABLE = new Set(UNSCOPABLE_ACTIONS.map((a) => a.toLowerCase()));
 /**
  * IAM identity policies allow `Resource: "*"` only for actions AWS cannot scope to a resource: every action of an
  * Allow statement on `*` must be on the documented allow-list `UNSCOPABLE_ACTIONS`
- * (components/identity/statements.ts), the same list the statement builder enforces.
+ * (components/identity/statements.ts), the same list the statement builder enforces. An Allow with `NotResource`
+ * grants every resource but the listed ones, so it is held to the same list.
  *
  * Severity: high. Level: mandatory.
  * Controls: CKV_AWS_355, AWS-0057, AwsSolutions-IAM5.
@@ -24,10 +25,12 @@ export const iamPolicyDisallowWildcardResources: ResourceRule = {
     check(props, ctx) {
         return identityDocumentsOf(ctx.type, props).flatMap((d) =>
             allowStatements(d).flatMap(({ label, s }) => {
-                if (!resourcesOf(s).includes("*")) return [];
+                const notResource = s.NotResource !== undefined;
+                if (!notResource && !resourcesOf(s).includes("*")) return [];
+                const where = notResource ? "with NotResource (every resource but the listed ones)" : 'on Resource "*"';
                 const scopable = actionsOf(s).filter((a) => !UNSCOPABLE.has(a.toLowerCase()));
-                if (s.NotAction !== undefined && scopable.length === 0) return [`${label} allows NotAction on Resource "*"`];
-                return scopable.length > 0 ? [`${label} allows scopable actions on Resource "*": ${scopable.join(", ")}`] : [];
+                if (s.NotAction !== undefined && scopable.length === 0) return [`${label} allows NotAction ${where}`];
+                return scopable.length > 0 ? [`${label} allows scopable actions ${where}: ${scopable.join(", ")}`] : [];
             }),
         );
     },
