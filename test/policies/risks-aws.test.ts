@@ -114,6 +114,10 @@ const INSECURE: [string, Expected[]][] = [
     ["iam-single-statement-object", [{ policy: "aws-iam-policy-disallow-wildcard-actions", resource: "ec2-operator", flaw: /Statement\[0\] allows wildcard action "ec2:\*"/ }]],
     ["sg-protocol-number", [{ policy: SSH, resource: "ssh-proto-6", flaw: /ingress rule opens port 22 to 0\.0\.0\.0\/0/ }]],
     ["log-group-retention-zero", [{ policy: "aws-logs-loggroup-configure-retention", resource: "audit-trail-logs", flaw: /retentionInDays is 0: logs are kept forever/ }]],
+    [
+        "iam-notresource-allow",
+        [{ policy: "aws-iam-policy-disallow-wildcard-resources", resource: "analyst-read", flaw: /Statement\[0\] \(ReadAllButPayroll\) allows scopable actions with NotResource/ }],
+    ],
 ];
 
 const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache", "ok-secret-rotated"];
