@@ -92,6 +92,8 @@ describe("k8s-pod-disallow-privileged", () => {
         ["SELinux spc_t on the pod", (p) => (pod(p).securityContext.seLinuxOptions = { type: "spc_t" }), ["container 'app' runs with the SELinux type spc_t (not a container type)"]],
         ["SELinux container_t", (p) => (app(p).securityContext.seLinuxOptions = { type: "container_t" }), []],
         ["SELinux level only", (p) => (app(p).securityContext.seLinuxOptions = { level: "s0:c123,c456" }), []],
+        ["procMount Unmasked", (p) => (app(p).securityContext.procMount = "Unmasked"), ["container 'app' mounts /proc unmasked (procMount: Unmasked)"]],
+        ["procMount Default", (p) => (app(p).securityContext.procMount = "Default"), []],
     ]);
 });
 

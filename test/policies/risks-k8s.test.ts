@@ -97,6 +97,7 @@ const INSECURE: [string, Expected][] = [
     ["job-windows-host-process.ts", { policy: "k8s-pod-disallow-privileged", type: T.job, name: "win-patch", level: "mandatory", flaw: /Windows HostProcess/ }],
     ["pod-selinux-spc.ts", { policy: "k8s-pod-disallow-privileged", type: T.pod, name: "selinux-probe", level: "mandatory", flaw: /SELinux type spc_t/ }],
     ["ingress-nginx-no-redirect.ts", { policy: "k8s-ingress-enforce-tls", type: T.ingress, name: "api-public", level: "mandatory", flaw: /ssl-redirect is "false"/ }],
+    ["daemonset-proc-unmasked.ts", { policy: "k8s-pod-disallow-privileged", type: T.daemonSet, name: "tracer", level: "mandatory", flaw: /procMount: Unmasked/ }],
     ["keda-scale-to-zero.ts", { policy: "k8s-deployment-enforce-replicas", type: T.scaledObject, name: "thumbnailer", level: "mandatory", flaw: /0/ }],
 ];
 
@@ -139,8 +140,7 @@ describe("insecure programs the offline plan cannot judge yet", () => {
     });
 });
 
-// Flaws no rule of the pack owns yet (each needs a new rule: Pod Security Standards baseline checks).
+// Flaws no rule of the pack owns yet (each needs a new rule: a Pod Security Standards baseline check).
 describe("insecure programs no rule owns yet", () => {
     it.todo("job-unsafe-sysctl.ts: unsafe pod sysctls (PSS baseline sysctls) on Job 'loadtest'");
-    it.todo("daemonset-proc-unmasked.ts: procMount Unmasked (PSS baseline /proc mount type) on DaemonSet 'tracer'");
 });

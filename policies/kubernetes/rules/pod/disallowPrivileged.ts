@@ -6,8 +6,8 @@ const SELINUX_CONTAINER_TYPES = ["container_t", "container_init_t", "container_k
 
 /**
  * No container is privileged (`securityContext.privileged: true` gives it every device and capability of the node),
- * nor privileged by another name: a Windows HostProcess container, or an SELinux type other than the container
- * types (spc_t), as under Pod Security Standards baseline.
+ * nor privileged by another name: a Windows HostProcess container, an SELinux type other than the container types
+ * (spc_t), or an unmasked /proc (`procMount: Unmasked`), as under Pod Security Standards baseline.
  * Also judges the patches of pod-bearing objects (`DeploymentPatch`, ...): a value a patch sets is deployed.
  *
  * Severity: critical. Level: mandatory.
@@ -31,6 +31,8 @@ export const podDisallowPrivileged: ResourceRule = {
             // SELinux types outside the container ones (spc_t: "super privileged container") lift the confinement.
             const selinux = c.securityContext?.seLinuxOptions?.type ?? spec.securityContext?.seLinuxOptions?.type;
             if (typeof selinux === "string" && selinux !== "" && !SELINUX_CONTAINER_TYPES.includes(selinux)) out.push(`${label} runs with the SELinux type ${selinux} (not a container type)`);
+            // An unmasked /proc exposes the node's kernel interfaces that the runtime masks (as for a privileged one).
+            if (c.securityContext?.procMount === "Unmasked") out.push(`${label} mounts /proc unmasked (procMount: Unmasked)`);
             return out;
         }),
 };
