@@ -51,7 +51,7 @@ describe("aws-elasticache-replicationgroup-enable-transit-encryption", () => {
     ]);
 });
 
-describe("aws-elasticache-replicationgroup-enable-transit-encryption: standalone cache clusters (aws.elasticache.Cluster)", () => {
+describe("aws-elasticache-replicationgroup-enable-transit-encryption: standalone cache clusters (aws.elasticache.Cluster), and their subnet group", () => {
     const memcached: Props = { engine: "memcached", nodeType: "cache.t4g.small", numCacheNodes: 2, subnetGroupName: "private-cache-subnets", transitEncryptionEnabled: true };
     ruleTable(
         replicationGroupEnableTransitEncryption,
@@ -60,6 +60,15 @@ describe("aws-elasticache-replicationgroup-enable-transit-encryption: standalone
             ["Memcached, not set", (p) => delete p.transitEncryptionEnabled, ["transitEncryptionEnabled is not set: clients connect in plaintext"]],
             ["single Redis node, false", (p) => ((p.engine = "redis"), (p.numCacheNodes = 1), (p.transitEncryptionEnabled = false)), ["transitEncryptionEnabled is false: clients connect in plaintext"]],
             ["passes: a member of a replication group (judged on the group)", (p) => (delete p.transitEncryptionEnabled, (p.replicationGroupId = "sessions")), []],
+        ],
+        { type: "aws:elasticache/cluster:Cluster" },
+    );
+    ruleTable(
+        replicationGroupConfigureSubnetGroup,
+        memcached,
+        [
+            ["subnetGroupName not set", (p) => delete p.subnetGroupName, ["subnetGroupName is not set: the cache lands in the default subnet group"]],
+            ["passes: a member of a replication group (judged on the group)", (p) => (delete p.subnetGroupName, (p.replicationGroupId = "sessions")), []],
         ],
         { type: "aws:elasticache/cluster:Cluster" },
     );
