@@ -118,6 +118,10 @@ const INSECURE: [string, Expected[]][] = [
         "iam-notresource-allow",
         [{ policy: "aws-iam-policy-disallow-wildcard-resources", resource: "analyst-read", flaw: /Statement\[0\] \(ReadAllButPayroll\) allows scopable actions with NotResource/ }],
     ],
+    [
+        "memcached-default-subnets",
+        [{ policy: "aws-elasticache-replicationgroup-configure-subnet-group", resource: "catalog-cache", flaw: /subnetGroupName is not set: the cache lands in the default subnet group/ }],
+    ],
 ];
 
 const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache", "ok-secret-rotated"];
