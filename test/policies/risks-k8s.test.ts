@@ -101,7 +101,7 @@ const INSECURE: [string, Expected][] = [
     ["keda-scale-to-zero.ts", { policy: "k8s-deployment-enforce-replicas", type: T.scaledObject, name: "thumbnailer", level: "mandatory", flaw: /0/ }],
 ];
 
-const COMPLIANT = ["ok-deployment.ts", "ok-statefulset.ts", "ok-cronjob.ts", "ok-helm-hpa.ts", "ok-stackref.ts", "ok-ingress-tls.ts", "ok-deployment-patch.ts"];
+const COMPLIANT = ["ok-deployment.ts", "ok-statefulset.ts", "ok-cronjob.ts", "ok-helm-hpa.ts", "ok-stackref.ts", "ok-ingress-tls.ts", "ok-deployment-patch.ts", "ok-daemonset.ts"];
 
 describe("independently written insecure Kubernetes programs are rejected for their flaw", () => {
     it.each(INSECURE)("%s", async (fixture, want) => {
