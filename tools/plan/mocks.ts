@@ -410,17 +410,27 @@ export function mockInvoke(token: string, inputs: Record<string, any>, region: s
     }
 }
 
-/** Renders `aws.iam.getPolicyDocument` args the way the provider does (the subset Groundwork uses). */
-function policyDocumentFromArgs(inputs: Record<string, any>): Record<string, any> {
+/**
+ * Renders `aws.iam.getPolicyDocument` args the way the provider does: actions, resources and principals with their
+ * `not*` forms, and a principal of type `*` as `"Principal": "*"` (the provider's rendering of "everyone").
+ */
+export function policyDocumentFromArgs(inputs: Record<string, any>): Record<string, any> {
+    const one = (list: string[]) => (list.length === 1 ? list[0] : list);
+    const principalsOf = (list: { type: string; identifiers: string[] }[]) => {
+        if (list.some((p) => p.type === "*")) return "*";
+        const out: Record<string, any> = {};
+        for (const p of list) out[p.type] = one(p.identifiers);
+        return out;
+    };
     const statements = (inputs.statements ?? []).map((s: any) => {
         const out: Record<string, any> = { Effect: s.effect ?? "Allow" };
         if (s.sid) out.Sid = s.sid;
-        if (s.actions) out.Action = s.actions.length === 1 ? s.actions[0] : s.actions;
-        if (s.resources) out.Resource = s.resources.length === 1 ? s.resources[0] : s.resources;
-        if (s.principals) {
-            out.Principal = {};
-            for (const p of s.principals) out.Principal[p.type] = p.identifiers.length === 1 ? p.identifiers[0] : p.identifiers;
-        }
+        if (s.actions) out.Action = one(s.actions);
+        if (s.notActions) out.NotAction = one(s.notActions);
+        if (s.resources) out.Resource = one(s.resources);
+        if (s.notResources) out.NotResource = one(s.notResources);
+        if (s.principals) out.Principal = principalsOf(s.principals);
+        if (s.notPrincipals) out.NotPrincipal = principalsOf(s.notPrincipals);
         if (s.conditions) {
             out.Condition = {};
             for (const c of s.conditions) {

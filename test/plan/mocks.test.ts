@@ -1,0 +1,31 @@
+import { policyDocumentFromArgs } from "../../tools/plan/mocks";
+
+// The offline stand-in for aws.iam.getPolicyDocument must render every form the provider renders, or a rule reading
+// NotAction, NotResource or NotPrincipal would pass a document offline that it fails under the real provider.
+describe("getPolicyDocument as the plan tool renders it", () => {
+    it("renders the not* forms and a principal of type * as Principal \"*\"", () => {
+        const doc = policyDocumentFromArgs({
+            statements: [
+                { effect: "Allow", notActions: ["iam:*"], notResources: ["arn:aws:s3:::logs"], principals: [{ type: "*", identifiers: ["*"] }] },
+                { effect: "Deny", actions: ["s3:GetObject", "s3:PutObject"], resources: ["arn:aws:s3:::b/*"], notPrincipals: [{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:role/admin"] }] },
+            ],
+        });
+        expect(doc.Statement).toEqual([
+            { Effect: "Allow", NotAction: "iam:*", NotResource: "arn:aws:s3:::logs", Principal: "*" },
+            { Effect: "Deny", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::b/*", NotPrincipal: { AWS: "arn:aws:iam::123456789012:role/admin" } },
+        ]);
+    });
+
+    it("keeps typed principals and conditions", () => {
+        const doc = policyDocumentFromArgs({
+            statements: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:q"], principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }], conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: ["arn:aws:sns:us-east-1:123456789012:t"] }] }],
+        });
+        expect(doc.Statement[0]).toEqual({
+            Effect: "Allow",
+            Action: "sqs:SendMessage",
+            Resource: "arn:aws:sqs:us-east-1:123456789012:q",
+            Principal: { Service: "sns.amazonaws.com" },
+            Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:t" } },
+        });
+    });
+});
