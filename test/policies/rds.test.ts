@@ -233,3 +233,85 @@ describe("aws-rds-instance-enforce-ssl", () => {
         expect(checkStack(rdsInstanceEnforceSsl, resources)).toEqual(expected);
     });
 });
+
+describe("the cluster forms and the proxy (the same risks, other resource types)", () => {
+    const CLUSTER = "aws:rds/cluster:Cluster";
+    const MEMBER = "aws:rds/clusterInstance:ClusterInstance";
+    const full: Props = { ...goodCluster, enabledCloudwatchLogsExports: ["postgresql"], iamDatabaseAuthenticationEnabled: true };
+
+    describe("aws-rds-instance-enable-log-exports on a cluster", () => {
+        ruleTable(
+            rdsInstanceEnableLogExports,
+            full,
+            [
+                ["not set", (p) => delete p.enabledCloudwatchLogsExports, ["enabledCloudwatchLogsExports is not set: database logs stay on the instance"]],
+                ["aurora-postgresql without the postgresql log", (p) => (p.enabledCloudwatchLogsExports = ["instance"]), ['enabledCloudwatchLogsExports is ["instance"]: the postgresql log is not exported']],
+                ["passes: aurora-mysql exporting its audit log", (p) => ((p.engine = "aurora-mysql"), (p.enabledCloudwatchLogsExports = ["audit"])), []],
+            ],
+            { type: CLUSTER },
+        );
+    });
+    describe("aws-rds-instance-enable-iam-authentication on a cluster", () => {
+        ruleTable(rdsInstanceEnableIamAuthentication, full, [["not set", (p) => delete p.iamDatabaseAuthenticationEnabled, ["iamDatabaseAuthenticationEnabled is not set: only passwords can authenticate"]]], { type: CLUSTER });
+    });
+    describe("member settings on aws.rds.ClusterInstance", () => {
+        const member: Props = { ...goodClusterInstance, performanceInsightsEnabled: true, performanceInsightsKmsKeyId: KEY, monitoringInterval: 30, monitoringRoleArn: "arn:aws:iam::111122223333:role/mon" };
+        ruleTable(rdsInstanceEnablePerformanceInsights, member, [["performanceInsightsEnabled not set", (p) => delete p.performanceInsightsEnabled, ["performanceInsightsEnabled is not set: no query-level performance data"]]], { type: MEMBER });
+        ruleTable(rdsInstanceEnableEnhancedMonitoring, member, [["monitoringInterval 0", (p) => (p.monitoringInterval = 0), ["monitoringInterval is 0: enhanced monitoring is off"]]], { type: MEMBER });
+        ruleTable(rdsInstanceEnableAutoMinorUpgrade, member, [["autoMinorVersionUpgrade false", (p) => (p.autoMinorVersionUpgrade = false), ["autoMinorVersionUpgrade is false: security patches of the engine are not applied"]]], { type: MEMBER });
+    });
+    describe("aws-rds-instance-disallow-default-username on a cluster (masterUsername)", () => {
+        ruleTable(
+            rdsInstanceDisallowDefaultUsername,
+            full,
+            [
+                ["masterUsername postgres", (p) => (p.masterUsername = "postgres"), ["masterUsername is 'postgres': a default admin user name"]],
+                ["masterUsername not set", (p) => delete p.masterUsername, ["masterUsername is not set: the admin user name is not chosen"]],
+                ["passes: a secondary cluster of a global database", (p) => (delete p.masterUsername, (p.globalClusterIdentifier = "payments-global")), []],
+                ["passes: a cross-region replica cluster", (p) => (delete p.masterUsername, (p.replicationSourceIdentifier = "arn:aws:rds:eu-west-1:111122223333:cluster:src")), []],
+            ],
+            { type: CLUSTER },
+        );
+    });
+    describe("aws-rds-instance-enable-storage-encryption on a global database", () => {
+        ruleTable(
+            rdsInstanceEnableStorageEncryption,
+            { globalClusterIdentifier: "payments", engine: "aurora-postgresql", storageEncrypted: true },
+            [
+                ["created empty, storageEncrypted not set", (p) => delete p.storageEncrypted, ["storageEncrypted is not set: storage is not encrypted"]],
+                ["passes: built from an existing cluster (inherits its encryption)", (p) => (delete p.storageEncrypted, (p.sourceDbClusterIdentifier = "arn:aws:rds:eu-west-1:111122223333:cluster:src")), []],
+            ],
+            { type: "aws:rds/globalCluster:GlobalCluster" },
+        );
+    });
+
+    describe("aws-rds-instance-enforce-ssl on clusters and proxies", () => {
+        const forced = { family: "aurora-postgresql16", name: "ledger-params", parameters: [{ name: "rds.force_ssl", value: "1" }] };
+        const cpg = graphResource(RDS_TYPES.clusterParameterGroup, "ledger-params", forced);
+        const cluster = graphResource(RDS_TYPES.cluster, "ledger", { ...full, dbClusterParameterGroupName: "ledger-params" });
+        const proxy = graphResource(RDS_TYPES.proxy, "ledger-proxy", { engineFamily: "POSTGRESQL", requireTls: true });
+        it.each<[string, ReturnType<typeof graphResource>[], { urn?: string; message: string }[]]>([
+            ["passes: the cluster parameter group forces TLS and the proxy requires it", [cpg, cluster, proxy], []],
+            ["passes: an aurora-mysql cluster is not checked", [graphResource(RDS_TYPES.cluster, "my", { engine: "aurora-mysql" })], []],
+            [
+                "cluster parameter group without rds.force_ssl",
+                [graphResource(RDS_TYPES.clusterParameterGroup, "ledger-params", { ...forced, parameters: [] }), cluster],
+                [{ urn: cluster.urn, message: "cluster 'ledger' uses parameter group 'ledger-params', which does not set rds.force_ssl to 1" }],
+            ],
+            [
+                "a DB parameter group forcing TLS does not count for a cluster",
+                [graphResource(RDS_TYPES.parameterGroup, "ledger-params", { ...forced, family: "postgres16" }), cluster],
+                [{ urn: cluster.urn, message: "cluster 'ledger' uses parameter group 'ledger-params', which is not declared in this stack: rds.force_ssl cannot be verified" }],
+            ],
+            [
+                "cluster without dbClusterParameterGroupName",
+                [{ ...cluster, props: { ...full } }],
+                [{ urn: cluster.urn, message: "cluster 'ledger' has no dbClusterParameterGroupName: the default parameter group cannot be shown to force TLS" }],
+            ],
+            ["proxy requireTls not set", [{ ...proxy, props: { engineFamily: "POSTGRESQL" } }], [{ urn: proxy.urn, message: "proxy 'ledger-proxy' has requireTls not set: clients may connect in plaintext" }]],
+            ["proxy requireTls false (any engine)", [{ ...proxy, props: { engineFamily: "MYSQL", requireTls: false } }], [{ urn: proxy.urn, message: "proxy 'ledger-proxy' has requireTls false: clients may connect in plaintext" }]],
+        ])("%s", (_label, resources, expected) => {
+            expect(checkStack(rdsInstanceEnforceSsl, resources)).toEqual(expected);
+        });
+    });
+});

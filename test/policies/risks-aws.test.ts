@@ -17,10 +17,8 @@ const SECURITY_PACK = path.join(REPO_ROOT, "policies", "security");
 const isolate = (fn: () => void) => jest.isolateModules(fn);
 const devConfig: PolicyPackConfig = JSON.parse(fs.readFileSync(path.join(SECURITY_PACK, "config", "dev.json"), "utf8"));
 
-/** Outputs of the other stacks the fixtures read with StackReference. */
-const STACK_REFERENCES = {
-    "organization/network/prod": { vpcId: "vpc-0f00ba11c0ffee001", appSecurityGroupId: "sg-0f00ba11c0ffee002" },
-};
+/** Outputs of the other stacks the fixtures read with StackReference (shared with the coverage tool). */
+const STACK_REFERENCES = JSON.parse(fs.readFileSync(path.join(RISKS, "..", "stack-references.json"), "utf8"));
 
 interface Expected {
     /** Policy that must report the flaw. */
@@ -113,6 +111,21 @@ const INSECURE: [string, Expected[]][] = [
     ["default-vpc-no-flow-logs", [{ policy: "aws-vpc-vpc-enable-flow-logs", resource: "default-vpc", flaw: /VPC 'default-vpc' has no flow log/ }]],
     ["iam-single-statement-object", [{ policy: "aws-iam-policy-disallow-wildcard-actions", resource: "ec2-operator", flaw: /Statement\[0\] allows wildcard action "ec2:\*"/ }]],
     ["sg-protocol-number", [{ policy: SSH, resource: "ssh-proto-6", flaw: /ingress rule opens port 22 to 0\.0\.0\.0\/0/ }]],
+    // The same flaws through other resource types: network ACLs, bucket and object ACLs, the account's EBS default, snapshot copies, launch configurations.
+    ["nacl-inline-ssh", [{ policy: "aws-ec2-networkacl-disallow-world-ssh-rdp", resource: "public-acl", flaw: /ingress\[1\] \(rule 110\) opens port 22 to 0\.0\.0\.0\/0/ }]],
+    ["nacl-rule-rdp-ipv6", [{ policy: "aws-ec2-networkacl-disallow-world-ssh-rdp", resource: "rdp-v6-in", flaw: /ingress rule 110 opens port 3389 to ::\/0/ }]],
+    ["default-nacl-all-traffic", [{ policy: "aws-ec2-networkacl-disallow-world-ssh-rdp", resource: "default-acl", flaw: /ingress\[0\] \(rule 100\) opens ports 22 and 3389 to 0\.0\.0\.0\/0 \(all traffic\)/ }]],
+    ["s3-bucketacl-public-read", [{ policy: "aws-s3-bucketacl-disallow-public-grants", resource: "downloads-acl", flaw: /acl is 'public-read': the AllUsers group \(anyone on the internet\) gets READ/ }]],
+    [
+        "s3-bucketacl-grant-allusers",
+        [{ policy: "aws-s3-bucketacl-disallow-public-grants", resource: "media-acl", flaw: /accessControlPolicy\.grants\[1\]\.grantee\.uri is the AllUsers group \(anyone on the internet\), granted READ/ }],
+    ],
+    ["s3-object-public-read", [{ policy: "aws-s3-bucketacl-disallow-public-grants", resource: "press-release", flaw: /acl is 'public-read': the AllUsers group \(anyone on the internet\) gets READ/ }]],
+    ["ebs-default-encryption-off", [{ policy: "aws-ec2-volume-enable-encryption", resource: "ebs-default-encryption", flaw: /enabled is false: EBS encryption by default is switched off/ }]],
+    ["ebs-snapshot-copy-unencrypted", [{ policy: "aws-ec2-volume-enable-encryption", resource: "db-snapshot-dr", flaw: /encrypted is not set: the snapshot copy is unencrypted/ }]],
+    ["launch-configuration-imdsv1", [{ policy: "aws-ec2-instance-enforce-imdsv2", resource: "legacy-workers-lc", flaw: /metadataOptions\.httpTokens is 'optional'/ }]],
+    ["launch-configuration-unencrypted", [{ policy: "aws-ec2-instance-enable-ebs-encryption", resource: "batch-lc", flaw: /ebsBlockDevices\[0\]\.encrypted is not set/ }]],
+    ["launch-configuration-public-ip", [{ policy: "aws-ec2-instance-disallow-public-ip", resource: "edge-lc", flaw: /associatePublicIpAddress is true: every instance launched from this configuration gets a public IPv4 address/ }]],
     ["log-group-retention-zero", [{ policy: "aws-logs-loggroup-configure-retention", resource: "audit-trail-logs", flaw: /retentionInDays is 0: logs are kept forever/ }]],
     [
         "iam-notresource-allow",
@@ -122,9 +135,21 @@ const INSECURE: [string, Expected[]][] = [
         "memcached-default-subnets",
         [{ policy: "aws-elasticache-replicationgroup-configure-subnet-group", resource: "catalog-cache", flaw: /subnetGroupName is not set: the cache lands in the default subnet group/ }],
     ],
+    [
+        "s3-access-point-public",
+        [
+            { policy: S3_PUBLIC, resource: "media-share", flaw: /Statement\[0\] \(AnyoneReads\) allows Principal "\*"/ },
+            { policy: "aws-s3-bucketpublicaccessblock-enable-all-flags", resource: "media-share", flaw: /publicAccessBlockConfiguration: blockPublicPolicy, restrictPublicBuckets are false/ },
+        ],
+    ],
+    // RDS: the cluster forms and the proxy carry the same TLS, logging and encryption risks as an instance.
+    ["aurora-pg-no-force-ssl", [{ policy: "aws-rds-instance-enforce-ssl", resource: "orders-db", flaw: /cluster 'orders-db' uses parameter group 'orders-db-params', which does not set rds\.force_ssl to 1/ }]],
+    ["rds-proxy-plaintext", [{ policy: "aws-rds-instance-enforce-ssl", resource: "api-proxy", flaw: /proxy 'api-proxy' has requireTls false: clients may connect in plaintext/ }]],
+    ["aurora-no-log-exports", [{ policy: "aws-rds-instance-enable-log-exports", resource: "events-db", flaw: /enabledCloudwatchLogsExports is not set/ }]],
+    ["global-cluster-unencrypted", [{ policy: "aws-rds-instance-enable-storage-encryption", resource: "payments-global", flaw: /storageEncrypted is not set/ }]],
 ];
 
-const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache", "ok-secret-rotated"];
+const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache", "ok-secret-rotated", "ok-rds-proxy-tls", "ok-bucket-v2-configs", "ok-nacl-restricted", "ok-bucket-acl-private", "ok-ebs-and-launch-configuration"];
 
 let securityPack: LoadedPack;
 beforeAll(async () => {

@@ -4,17 +4,15 @@
  * rejected for it (the policy and the resource are matched); no compliant program may be rejected. Each program
  * is planned once, offline, under the prod tier, with the kubernetes pack only.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { plan, PlanResult, REPO_ROOT } from "../../tools/plan/plan";
 
 const DIR = path.join(REPO_ROOT, "test", "fixtures", "programs", "risks", "k8s");
 const PACK = path.join(REPO_ROOT, "policies", "kubernetes");
 const isolate = (fn: () => void) => jest.isolateModules(fn);
-/** Outputs of the stacks the fixtures read with StackReference. */
-const stackReferences = {
-    "organization/images/prod": { repository: "registry.example.com/ops/api", tag: "latest", digest: `sha256:${"3c".repeat(32)}` },
-    "organization/platform/prod": { namespace: "billing", imageRepository: "registry.example.com/billing/invoices" },
-};
+/** Outputs of the stacks the fixtures read with StackReference (shared with the coverage tool). */
+const stackReferences = JSON.parse(fs.readFileSync(path.join(DIR, "..", "stack-references.json"), "utf8"));
 
 const plans = new Map<string, Promise<PlanResult>>();
 function planOnce(fixture: string): Promise<PlanResult> {

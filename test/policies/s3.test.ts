@@ -105,6 +105,33 @@ describe("aws-s3-bucketpolicy-disallow-public-principal", () => {
         expect(checkResource(bucketPolicyDisallowPublicPrincipal, props, { type: "aws:s3/bucket:Bucket" })).toEqual(['Statement[0] allows Principal "*"']);
     });
 
+    it.each<[string, string, string[]]>([
+        ["an access point's policy (aws.s3.AccessPoint)", "aws:s3/accessPoint:AccessPoint", ['Statement[0] allows Principal "*"']],
+        ["an access point policy (aws.s3control.AccessPointPolicy)", "aws:s3control/accessPointPolicy:AccessPointPolicy", ['Statement[0] allows Principal "*"']],
+        ["a vector bucket policy (aws.s3.VectorsVectorBucketPolicy)", "aws:s3/vectorsVectorBucketPolicy:VectorsVectorBucketPolicy", ['Statement[0] allows Principal "*"']],
+    ])("checks %s too", (_label, type, expected) => {
+        const policy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:us-east-1:123456789012:accesspoint/site/object/*" }] });
+        expect(checkResource(bucketPolicyDisallowPublicPrincipal, { policy }, { type })).toEqual(expected);
+        const named = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/reader" }, Action: "s3:GetObject", Resource: "*" }] });
+        expect(checkResource(bucketPolicyDisallowPublicPrincipal, { policy: named }, { type })).toEqual([]);
+    });
+
+    it.each<[string, Record<string, unknown>, string[]]>([
+        ["passes: an access point without a block (AWS blocks everything)", {}, []],
+        ["passes: an access point block with flags left unset", { publicAccessBlockConfiguration: { blockPublicAcls: true } }, []],
+        [
+            "an access point block switching policies on",
+            { publicAccessBlockConfiguration: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false } },
+            ["publicAccessBlockConfiguration: blockPublicPolicy, restrictPublicBuckets are false"],
+        ],
+    ])("aws-s3-bucketpublicaccessblock-enable-all-flags: %s", (_label, props, expected) => {
+        expect(checkResource(bucketPublicAccessBlockEnableAllFlags, props, { type: "aws:s3/accessPoint:AccessPoint" })).toEqual(expected);
+    });
+
+    it("names the access point policy when it is not JSON", () => {
+        expect(checkResource(bucketPolicyDisallowPublicPrincipal, { policy: "{nope" }, { type: "aws:s3/accessPoint:AccessPoint" })).toEqual(["access point policy is not valid JSON, so its principals cannot be checked"]);
+    });
+
     it.each<[string, unknown, boolean]>([
         ["StringEquals aws:SourceArn", { StringEquals: { "aws:SourceArn": DIST_ARN } }, true],
         ["key case-insensitive", { StringEquals: { "AWS:SOURCEACCOUNT": "123456789012" } }, true],

@@ -1,7 +1,8 @@
 import type { ResourceRule } from "@groundwork/policy-kit";
 
 /**
- * RDS instances accept IAM database authentication: `iamDatabaseAuthenticationEnabled: true` (unset means off).
+ * RDS instances and Aurora / Multi-AZ DB clusters (the setting is the cluster's, not its members') accept IAM
+ * database authentication: `iamDatabaseAuthenticationEnabled: true` (unset means off).
  *
  * Severity: low. Level: advisory.
  * Controls: FSBP RDS.10, CKV_AWS_161, AWS-0176, AwsSolutions-RDS6.
@@ -14,7 +15,7 @@ export const rdsInstanceEnableIamAuthentication: ResourceRule = {
     severity: "low",
     level: "advisory",
     remediation: "Set `iamDatabaseAuthenticationEnabled: true` and grant `rds-db:connect` per database user (`Database.grantConnect`).",
-    resourceTypes: ["aws:rds/instance:Instance"],
+    resourceTypes: ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster"],
     check(props) {
         const v = props.iamDatabaseAuthenticationEnabled;
         if (v === true || v === "true") return [];

@@ -1,8 +1,9 @@
 import { isSet, type ResourceRule } from "@groundwork/policy-kit";
 
 /**
- * RDS instances have Performance Insights on, encrypted with a customer-managed key:
- * `performanceInsightsEnabled: true` and `performanceInsightsKmsKeyId` set.
+ * RDS instances and Aurora cluster members (`aws.rds.ClusterInstance`, where Aurora turns it on per instance) have
+ * Performance Insights on, encrypted with a customer-managed key: `performanceInsightsEnabled: true` and
+ * `performanceInsightsKmsKeyId` set.
  *
  * Severity: low. Level: advisory.
  * Controls: AWS-0133.
@@ -15,7 +16,7 @@ export const rdsInstanceEnablePerformanceInsights: ResourceRule = {
     severity: "low",
     level: "advisory",
     remediation: "Set `performanceInsightsEnabled: true` and `performanceInsightsKmsKeyId` to the database's key.",
-    resourceTypes: ["aws:rds/instance:Instance"],
+    resourceTypes: ["aws:rds/instance:Instance", "aws:rds/clusterInstance:ClusterInstance"],
     check(props) {
         const v = props.performanceInsightsEnabled;
         if (!(v === true || v === "true")) {

@@ -4,7 +4,9 @@ import type { ResourceRule } from "@groundwork/policy-kit";
  * RDS instance storage is encrypted: `storageEncrypted: true` (unset means unencrypted). Read replicas inherit
  * encryption from their source and pass. Aurora and Multi-AZ DB clusters (`aws.rds.Cluster`) hold the storage of
  * their members, so the cluster is judged the same way (its members' `aws.rds.ClusterInstance` have no setting of
- * their own); only Aurora Serverless v1 (`engineMode: "serverless"`), always encrypted by AWS, passes unset.
+ * their own); only Aurora Serverless v1 (`engineMode: "serverless"`), always encrypted by AWS, passes unset. A global
+ * database (`aws.rds.GlobalCluster`) created empty is judged by its own `storageEncrypted`; one built from an existing
+ * cluster (`sourceDbClusterIdentifier`) inherits that cluster's encryption.
  *
  * Severity: high. Level: mandatory.
  * Controls: FSBP RDS.3, CIS 2.2.1, CKV_AWS_16, AWS-0080, AwsSolutions-RDS2.
@@ -17,9 +19,10 @@ export const rdsInstanceEnableStorageEncryption: ResourceRule = {
     severity: "high",
     level: "mandatory",
     remediation: "Set `storageEncrypted: true` with `kmsKeyId` set to a customer-managed key (encryption can only be chosen at creation).",
-    resourceTypes: ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster"],
+    resourceTypes: ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:rds/globalCluster:GlobalCluster"],
     check(props, ctx) {
-        if (props.replicateSourceDb) return [];
+        // Replicas and a global cluster built from an existing cluster inherit the source's encryption, judged there.
+        if (props.replicateSourceDb || props.sourceDbClusterIdentifier) return [];
         if (ctx.type === "aws:rds/cluster:Cluster" && props.engineMode === "serverless") return [];
         const v = props.storageEncrypted;
         if (v === true || v === "true") return [];

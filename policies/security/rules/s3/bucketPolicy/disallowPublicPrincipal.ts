@@ -1,5 +1,6 @@
-import { parsePolicy, statementsOf, type ResourceRule } from "@groundwork/policy-kit";
-import { isWildcardPrincipal, pinsSource, S3_TYPES, servicePrincipals, SOURCE_CONDITION_KEYS, statementLabel } from "../shared";
+import type { ResourceRule } from "@groundwork/policy-kit";
+import { publicGrants } from "../../resourcePolicy";
+import { S3_TYPES } from "../shared";
 
 /**
  * Bucket policies grant nothing to everyone: no `Allow` statement has a wildcard principal (`"*"`,
@@ -7,7 +8,9 @@ import { isWildcardPrincipal, pinsSource, S3_TYPES, servicePrincipals, SOURCE_CO
  * easy to get wrong; name the principals instead). An `Allow` to an AWS service principal (for example
  * `cloudfront.amazonaws.com`) must pin the source with a positive condition on aws:SourceArn, aws:SourceAccount,
  * aws:SourceOrgID or aws:SourceOrgPaths, or any customer's resource of that service could use the grant
- * (confused deputy). Checks `aws.s3.BucketPolicy` and the deprecated inline `policy` of a bucket.
+ * (confused deputy). Checks every place an S3 resource policy is written: `aws.s3.BucketPolicy`, the deprecated inline
+ * `policy` of a bucket, an access point's `policy` (`aws.s3.AccessPoint`, or `aws.s3control.AccessPointPolicy`), which
+ * grants the bucket's objects through the access point, and a vector bucket's `aws.s3.VectorsVectorBucketPolicy`.
  *
  * Severity: critical. Level: mandatory.
  * Controls: FSBP S3.2, FSBP S3.3, CKV_AWS_70, AwsSolutions-S5.
@@ -21,28 +24,8 @@ export const bucketPolicyDisallowPublicPrincipal: ResourceRule = {
     level: "mandatory",
     remediation:
         "Name the principals (account roles, or a service principal with `Condition: { StringEquals: { \"AWS:SourceArn\": <resource ARN> } }`); serve public content through CloudFront with Origin Access Control instead of a public bucket.",
-    resourceTypes: [S3_TYPES.bucketPolicy, S3_TYPES.bucket, S3_TYPES.bucketV2],
-    check(props) {
-        const doc = props.policy;
-        if (doc === undefined || doc === null || doc === "") return [];
-        if (parsePolicy(doc) === undefined) return ["policy is not valid JSON, so its principals cannot be checked"];
-        const messages: string[] = [];
-        statementsOf(doc).forEach((s: Record<string, any>, i: number) => {
-            if (!s || String(s.Effect ?? "").toLowerCase() !== "allow") return;
-            const label = statementLabel(s, i);
-            if (s.NotPrincipal !== undefined) {
-                messages.push(`${label} allows with NotPrincipal (everyone else)`);
-                return;
-            }
-            if (isWildcardPrincipal(s.Principal)) {
-                messages.push(`${label} allows Principal "*"`);
-                return;
-            }
-            const services = servicePrincipals(s.Principal);
-            if (services.length > 0 && !pinsSource(s.Condition)) {
-                messages.push(`${label} allows service principal ${services.join(", ")} without a ${SOURCE_CONDITION_KEYS.join("/")} condition`);
-            }
-        });
-        return messages;
+    resourceTypes: [S3_TYPES.bucketPolicy, S3_TYPES.bucket, S3_TYPES.bucketV2, S3_TYPES.accessPoint, S3_TYPES.accessPointPolicy, S3_TYPES.vectorBucketPolicy],
+    check(props, ctx) {
+        return publicGrants(props.policy, ctx.type === S3_TYPES.accessPoint ? "access point policy" : "policy");
     },
 };
