@@ -18,6 +18,17 @@ if ! have_postgres || ! command -v redis-server >/dev/null; then
   $SUDO systemctl disable --now postgresql redis-server >/dev/null 2>&1 || true
 fi
 
+# promtool checks and unit-tests the app's alert rules (npm run test:alerts); Debian ships it in `prometheus`.
+# Without recommends: the exporters and web assets are not needed, and the service is disabled like the others.
+if ! command -v promtool >/dev/null; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "setup: installing promtool (prometheus) with apt-get"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
+
 echo "setup: npm ci (platform)"
 npm ci --no-audit --no-fund --loglevel=error
 if [ -f app/package-lock.json ]; then
