@@ -8,7 +8,8 @@ import type { WorkloadIdentity } from "../components/identity";
 import type { Network } from "../components/network";
 import type { Queue } from "../components/queue";
 import { containerSecurityContext, DNS_EGRESS, NamespaceIsolation, podSecurityContext, Service } from "../components/service";
-import type { AppSpec } from "../stacks";
+import type { AppSpec, Tier } from "../stacks";
+import { appAlertRuleGroups } from "./alertRules";
 
 /** Connections PostgreSQL keeps for superusers, RDS's own agents and migrations; the app's pools share the rest. */
 export const RESERVED_DB_CONNECTIONS = 10;
@@ -80,15 +81,18 @@ export interface AppWorkloads {
     readonly worker: Service;
     /** The migrations job of this image (runs before the workloads roll out). */
     readonly migrations: kubernetes.batch.v1.Job;
+    /** The app's SLO alerts (infra/alertRules.ts) as a Prometheus Operator PrometheusRule in the app's namespace. */
+    readonly alertRules: kubernetes.apiextensions.CustomResource;
 }
 
 /**
  * Deploys the reference app's API and worker into `namespace`, one image, two commands, configured for the
  * platform: IAM authentication to PostgreSQL and Valkey (no passwords), the jobs queue, pool sizes that fit the
  * database, the API behind an internet-facing ALB that only CloudFront can reach (origin security group and the
- * origin-verify header), the worker on the Spot queue-worker nodes scaled by KEDA on queue depth.
+ * origin-verify header), the worker on the Spot queue-worker nodes scaled by KEDA on queue depth, and the app's SLO
+ * alert rules for `spec.tier` (prod's, the stricter, when no tier is given).
  */
-export function deployApp(name: string, namespace: string, spec: AppSpec & { readonly image: string }, region: string, jobsMaxReceiveCount: number, deps: AppDeps, common: { tags: Record<string, string> }): AppWorkloads {
+export function deployApp(name: string, namespace: string, spec: AppSpec & { readonly image: string; readonly tier?: Tier }, region: string, jobsMaxReceiveCount: number, deps: AppDeps, common: { tags: Record<string, string> }): AppWorkloads {
     const { cluster, database, cache, jobs, cdn, identities } = deps;
     const dependsOn = [deps.clusterAddons];
     const ns = new NamespaceIsolation(`${name}-namespace`, { ...common, provider: cluster.provider, namespace }, { dependsOn });
@@ -162,7 +166,18 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
         },
         rollout,
     );
-    return { namespace: ns, api, worker, migrations };
+    // Needs the Prometheus Operator's CRDs in the cluster (monitoring.coreos.com/v1); the metrics stack installs them.
+    const alertRules = new kubernetes.apiextensions.CustomResource(
+        `${name}-alert-rules`,
+        {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "PrometheusRule",
+            metadata: { name: `${name}-slo`, namespace, labels: { "app.kubernetes.io/name": "alert-rules", "app.kubernetes.io/part-of": name } },
+            spec: { groups: appAlertRuleGroups(spec.tier ?? "prod") },
+        },
+        { provider: cluster.provider, dependsOn: [ns] },
+    );
+    return { namespace: ns, api, worker, migrations, alertRules };
 }
 
 /** UID/GID the image runs as (app/Dockerfile `USER 10001:10001`). */

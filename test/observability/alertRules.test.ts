@@ -4,6 +4,8 @@ import * as yaml from "js-yaml";
 import { ALERT_THRESHOLDS, APP_METRICS, appAlertRuleGroups, LABEL_VALUES, PROBE_ROUTES, RULE_GROUP_NAME } from "../../infra/alertRules";
 import { TIERS } from "../../stacks/tiers";
 import { REPO_ROOT, renderRuleFile, ruleFilePath } from "../../tools/alerts/render";
+import { readStackConfig, resolveProject } from "../../tools/plan/project";
+import { Graph, runPulumi } from "../support/pulumi";
 
 /** What the tests read of a prom-client metric (the app's registry). */
 interface RegisteredMetric {
@@ -158,5 +160,21 @@ describe("appAlertRuleGroups", () => {
             [RULE_GROUP_NAME, ["GroundworkApiErrorRatioHigh", "GroundworkApiLatencyP99High", "GroundworkJobFailureRatioHigh", "GroundworkJobQueueLagHigh"]],
         ]);
         expect(() => appAlertRuleGroups("staging" as never)).toThrow("appAlertRuleGroups: unknown tier 'staging'. Fix: use one of dev, prod.");
+    });
+});
+
+describe("the PrometheusRule on the prod stack", () => {
+    let g: Graph;
+    beforeAll(async () => {
+        const program: () => Promise<Record<string, unknown>> = require("../../infra");
+        g = await runPulumi(program, { stack: "prod", config: readStackConfig(resolveProject(REPO_ROOT), "prod").config });
+    }, 120_000); // the whole program under mocks: about 10 s alone, more on a busy machine
+
+    test("sits in the app's namespace, on the cluster's provider, with the prod rules", () => {
+        const rule = g.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+        const deployment = g.one("kubernetes:apps/v1:Deployment", "api-deployment");
+        expect(rule.inputs).toMatchObject({ apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "groundwork-app-slo", namespace: deployment.inputs.metadata.namespace } });
+        expect(rule.inputs.spec).toEqual(JSON.parse(JSON.stringify({ groups: appAlertRuleGroups("prod") })));
+        expect(rule.provider).toBe(deployment.provider);
     });
 });
