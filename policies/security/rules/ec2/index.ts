@@ -6,6 +6,7 @@ import { instanceEnforceImdsv2 } from "./instance/enforceImdsv2";
 import { launchTemplateDisallowPublicIp } from "./launchTemplate/disallowPublicIp";
 import { launchTemplateEnableEbsEncryption } from "./launchTemplate/enableEbsEncryption";
 import { launchTemplateEnforceImdsv2 } from "./launchTemplate/enforceImdsv2";
+import { networkAclDisallowWorldSshRdp } from "./networkAcl/disallowWorldSshRdp";
 import { configureDescriptions } from "./securityGroup/configureDescriptions";
 import { disallowUnrestrictedEgress } from "./securityGroup/disallowUnrestrictedEgress";
 import { disallowWorldOpenPorts } from "./securityGroup/disallowWorldOpenPorts";
@@ -18,6 +19,7 @@ export const rules: Rule[] = [
     disallowWorldSshRdp,
     disallowWorldOpenPorts,
     disallowDefaultSgRules,
+    networkAclDisallowWorldSshRdp,
     launchTemplateEnforceImdsv2,
     instanceEnforceImdsv2,
     instanceDisallowPublicIp,

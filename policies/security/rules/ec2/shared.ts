@@ -15,7 +15,13 @@ export const EC2_TYPES = {
     spotInstanceRequest: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
     subnet: "aws:ec2/subnet:Subnet",
     defaultSubnet: "aws:ec2/defaultSubnet:DefaultSubnet",
+    launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
     volume: "aws:ebs/volume:Volume",
+    encryptionByDefault: "aws:ebs/encryptionByDefault:EncryptionByDefault",
+    snapshotCopy: "aws:ebs/snapshotCopy:SnapshotCopy",
+    networkAcl: "aws:ec2/networkAcl:NetworkAcl",
+    defaultNetworkAcl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
+    networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
 } as const;
 
 /** Ports that SSH and RDP listen on. */
@@ -152,6 +158,49 @@ export function describeTraffic(rule: SgRule): string {
 export function joinAnd(items: readonly (string | number)[]): string {
     const s = items.map(String);
     return s.length <= 1 ? (s[0] ?? "") : `${s.slice(0, -1).join(", ")} and ${s[s.length - 1]}`;
+}
+
+/** One network ACL entry, whichever resource declared it; the port fields follow {@link SgRule}. */
+export interface NaclEntry extends SgRule {
+    /** `allow` or `deny` (lower case; empty when not given). */
+    action: string;
+    /** The entry's rule number; NaN when not given. */
+    ruleNo: number;
+}
+
+/**
+ * The entries a resource declares: inline `ingress`/`egress` of an `aws.ec2.NetworkAcl` or `DefaultNetworkAcl`
+ * (`action`, `ruleNo`, `cidrBlock`, `ipv6CidrBlock`), or one `aws.ec2.NetworkAclRule` (`ruleAction`,
+ * `ruleNumber`, `egress` false or unset for ingress). Protocol `-1`/`all` means all traffic whatever the ports say.
+ */
+export function naclEntriesOf(type: string, props: Record<string, any>): NaclEntry[] {
+    const entry = (label: string, direction: "ingress" | "egress", e: Record<string, any>, action: unknown, ruleNo: unknown): NaclEntry => ({
+        ...fromEntry(label, direction, e, e.cidrBlock, e.ipv6CidrBlock, e.protocol),
+        action: String(action ?? "").trim().toLowerCase(),
+        ruleNo: ruleNo === undefined || ruleNo === null || ruleNo === "" ? NaN : Number(ruleNo),
+    });
+    switch (type) {
+        case EC2_TYPES.networkAcl:
+        case EC2_TYPES.defaultNetworkAcl: {
+            const out: NaclEntry[] = [];
+            for (const direction of ["ingress", "egress"] as const) {
+                const list = Array.isArray(props[direction]) ? props[direction] : [];
+                list.forEach((e: Record<string, any> | undefined, i: number) => {
+                    const ruleNo = e?.ruleNo;
+                    const label = `${direction}[${i}]${ruleNo === undefined || ruleNo === null ? "" : ` (rule ${ruleNo})`}`;
+                    out.push(entry(label, direction, e ?? {}, e?.action, ruleNo));
+                });
+            }
+            return out;
+        }
+        case EC2_TYPES.networkAclRule: {
+            const direction = isTrue(props.egress) ? "egress" : "ingress";
+            const ruleNo = props.ruleNumber;
+            return [entry(`${direction} rule${ruleNo === undefined || ruleNo === null ? "" : ` ${ruleNo}`}`, direction, props, props.ruleAction, ruleNo)];
+        }
+        default:
+            return [];
+    }
 }
 
 /** True for `true` or `"true"` (launch templates type their flags as strings). */

@@ -4,6 +4,7 @@ import { bucketEnableEncryption } from "./bucket/enableEncryption";
 import { bucketEnableVersioning } from "./bucket/enableVersioning";
 import { bucketMissingPublicAccessBlock } from "./bucket/missingPublicAccessBlock";
 import { bucketMissingTlsPolicy } from "./bucket/missingTlsPolicy";
+import { bucketAclDisallowPublicGrants } from "./bucketAcl/disallowPublicGrants";
 import { bucketPolicyDisallowPublicPrincipal } from "./bucketPolicy/disallowPublicPrincipal";
 import { bucketPolicyEnforceTls } from "./bucketPolicy/enforceTls";
 import { bucketPublicAccessBlockEnableAllFlags } from "./bucketPublicAccessBlock/enableAllFlags";
@@ -13,6 +14,7 @@ export const rules: Rule[] = [
     bucketPublicAccessBlockEnableAllFlags,
     bucketMissingPublicAccessBlock,
     bucketPolicyDisallowPublicPrincipal,
+    bucketAclDisallowPublicGrants,
     bucketPolicyEnforceTls,
     bucketMissingTlsPolicy,
     bucketEnableEncryption,

@@ -7,7 +7,9 @@ import { EC2_TYPES, encryptedProblem } from "../shared";
  * AMI's snapshot and the account default, so it is a violation, except for instances launched from a launch
  * template (the template's block device mappings apply; `aws-ec2-launchtemplate-enable-ebs-encryption` checks them).
  *
- * Spot instances (`aws.ec2.SpotInstanceRequest`) take the same arguments and are judged the same way.
+ * Spot instances (`aws.ec2.SpotInstanceRequest`) take the same arguments and are judged the same way, and so are
+ * launch configurations (`aws.ec2.LaunchConfiguration`), which cannot refer to a launch template: without
+ * `rootBlockDevice` their root volume is a violation.
  *
  * Severity: medium. Level: mandatory.
  * Controls: FSBP EC2.3, CIS 5.1.1, CKV_AWS_8, AWS-0026, AwsSolutions-EC26.
@@ -20,12 +22,12 @@ export const instanceEnableEbsEncryption: ResourceRule = {
     severity: "medium",
     level: "mandatory",
     remediation: "Set `rootBlockDevice: { encrypted: true }` and `encrypted: true` on every entry of `ebsBlockDevices`.",
-    resourceTypes: [EC2_TYPES.instance, EC2_TYPES.spotInstanceRequest],
-    check(props) {
+    resourceTypes: [EC2_TYPES.instance, EC2_TYPES.spotInstanceRequest, EC2_TYPES.launchConfiguration],
+    check(props, ctx) {
         const messages: string[] = [];
         const root = props.rootBlockDevice;
         if (root === undefined || root === null) {
-            if (!props.launchTemplate) messages.push("rootBlockDevice is not set: the root volume's encryption follows the AMI snapshot and the account default");
+            if (ctx.type === EC2_TYPES.launchConfiguration || !props.launchTemplate) messages.push("rootBlockDevice is not set: the root volume's encryption follows the AMI snapshot and the account default");
         } else {
             const p = encryptedProblem("rootBlockDevice.encrypted", root.encrypted);
             if (p) messages.push(p);

@@ -7,7 +7,9 @@ import { EC2_TYPES, metadataOptionsProblems } from "../shared";
  * from a launch template without its own `metadataOptions` takes the template's, which
  * `aws-ec2-launchtemplate-enforce-imdsv2` checks, so it passes here.
  *
- * Spot instances (`aws.ec2.SpotInstanceRequest`) take the same arguments and are judged the same way.
+ * Spot instances (`aws.ec2.SpotInstanceRequest`) take the same arguments and are judged the same way, and so are
+ * launch configurations (`aws.ec2.LaunchConfiguration`, the deprecated predecessor of launch templates, whose
+ * `metadataOptions` have the same fields and which cannot refer to a launch template).
  *
  * Severity: high. Level: mandatory.
  * Controls: FSBP EC2.8, CIS 5.7, CKV_AWS_79, CKV_AWS_341, AWS-0028.
@@ -20,9 +22,10 @@ export const instanceEnforceImdsv2: ResourceRule = {
     severity: "high",
     level: "mandatory",
     remediation: "Set `metadataOptions: { httpEndpoint: \"enabled\", httpTokens: \"required\", httpPutResponseHopLimit: 1 }`.",
-    resourceTypes: [EC2_TYPES.instance, EC2_TYPES.spotInstanceRequest],
-    check(props) {
-        if ((props.metadataOptions === undefined || props.metadataOptions === null) && props.launchTemplate) return [];
+    resourceTypes: [EC2_TYPES.instance, EC2_TYPES.spotInstanceRequest, EC2_TYPES.launchConfiguration],
+    check(props, ctx) {
+        const fromTemplate = ctx.type !== EC2_TYPES.launchConfiguration && props.launchTemplate;
+        if ((props.metadataOptions === undefined || props.metadataOptions === null) && fromTemplate) return [];
         return metadataOptionsProblems(props.metadataOptions);
     },
 };
