@@ -274,3 +274,57 @@ describe("aws-cloudfront-distribution-enable-access-logging", () => {
         expect(checkStack(distributionEnableAccessLogging, resources)).toEqual(expected);
     });
 });
+
+describe("multi-tenant distributions carry the same viewer, origin and WAF risks", () => {
+    const MT = "aws:cloudfront/multitenantDistribution:MultitenantDistribution";
+    /** A multi-tenant distribution in its own shape: `cacheBehaviors`, origins keyed by `id`, list-valued origin configs. */
+    const tenantGood: Props = {
+        enabled: true,
+        origins: [
+            { id: "api", domainName: "api.example.com", customOriginConfigs: [{ httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] }] },
+            { id: "assets", domainName: "assets-bucket.s3.us-east-1.amazonaws.com", originAccessControlId: "E2OACID" },
+        ],
+        defaultCacheBehavior: { targetOriginId: "api", viewerProtocolPolicy: "redirect-to-https", responseHeadersPolicyId: "rhp-1" },
+        cacheBehaviors: [{ pathPattern: "/static/*", targetOriginId: "assets", viewerProtocolPolicy: "https-only", responseHeadersPolicyId: "rhp-1" }],
+        viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc", minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only" },
+        webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/saas/1",
+    };
+    ruleTable(
+        distributionEnforceHttpsViewer,
+        tenantGood,
+        [["cacheBehaviors[0] allow-all", (p) => (p.cacheBehaviors[0].viewerProtocolPolicy = "allow-all"), ['cacheBehaviors[0] (/static/*) has viewerProtocolPolicy "allow-all": viewers may use plain HTTP']]],
+        { type: MT },
+    );
+    ruleTable(
+        distributionEnforceOriginHttps,
+        tenantGood,
+        [["customOriginConfigs[0] http-only", (p) => (p.origins[0].customOriginConfigs[0].originProtocolPolicy = "http-only"), ['origin \'api\' has originProtocolPolicy "http-only": CloudFront may reach it over plain HTTP']]],
+        { type: MT },
+    );
+    ruleTable(
+        distributionEnforceOriginAccessControl,
+        tenantGood,
+        [["S3 origin without originAccessControlId", (p) => delete p.origins[1].originAccessControlId, ["origin 'assets' is an S3 origin without originAccessControlId"]]],
+        { type: MT },
+    );
+    ruleTable(distributionConfigureViewerTls, tenantGood, [["default certificate", (p) => (p.viewerCertificate = { cloudfrontDefaultCertificate: true }), ["uses the default *.cloudfront.net certificate, which CloudFront serves with TLS 1.0 allowed"]]], { type: MT });
+    ruleTable(distributionEnableWaf, tenantGood, [["no webAclId", (p) => delete p.webAclId, ["no WAF web ACL is attached (webAclId is not set)"]]], { type: MT });
+    it("aws-cloudfront-distribution-enable-access-logging: a multi-tenant distribution needs v2 log delivery", () => {
+        const dist = graphResource(MT, "saas", { ...tenantGood, arn: "arn:aws:cloudfront::123456789012:distribution/EMT", loggingConfig: { bucket: "ignored" } });
+        expect(checkStack(distributionEnableAccessLogging, [dist])).toEqual([
+            { urn: dist.urn, message: "distribution 'saas' writes no access logs: no loggingConfig.bucket and no ACCESS_LOGS LogDeliverySource for it" },
+        ]);
+    });
+});
+
+describe("aws-cloudfront-distribution-enforce-origin-access-control: the Origin Access Control itself", () => {
+    ruleTable(
+        distributionEnforceOriginAccessControl,
+        { name: "assets-oac", originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
+        [
+            ["signingBehavior never", (p) => (p.signingBehavior = "never"), ['signingBehavior is "never": CloudFront does not sign origin requests, so the bucket would have to be public']],
+            ["passes: no-override (signs unless the viewer sends Authorization)", (p) => (p.signingBehavior = "no-override"), []],
+        ],
+        { type: "aws:cloudfront/originAccessControl:OriginAccessControl" },
+    );
+});

@@ -85,6 +85,21 @@ describe("aws-elasticache-replicationgroup-enable-auth", () => {
     ]);
 });
 
+describe("aws-elasticache-replicationgroup-enable-auth: the users of a user group", () => {
+    const open = ["user 'default' needs no password and its accessString is on: any client that reaches the port can sign in as it"];
+    ruleTable(
+        replicationGroupEnableAuth,
+        { userId: "app-default", userName: "default", engine: "redis", accessString: "off ~* -@all", noPasswordRequired: true },
+        [
+            ["the default user switched on without a password", (p) => (p.accessString = "on ~* +@all"), open],
+            ["authenticationMode no-password-required", (p) => ((p.accessString = "on ~* +@all"), delete p.noPasswordRequired, (p.authenticationMode = { type: "no-password-required" })), open],
+            ["passes: an IAM-authenticated user", (p) => ((p.accessString = "on ~app:* +@read"), delete p.noPasswordRequired, (p.authenticationMode = { type: "iam" })), []],
+            ["passes: a password user", (p) => ((p.accessString = "on ~* +@all"), delete p.noPasswordRequired, (p.authenticationMode = { type: "password", passwords: ["[secret]"] })), []],
+        ],
+        { type: "aws:elasticache/user:User" },
+    );
+});
+
 describe("aws-elasticache-replicationgroup-enable-multi-az", () => {
     ruleTable(replicationGroupEnableMultiAz, good, [
         [

@@ -93,7 +93,7 @@ describe("aws-kms-key-disallow-wildcard-principal: replica keys and keys of impo
                 { Sid: "Use", Effect: "Allow", Principal: principal, Action: ["kms:Decrypt"], Resource: "*" },
             ],
         });
-    for (const type of ["aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey"]) {
+    for (const type of ["aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"]) {
         ruleTable(
             kmsKeyDisallowWildcardPrincipal,
             { description: "replica", policy: policy({ AWS: `arn:aws:iam::${ACCOUNT}:role/app` }) },

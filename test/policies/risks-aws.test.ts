@@ -142,6 +142,19 @@ const INSECURE: [string, Expected[]][] = [
             { policy: "aws-s3-bucketpublicaccessblock-enable-all-flags", resource: "media-share", flaw: /publicAccessBlockConfiguration: blockPublicPolicy, restrictPublicBuckets are false/ },
         ],
     ],
+    [
+        "cloudfront-multitenant-http",
+        [{ policy: "aws-cloudfront-distribution-enforce-https-viewer", resource: "tenant-edge", flaw: /cacheBehaviors\[0\] \(\/legacy\/\*\) has viewerProtocolPolicy "allow-all"/ }],
+    ],
+    ["waf-acl-no-logging", [{ policy: "aws-wafv2-webacl-enable-logging", resource: "storefront-acl", flaw: /web ACL 'storefront-acl' has no logging configuration/ }]],
+    [
+        "cloudfront-oac-never-signs",
+        [{ policy: "aws-cloudfront-distribution-enforce-origin-access-control", resource: "assets-oac", flaw: /signingBehavior is "never"/ }],
+    ],
+    [
+        "elasticache-user-nopass",
+        [{ policy: "aws-elasticache-replicationgroup-enable-auth", resource: "sessions-default", flaw: /user 'default' needs no password and its accessString is on/ }],
+    ],
     // RDS: the cluster forms and the proxy carry the same TLS, logging and encryption risks as an instance.
     ["aurora-pg-no-force-ssl", [{ policy: "aws-rds-instance-enforce-ssl", resource: "orders-db", flaw: /cluster 'orders-db' uses parameter group 'orders-db-params', which does not set rds\.force_ssl to 1/ }]],
     ["rds-proxy-plaintext", [{ policy: "aws-rds-instance-enforce-ssl", resource: "api-proxy", flaw: /proxy 'api-proxy' has requireTls false: clients may connect in plaintext/ }]],
@@ -149,7 +162,7 @@ const INSECURE: [string, Expected[]][] = [
     ["global-cluster-unencrypted", [{ policy: "aws-rds-instance-enable-storage-encryption", resource: "payments-global", flaw: /storageEncrypted is not set/ }]],
 ];
 
-const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache", "ok-secret-rotated", "ok-rds-proxy-tls", "ok-bucket-v2-configs", "ok-nacl-restricted", "ok-bucket-acl-private", "ok-ebs-and-launch-configuration"];
+const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache", "ok-secret-rotated", "ok-rds-proxy-tls", "ok-bucket-v2-configs", "ok-nacl-restricted", "ok-bucket-acl-private", "ok-ebs-and-launch-configuration", "ok-queue-redrive-resource"];
 
 let securityPack: LoadedPack;
 beforeAll(async () => {

@@ -29,6 +29,8 @@ export interface PlanOptions {
     stackReferences?: Record<string, Record<string, unknown>>;
     /** Module isolation for loading packs (tests pass jest.isolateModules). */
     isolate?: Isolate;
+    /** Judge the graph with the packs; `false` records the graph only (the coverage tool traces the rules itself). @default true */
+    analyze?: boolean;
 }
 
 /** What a plan produced. */
@@ -121,7 +123,7 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
 
     const tierKey = [`groundwork:tier`, `${project.name}:tier`].find((k) => k in stackConfig.config);
     const tier = tierKey ? stackConfig.config[tierKey] : "prod";
-    const packDirs = opts.policyPacks && opts.policyPacks.length > 0 ? opts.policyPacks.map((p) => path.resolve(p)) : defaultPacks(opts.root ?? REPO_ROOT);
+    const packDirs = opts.analyze === false ? [] : opts.policyPacks && opts.policyPacks.length > 0 ? opts.policyPacks.map((p) => path.resolve(p)) : defaultPacks(opts.root ?? REPO_ROOT);
     if (opts.policyConfigs && opts.policyConfigs.length > packDirs.length) {
         throw new PlanInputError("more --policy-config files than --policy-pack folders; they pair by position.");
     }

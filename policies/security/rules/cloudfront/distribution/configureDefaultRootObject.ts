@@ -1,6 +1,6 @@
 import type { ResourceRule } from "@groundwork/policy-kit";
 import { readKnown, setOrUnknown } from "@groundwork/policy-kit";
-import { CLOUDFRONT_TYPES, isS3RestDomain, originsOf, present } from "../shared";
+import { DISTRIBUTION_TYPES, isS3RestDomain, originsOf, present } from "../shared";
 
 /**
  * A distribution whose default behaviour serves an S3 origin names a `defaultRootObject` (for example
@@ -18,10 +18,10 @@ export const distributionConfigureDefaultRootObject: ResourceRule = {
     severity: "low",
     level: "advisory",
     remediation: "Set `defaultRootObject` (for example \"index.html\").",
-    resourceTypes: [CLOUDFRONT_TYPES.distribution],
-    check(props) {
+    resourceTypes: DISTRIBUTION_TYPES,
+    check(props, ctx) {
         const target = props.defaultCacheBehavior?.targetOriginId;
-        const origin = originsOf(props).find((o) => o.value.originId === target);
+        const origin = originsOf(props, ctx.type).find((o) => o.value.originId === target);
         if (!origin) return [];
         const custom = present(origin.value.customOriginConfig) || present(origin.value.vpcOriginConfig);
         const domain = readKnown(() => origin.value.domainName);

@@ -1,6 +1,6 @@
 import type { ResourceRule } from "@groundwork/policy-kit";
 import { readKnown } from "@groundwork/policy-kit";
-import { CLOUDFRONT_TYPES, present } from "../shared";
+import { DISTRIBUTION_TYPES, present } from "../shared";
 
 /** CloudFront viewer security policies that require TLS 1.2 or newer with strong ciphers. */
 export const MODERN_VIEWER_TLS_POLICIES: readonly string[] = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
@@ -24,7 +24,7 @@ export const distributionConfigureViewerTls: ResourceRule = {
     level: "mandatory",
     remediation:
         "Give the distribution a custom domain with an ACM certificate in us-east-1 and set `viewerCertificate: { acmCertificateArn, minimumProtocolVersion: \"TLSv1.2_2021\", sslSupportMethod: \"sni-only\" }`; a dev stack without a domain may carry a reasoned exemption instead.",
-    resourceTypes: [CLOUDFRONT_TYPES.distribution],
+    resourceTypes: DISTRIBUTION_TYPES,
     check(props) {
         const vc = props.viewerCertificate;
         if (!vc || typeof vc !== "object") return ["viewerCertificate is not set"];

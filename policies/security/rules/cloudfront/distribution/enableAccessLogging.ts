@@ -1,6 +1,6 @@
 import type { GraphResource, StackFinding, StackRule } from "@groundwork/policy-kit";
 import { knownString, readKnown, refersTo, setOrUnknown } from "@groundwork/policy-kit";
-import { CLOUDFRONT_TYPES } from "../shared";
+import { CLOUDFRONT_TYPES, DISTRIBUTION_TYPES } from "../shared";
 
 function logsThroughDelivery(dist: GraphResource, resources: GraphResource[]): "yes" | "source-only" | "no" {
     const sources = resources.filter(
@@ -21,7 +21,8 @@ function logsThroughDelivery(dist: GraphResource, resources: GraphResource[]): "
  * `loggingConfig.bucket` set, or standard logging v2: an `aws.cloudwatch.LogDeliverySource` of logType
  * `ACCESS_LOGS` whose `resourceArn` is the distribution, delivered by an `aws.cloudwatch.LogDelivery` (the Cdn
  * component's way, which keeps ACLs off the log bucket). References are matched by value (ARN, source name)
- * when known, by dependency otherwise.
+ * when known, by dependency otherwise. A multi-tenant distribution has no legacy logging, so only v2 delivery counts
+ * for it.
  *
  * Severity: medium. Level: mandatory.
  * Controls: FSBP CloudFront.5, CKV_AWS_86, AWS-0010, AwsSolutions-CFR3.
@@ -37,8 +38,8 @@ export const distributionEnableAccessLogging: StackRule = {
         "Create an `aws.cloudwatch.LogDeliverySource` (region us-east-1, logType ACCESS_LOGS, resourceArn = the distribution's ARN), a `LogDeliveryDestination` (S3 bucket or log group) and a `LogDelivery` joining them, as the Cdn component does; or set `loggingConfig.bucket`.",
     check(resources) {
         const findings: StackFinding[] = [];
-        for (const dist of resources.filter((r) => r.type === CLOUDFRONT_TYPES.distribution)) {
-            if (setOrUnknown(readKnown(() => dist.props.loggingConfig), "bucket")) continue;
+        for (const dist of resources.filter((r) => DISTRIBUTION_TYPES.includes(r.type))) {
+            if (dist.type === CLOUDFRONT_TYPES.distribution && setOrUnknown(readKnown(() => dist.props.loggingConfig), "bucket")) continue;
             const v2 = logsThroughDelivery(dist, resources);
             if (v2 === "yes") continue;
             findings.push({

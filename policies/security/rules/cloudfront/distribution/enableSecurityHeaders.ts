@@ -1,6 +1,6 @@
 import type { ResourceRule } from "@groundwork/policy-kit";
 import { setOrUnknown } from "@groundwork/policy-kit";
-import { behavioursOf, CLOUDFRONT_TYPES, present } from "../shared";
+import { behavioursOf, CLOUDFRONT_TYPES, DISTRIBUTION_TYPES, present } from "../shared";
 
 /** Shortest HSTS max-age accepted: one year, what browsers' preload lists require. */
 export const MIN_HSTS_MAX_AGE_SECONDS = 31_536_000;
@@ -22,7 +22,7 @@ export const distributionEnableSecurityHeaders: ResourceRule = {
     level: "advisory",
     remediation:
         "Attach an `aws.cloudfront.ResponseHeadersPolicy` with `securityHeadersConfig.strictTransportSecurity` (accessControlMaxAgeSec >= 31536000, includeSubdomains) and `contentTypeOptions` to every behaviour (`responseHeadersPolicyId`).",
-    resourceTypes: [CLOUDFRONT_TYPES.distribution, CLOUDFRONT_TYPES.responseHeadersPolicy],
+    resourceTypes: [...DISTRIBUTION_TYPES, CLOUDFRONT_TYPES.responseHeadersPolicy],
     check(props, ctx) {
         if (ctx.type === CLOUDFRONT_TYPES.responseHeadersPolicy) {
             const sec = props.securityHeadersConfig ?? {};
@@ -35,7 +35,7 @@ export const distributionEnableSecurityHeaders: ResourceRule = {
             if (!present(sec.contentTypeOptions)) messages.push("securityHeadersConfig.contentTypeOptions (nosniff) is not set");
             return messages;
         }
-        return behavioursOf(props)
+        return behavioursOf(props, ctx.type)
             .filter((b) => !setOrUnknown(b.value, "responseHeadersPolicyId"))
             .map((b) => `${b.label} has no responseHeadersPolicyId: responses carry no HSTS or other security headers`);
     },

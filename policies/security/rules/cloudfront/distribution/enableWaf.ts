@@ -1,6 +1,6 @@
 import type { ResourceRule } from "@groundwork/policy-kit";
 import { setOrUnknown } from "@groundwork/policy-kit";
-import { CLOUDFRONT_TYPES } from "../shared";
+import { DISTRIBUTION_TYPES } from "../shared";
 
 /**
  * A WAFv2 web ACL (scope CLOUDFRONT) is attached to the distribution: `webAclId` is set. Mandatory in
@@ -17,7 +17,7 @@ export const distributionEnableWaf: ResourceRule = {
     severity: "medium",
     level: "mandatory-prod",
     remediation: "Create an `aws.wafv2.WebAcl` with scope CLOUDFRONT in us-east-1 (the Cdn component does) and set its ARN as the distribution's `webAclId`.",
-    resourceTypes: [CLOUDFRONT_TYPES.distribution],
+    resourceTypes: DISTRIBUTION_TYPES,
     check(props) {
         return setOrUnknown(props, "webAclId") ? [] : ["no WAF web ACL is attached (webAclId is not set)"];
     },

@@ -1,6 +1,6 @@
 import type { ResourceRule } from "@groundwork/policy-kit";
 import { readKnown, setOrUnknown } from "@groundwork/policy-kit";
-import { behavioursOf, CLOUDFRONT_TYPES } from "../shared";
+import { behavioursOf, DISTRIBUTION_TYPES } from "../shared";
 
 /** Viewer protocol policies that keep viewers on HTTPS. */
 export const HTTPS_VIEWER_POLICIES: readonly string[] = ["redirect-to-https", "https-only"];
@@ -20,10 +20,10 @@ export const distributionEnforceHttpsViewer: ResourceRule = {
     severity: "high",
     level: "mandatory",
     remediation: "Set `viewerProtocolPolicy: \"redirect-to-https\"` (or `\"https-only\"`) on `defaultCacheBehavior` and every `orderedCacheBehaviors` entry.",
-    resourceTypes: [CLOUDFRONT_TYPES.distribution],
-    check(props) {
+    resourceTypes: DISTRIBUTION_TYPES,
+    check(props, ctx) {
         const messages: string[] = [];
-        const behaviours = behavioursOf(props);
+        const behaviours = behavioursOf(props, ctx.type);
         if (!behaviours.some((b) => b.label === "defaultCacheBehavior")) messages.push("defaultCacheBehavior is not set");
         for (const b of behaviours) {
             const vpp = readKnown(() => b.value.viewerProtocolPolicy);

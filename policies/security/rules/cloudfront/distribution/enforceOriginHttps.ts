@@ -1,5 +1,5 @@
 import { asArray, type ResourceRule } from "@groundwork/policy-kit";
-import { CLOUDFRONT_TYPES, originsOf, present } from "../shared";
+import { DISTRIBUTION_TYPES, originsOf, present } from "../shared";
 
 /** SSL/TLS versions CloudFront must not use to an origin. */
 export const WEAK_ORIGIN_PROTOCOLS: readonly string[] = ["SSLv3", "TLSv1", "TLSv1.1"];
@@ -20,10 +20,10 @@ export const distributionEnforceOriginHttps: ResourceRule = {
     severity: "high",
     level: "mandatory",
     remediation: "Set the origin's `customOriginConfig` to `originProtocolPolicy: \"https-only\"` and `originSslProtocols: [\"TLSv1.2\"]`, with a certificate on the origin valid for its domain name.",
-    resourceTypes: [CLOUDFRONT_TYPES.distribution],
-    check(props) {
+    resourceTypes: DISTRIBUTION_TYPES,
+    check(props, ctx) {
         const messages: string[] = [];
-        for (const o of originsOf(props)) {
+        for (const o of originsOf(props, ctx.type)) {
             const c = o.value.customOriginConfig;
             if (!present(c) || typeof c !== "object") continue;
             const policy = c.originProtocolPolicy;

@@ -56,8 +56,8 @@ function isWildcardPrincipal(principal: unknown): boolean {
  * kms:CallerAccount, aws:SourceAccount, kms:ViaService, ...). `Deny` statements are not checked. A key without
  * `policy` gets AWS's default key policy (the account root only) and passes.
  *
- * Multi-Region replica keys (`aws.kms.ReplicaKey`) and keys of imported material (`aws.kms.ExternalKey`) carry their
- * own `policy` and are judged the same way.
+ * Multi-Region replica keys (`aws.kms.ReplicaKey`), keys of imported material (`aws.kms.ExternalKey`) and replicas
+ * of those (`aws.kms.ReplicaExternalKey`) carry their own `policy` and are judged the same way.
  *
  * Severity: critical. Level: mandatory.
  * Controls: FSBP KMS.5, CKV_AWS_33.
@@ -71,7 +71,7 @@ export const kmsKeyDisallowWildcardPrincipal: ResourceRule = {
     level: "mandatory",
     remediation:
         "Name the principals (account root, role ARNs) in the key policy, or add a Condition such as `StringEquals: { \"kms:CallerAccount\": \"<account>\" }` or `aws:PrincipalOrgID`.",
-    resourceTypes: ["aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey"],
+    resourceTypes: ["aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"],
     check(props) {
         const doc = props.policy;
         if (doc === undefined || doc === null || doc === "") return [];
