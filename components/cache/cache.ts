@@ -7,6 +7,8 @@ import { Grantable } from "../identity/statements";
 import { sidOf } from "../secrets/context";
 import { Secret } from "../secrets/secret";
 import { CacheArgs, resolveCacheArgs } from "./args";
+import { declareAlarms, type AlarmOptions, type AlarmSpec, type AlarmTarget, type Observable } from "../observe/alarms";
+import { cacheAlarmSpecs, type CacheAlarmInput } from "./alarms";
 
 /** Redis/Valkey port: a constant, the security group admits only this port. */
 export const CACHE_PORT = 6379;
@@ -30,7 +32,7 @@ export const CACHE_LOG_TYPES: readonly string[] = ["slow-log", "engine-log"];
  * (IAM user for the app, `default` disabled) or a generated AUTH token in a Secret, failover and Multi-AZ with one
  * replica per extra AZ, snapshots, slow and engine logs in CloudWatch. Type token `groundwork:cache:Cache`.
  */
-export class Cache extends DataStoreComponent {
+export class Cache extends DataStoreComponent implements Observable {
     /** Primary endpoint address (writes). */
     public readonly primaryEndpoint: pulumi.Output<string>;
     /** Reader endpoint address (reads across replicas). */
@@ -54,6 +56,7 @@ export class Cache extends DataStoreComponent {
     /** `authToken` auth: ARN of the Secret holding the AUTH token. Undefined with IAM auth. */
     public readonly authTokenSecretArn: pulumi.Output<string> | undefined;
     private readonly authTokenSecret: Secret | undefined;
+    private readonly alarmInput: CacheAlarmInput;
 
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cache", "Cache", name, args, opts);
@@ -198,6 +201,7 @@ export class Cache extends DataStoreComponent {
         this.replicationGroupArn = group.arn;
         this.replicationGroupId = group.replicationGroupId;
         this.kmsKeyArn = kmsKeyArn;
+        this.alarmInput = { replicationGroupId: r.replicationGroupId, numCacheClusters: r.numCacheClusters, nodeType: r.nodeType };
         this.registerOutputs({
             primaryEndpoint: this.primaryEndpoint,
             readerEndpoint: this.readerEndpoint,
@@ -208,6 +212,20 @@ export class Cache extends DataStoreComponent {
             userName: this.userName,
             authTokenSecretArn: this.authTokenSecretArn,
         });
+    }
+
+    /**
+     * The alarms this cache derives from its configuration ({@link cacheAlarmSpecs}), per node: engine CPU, memory,
+     * evictions, connections against maxclients, and replication lag when the group has replicas. Pure data;
+     * {@link alarms} declares them.
+     */
+    public alarmSpecs(): AlarmSpec[] {
+        return cacheAlarmSpecs(this.alarmInput);
+    }
+
+    /** Declares the {@link alarmSpecs} as `aws.cloudwatch.MetricAlarm` children notifying `target` on ALARM and OK. */
+    public alarms(target: AlarmTarget, opts?: AlarmOptions): aws.cloudwatch.MetricAlarm[] {
+        return declareAlarms(this.childScope(), this.alarmSpecs(), target, opts);
     }
 
     /**

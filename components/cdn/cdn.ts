@@ -10,6 +10,8 @@ import { originVerifyHeader } from "./documents";
 import { declareOriginProtection } from "./origin";
 import { declareDistributionPolicies } from "./policies";
 import { WebAcl } from "./webAcl";
+import { declareAlarms, type AlarmOptions, type AlarmSpec, type AlarmTarget, type Observable } from "../observe/alarms";
+import { cdnAlarmSpecs, type CdnAlarmInput } from "./alarms";
 
 /** Origin ids inside the distribution. */
 const STATIC_ORIGIN_ID = "static-assets";
@@ -31,7 +33,7 @@ const API_ORIGIN_ID = "api";
  * Costs: requests and transfer (PriceClass_100 by default), the web ACL (~$9/month + $0.60/M requests),
  * log delivery ($0.25/GB to S3) and storage.
  */
-export class Cdn extends GroundworkComponent {
+export class Cdn extends GroundworkComponent implements Observable {
     /** Id of the distribution, for invalidations. */
     public readonly distributionId: pulumi.Output<string>;
     /** ARN of the distribution (the `AWS:SourceArn` a KMS key policy must allow for SSE-KMS assets). */
@@ -64,6 +66,7 @@ export class Cdn extends GroundworkComponent {
     private readonly staticBucket: aws.s3.Bucket;
     private readonly distribution: aws.cloudfront.Distribution;
     private readonly kmsKeyArn: pulumi.Input<string> | undefined;
+    private readonly alarmInput: CdnAlarmInput;
 
     constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
         const r = resolveCdnArgs(name, args); // validate before anything is registered
@@ -73,10 +76,10 @@ export class Cdn extends GroundworkComponent {
         this.kmsKeyArn = args.kmsKeyArn;
 
         // Web ACL (us-east-1, scope CLOUDFRONT), or the given one.
-        const webAclArn = r.createWebAcl
+        const webAcl = r.createWebAcl
             ? new WebAcl(this.childName("waf"), { rateLimit: r.rateLimit, logRetentionDays: r.logRetentionDays, protect: r.protect, credentialHeaders: r.credentialHeaders, tags: args.tags, transform: t.webAcl }, { parent: this })
-                  .webAclArn
-            : pulumi.output(args.webAclArn as pulumi.Input<string>);
+            : undefined;
+        const webAclArn = webAcl ? webAcl.webAclArn : pulumi.output(args.webAclArn as pulumi.Input<string>);
 
         const origin = declareOriginProtection(scope, args.vpcId, t);
         const buckets = declareBuckets(scope, {
@@ -201,6 +204,7 @@ export class Cdn extends GroundworkComponent {
         this.originVerifyHeaderName = pulumi.output(ORIGIN_VERIFY_HEADER);
         this.originVerifyHeaderValue = origin.verifyValue;
         this.certificateArn = certificateArn === undefined ? pulumi.output(undefined) : certificateArn;
+        this.alarmInput = { distributionId: this.distributionId, ...(webAcl ? { webAclName: webAcl.webAclName } : {}), rateLimit: r.rateLimit };
         this.registerOutputs({
             distributionId: this.distributionId,
             distributionArn: this.distributionArn,
@@ -217,6 +221,20 @@ export class Cdn extends GroundworkComponent {
             originVerifyHeaderValue: this.originVerifyHeaderValue,
             certificateArn: this.certificateArn,
         });
+    }
+
+    /**
+     * The alarms this edge derives from its configuration ({@link cdnAlarmSpecs}), in us-east-1: the 5xx error rate
+     * and, with the component's own web ACL, a spike of blocked requests against the rate limit. Pure data;
+     * {@link alarms} declares them (the target needs a topic in us-east-1).
+     */
+    public alarmSpecs(): AlarmSpec[] {
+        return cdnAlarmSpecs(this.alarmInput);
+    }
+
+    /** Declares the {@link alarmSpecs} as `aws.cloudwatch.MetricAlarm` children notifying `target` on ALARM and OK. */
+    public alarms(target: AlarmTarget, opts?: AlarmOptions): aws.cloudwatch.MetricAlarm[] {
+        return declareAlarms(this.childScope(), this.alarmSpecs(), target, opts);
     }
 
     /**

@@ -3,3 +3,4 @@ export * from "./args";
 export * from "./documents";
 export * from "./webAcl";
 export * from "./cdn";
+export * from "./alarms";

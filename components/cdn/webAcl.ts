@@ -18,6 +18,8 @@ export class WebAcl extends GroundworkComponent {
     public readonly webAclArn: pulumi.Output<string>;
     /** Id of the web ACL. */
     public readonly webAclId: pulumi.Output<string>;
+    /** Name of the web ACL: the `WebACL` dimension of its CloudWatch metrics. */
+    public readonly webAclName: pulumi.Output<string>;
     /** Name of the WAF log group (`aws-waf-logs-...`, in us-east-1). */
     public readonly logGroupName: pulumi.Output<string>;
     /** ARN of the WAF log group. */
@@ -83,6 +85,7 @@ export class WebAcl extends GroundworkComponent {
 
         this.webAclArn = acl.arn;
         this.webAclId = acl.id;
+        this.webAclName = acl.name;
         this.logGroupName = logGroup.name;
         this.logGroupArn = logGroup.arn;
         this.registerOutputs({ webAclArn: this.webAclArn, webAclId: this.webAclId, logGroupName: this.logGroupName, logGroupArn: this.logGroupArn });

@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, LOG_RETENTION_DAYS, statefulOptions, Transform } from "../base";
+import { declareAlarms, type AlarmOptions, type AlarmSpec, type AlarmTarget, type Observable } from "../observe/alarms";
+import { clusterAlarmSpecs } from "./alarms";
 import { WorkloadIdentity } from "../identity/workloadIdentity";
 import { KmsKey, KmsKeyTransforms } from "../secrets/kmsKey";
 import { IRSA_AUDIENCE, stripIssuerScheme } from "../identity/trust";
@@ -125,7 +127,7 @@ export interface ClusterTransforms {
  * Identity agent, pinned managed add-ons (VPC CNI and EBS CSI with their own IRSA roles) and managed node
  * groups in private subnets.
  */
-export class Cluster extends GroundworkComponent {
+export class Cluster extends GroundworkComponent implements Observable {
     /** EKS cluster name. */
     public readonly clusterName: pulumi.Output<string>;
     /** EKS cluster ARN. */
@@ -472,5 +474,18 @@ export class Cluster extends GroundworkComponent {
             nodeRoleArn: this.nodeRoleArn,
             kubeconfig: this.kubeconfig,
         });
+    }
+
+    /**
+     * The alarms this cluster derives from its configuration ({@link clusterAlarmSpecs}), on Container Insights
+     * metrics: node CPU and memory, and a crash-looping pod. Pure data; {@link alarms} declares them.
+     */
+    public alarmSpecs(): AlarmSpec[] {
+        return clusterAlarmSpecs(this.knownClusterName);
+    }
+
+    /** Declares the {@link alarmSpecs} as `aws.cloudwatch.MetricAlarm` children notifying `target` on ALARM and OK. */
+    public alarms(target: AlarmTarget, opts?: AlarmOptions): aws.cloudwatch.MetricAlarm[] {
+        return declareAlarms(this.childScope(), this.alarmSpecs(), target, opts);
     }
 }

@@ -8,3 +8,4 @@ export * from "./nodes";
 export * from "./controllerPolicies";
 export * from "./charts";
 export * from "./cluster";
+export * from "./alarms";

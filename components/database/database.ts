@@ -7,6 +7,8 @@ import { AwsContext, awsContext, sidOf } from "../secrets/context";
 import { viaServiceCondition } from "../secrets/secret";
 import { DatabaseArgs, resolveDatabaseArgs } from "./args";
 import { postgresMaxConnections } from "./maxConnections";
+import { declareAlarms, type AlarmOptions, type AlarmSpec, type AlarmTarget, type Observable } from "../observe/alarms";
+import { databaseAlarmSpecs, type DatabaseAlarmInput } from "./alarms";
 
 /** PostgreSQL port: a constant, the security group admits only this port. */
 export const POSTGRES_PORT = 5432;
@@ -51,7 +53,7 @@ export function monitoringTrustPolicy(accountId: string): object {
  * automated backups, Multi-AZ, deletion protection, final snapshot, logs exported to log groups with retention.
  * Type token `groundwork:database:Database`.
  */
-export class Database extends DataStoreComponent {
+export class Database extends DataStoreComponent implements Observable {
     /** `address:port` of the instance. */
     public readonly endpoint: pulumi.Output<string>;
     /** DNS name of the instance. */
@@ -77,6 +79,7 @@ export class Database extends DataStoreComponent {
     /** PostgreSQL's default `max_connections` for the instance class (see `postgresMaxConnections`). */
     public readonly maxConnections: pulumi.Output<number>;
     private readonly ctx: AwsContext;
+    private readonly alarmInput: DatabaseAlarmInput;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("database", "Database", name, args, opts);
@@ -199,6 +202,7 @@ export class Database extends DataStoreComponent {
         this.resourceId = instance.resourceId;
         this.kmsKeyArn = kmsKeyArn;
         this.maxConnections = pulumi.output(postgresMaxConnections(r.instanceClass));
+        this.alarmInput = { identifier: r.identifier, instanceClass: r.instanceClass, allocatedStorage: r.allocatedStorage, maxAllocatedStorage: r.maxAllocatedStorage };
         this.registerOutputs({
             endpoint: this.endpoint,
             address: this.address,
@@ -210,6 +214,20 @@ export class Database extends DataStoreComponent {
             resourceId: this.resourceId,
             maxConnections: this.maxConnections,
         });
+    }
+
+    /**
+     * The alarms this database derives from its configuration ({@link databaseAlarmSpecs}): CPU, free storage under
+     * 10% of the allocated storage, connections at 80% of the class's `max_connections`, freeable memory, read and
+     * write latency. Pure data; {@link alarms} declares them.
+     */
+    public alarmSpecs(): AlarmSpec[] {
+        return databaseAlarmSpecs(this.alarmInput);
+    }
+
+    /** Declares the {@link alarmSpecs} as `aws.cloudwatch.MetricAlarm` children notifying `target` on ALARM and OK. */
+    public alarms(target: AlarmTarget, opts?: AlarmOptions): aws.cloudwatch.MetricAlarm[] {
+        return declareAlarms(this.childScope(), this.alarmSpecs(), target, opts);
     }
 
     /** The `rds-db:connect` ARN of one database user of this instance. */

@@ -1,3 +1,4 @@
 export * from "./args";
 export * from "./database";
 export * from "./maxConnections";
+export * from "./alarms";

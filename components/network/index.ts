@@ -2,3 +2,4 @@ export * from "./args";
 export * from "./cidr";
 export * from "./documents";
 export * from "./network";
+export * from "./alarms";

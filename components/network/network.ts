@@ -5,6 +5,8 @@ import { natCount, natIndexFor, NetworkArgs, resolveNetworkArgs } from "./args";
 import { SubnetPlan } from "./cidr";
 import { declareEndpoints } from "./endpoints";
 import { declareFlowLogs, Environment } from "./flowLogs";
+import { declareAlarms, type AlarmOptions, type AlarmSpec, type AlarmTarget, type Observable } from "../observe/alarms";
+import { networkAlarmSpecs, type NatAlarmInput } from "./alarms";
 
 /** Letter of AZ slot `i` in child names (`public-a`, `nat-b`): the slot, not the AZ's own letter. */
 function slot(i: number): string {
@@ -23,9 +25,10 @@ function slot(i: number): string {
  * export const privateSubnetIds = network.privateSubnetIds;
  * ```
  */
-export class Network extends GroundworkComponent {
+export class Network extends GroundworkComponent implements Observable {
     /** The computed CIDR layout (plain values, known at declaration time). */
     public readonly subnetPlan: SubnetPlan;
+    private readonly nats: NatAlarmInput[];
     /** VPC id. */
     public readonly vpcId: pulumi.Output<string>;
     /** VPC IPv4 block. */
@@ -213,6 +216,7 @@ export class Network extends GroundworkComponent {
         this.isolatedRouteTableIds = ids([isolatedRt]);
         this.internetGatewayId = igw.id;
         this.natGatewayIds = ids(nats);
+        this.nats = nats.map((n, i) => ({ slot: slot(i), natGatewayId: n.id }));
         this.natPublicIps = pulumi.all(eips.map((e) => e.publicIp));
         this.defaultSecurityGroupId = defaultSg.id;
         this.flowLogId = flowLogs.flowLog.id;
@@ -247,6 +251,19 @@ export class Network extends GroundworkComponent {
             interfaceEndpointIds: this.interfaceEndpointIds,
             endpointSecurityGroupId: this.endpointSecurityGroupId,
         });
+    }
+
+    /**
+     * The alarms this network derives from its configuration ({@link networkAlarmSpecs}): port allocation errors per
+     * NAT gateway. Pure data; {@link alarms} declares them.
+     */
+    public alarmSpecs(): AlarmSpec[] {
+        return networkAlarmSpecs(this.nats);
+    }
+
+    /** Declares the {@link alarmSpecs} as `aws.cloudwatch.MetricAlarm` children notifying `target` on ALARM and OK. */
+    public alarms(target: AlarmTarget, opts?: AlarmOptions): aws.cloudwatch.MetricAlarm[] {
+        return declareAlarms(this.childScope(), this.alarmSpecs(), target, opts);
     }
 
     /** AZ names per slot: the given names, or the region's first `count` available (non-opt-in) zones. */

@@ -4,6 +4,8 @@ import { applyTransform, GroundworkComponent } from "../base";
 import { Grantable, StatementInput } from "../identity/statements";
 import { sidOf, stableName } from "../secrets/context";
 import { QueueArgs, RECEIVE_WAIT_TIME_SECONDS, resolveQueueArgs } from "./args";
+import { declareAlarms, type AlarmOptions, type AlarmSpec, type AlarmTarget, type Observable } from "../observe/alarms";
+import { queueAlarmSpecs, type QueueAlarmInput } from "./alarms";
 
 /** Actions `grantSend` grants on the queue. */
 export const SEND_ACTIONS: readonly string[] = ["sqs:SendMessage", "sqs:GetQueueAttributes"];
@@ -45,7 +47,7 @@ export function redriveAllowPolicy(sourceQueueArns: string[]): string {
  * encryption set explicitly (KMS key or SQS-managed), TLS-only queue policies, long polling, visibility timeout and
  * retention validated against the consumer's processing time; optionally FIFO. Type token `groundwork:queue:Queue`.
  */
-export class Queue extends GroundworkComponent {
+export class Queue extends GroundworkComponent implements Observable {
     /** URL of the queue. */
     public readonly url: pulumi.Output<string>;
     /** ARN of the queue. */
@@ -60,6 +62,7 @@ export class Queue extends GroundworkComponent {
     public readonly dlqName: pulumi.Output<string>;
     /** ARN of the SSE-KMS key; undefined with SQS-managed encryption. */
     public readonly kmsKeyArn: pulumi.Output<string> | undefined;
+    private readonly alarmInput: QueueAlarmInput;
 
     constructor(name: string, args: QueueArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("queue", "Queue", name, args, opts);
@@ -136,7 +139,28 @@ export class Queue extends GroundworkComponent {
         this.dlqArn = dlq.arn;
         this.dlqName = dlq.name;
         this.kmsKeyArn = args.kmsKeyArn !== undefined ? pulumi.output(args.kmsKeyArn) : undefined;
+        this.alarmInput = {
+            queueName: queue.name,
+            dlqName: dlq.name,
+            maxProcessingSeconds: r.maxProcessingSeconds,
+            visibilityTimeoutSeconds: r.visibilityTimeoutSeconds,
+            maxReceiveCount: r.maxReceiveCount,
+        };
         this.registerOutputs({ url: this.url, arn: this.arn, name: this.name, dlqUrl: this.dlqUrl, dlqArn: this.dlqArn });
+    }
+
+    /**
+     * The alarms this queue derives from its configuration ({@link queueAlarmSpecs}): the oldest message's age against
+     * `maxProcessingSeconds` and the visibility timeout, and any message in the dead-letter queue. Pure data;
+     * {@link alarms} declares them.
+     */
+    public alarmSpecs(): AlarmSpec[] {
+        return queueAlarmSpecs(this.alarmInput);
+    }
+
+    /** Declares the {@link alarmSpecs} as `aws.cloudwatch.MetricAlarm` children notifying `target` on ALARM and OK. */
+    public alarms(target: AlarmTarget, opts?: AlarmOptions): aws.cloudwatch.MetricAlarm[] {
+        return declareAlarms(this.childScope(), this.alarmSpecs(), target, opts);
     }
 
     /**
