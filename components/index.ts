@@ -11,3 +11,4 @@ export * from "./cluster";
 export * from "./identity";
 export * from "./registry";
 export * from "./deploy";
+export * from "./observe";

@@ -10,6 +10,8 @@ import { Queue } from "../components/queue";
 import { ContainerRegistry } from "../components/registry";
 import { AppWorkloads, deployApp } from "./app";
 import { Network } from "../components/network";
+import { AlertTopic, isObservable, Observable, ServiceHealth } from "../components/observe";
+import { CLOUDFRONT_REGION } from "../components/cdn/args";
 import type { PlatformSpec } from "../stacks";
 import APP_CONTRACT from "../app/src/contract.json";
 import { workloadEndpointServices } from "./awsPaths";
@@ -42,6 +44,10 @@ export interface Platform {
     readonly registry: ContainerRegistry;
     /** The reference app's API and worker, when `groundwork:appImage` is set. */
     readonly app?: AppWorkloads;
+    /** The SNS topic(s) every alarm notifies, encrypted, with the stack's `groundwork:alertSubscriptions`. */
+    readonly alerts: AlertTopic;
+    /** Every observable component's alarms, the composite service-health alarm and the stack's dashboard. */
+    readonly health: ServiceHealth;
     /** The stack outputs (flat, documented in infra/README.md). */
     readonly outputs: PlatformOutputs;
 }
@@ -110,6 +116,12 @@ export interface PlatformOutputs {
     readonly workerRoleArn: pulumi.Output<string>;
     /** ECR repository URL for the app image (the deploy workflow pushes there and records the digest in groundwork:appImage). */
     readonly appRepositoryUrl: pulumi.Output<string>;
+    /** ARN of the alert topic (stack region) every alarm notifies. */
+    readonly alertTopicArn: pulumi.Output<string>;
+    /** Name of the stack's CloudWatch dashboard. */
+    readonly dashboardName: pulumi.Output<string>;
+    /** ARN of the composite service-health alarm (stack region). */
+    readonly healthAlarmArn: pulumi.Output<string>;
     /** `runs-on` prefix of the in-VPC deploy runner's jobs (`<label>-${{ github.run_id }}-${{ github.run_attempt }}`); only with a deploy runner. */
     readonly deployRunnerLabel?: pulumi.Output<string>;
 }
@@ -281,17 +293,24 @@ export function buildPlatform(spec: PlatformSpec): Platform {
                   common,
               );
 
+    // Observability: the alert topic (plus one in us-east-1, where the edge's alarms live, when the stack is elsewhere),
+    // then, from one registry, every observable component's alarms, the composite health alarm and the dashboard.
+    const alerts = new AlertTopic("alerts", {
+        ...common,
+        subscriptions: [...spec.observe.alertSubscriptions],
+        additionalRegions: [CLOUDFRONT_REGION],
+        protect: spec.settings.protect,
+    });
+    // The platform's components are the registry: whichever of them is Observable is alarmed and drawn.
+    const components = { network, cdn, cluster, clusterAddons, database, cache, jobs, registry };
+    const health = new ServiceHealth("health", { ...common, target: alerts, components: observedComponents(components) });
+
     return {
-        network,
-        cdn,
-        cluster,
-        clusterAddons,
-        database,
-        cache,
-        jobs,
+        ...components,
         identities: { api, worker, migrate },
-        registry,
         ...(app ? { app } : {}),
+        alerts,
+        health,
         outputs: {
             tier: spec.tier,
             region: spec.region,
@@ -324,7 +343,23 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             apiRoleArn: api.roleArn,
             workerRoleArn: worker.roleArn,
             appRepositoryUrl: registry.repositoryUrl,
+            alertTopicArn: alerts.topicArn,
+            dashboardName: health.dashboardName,
+            healthAlarmArn: health.healthAlarmArn,
             ...(deployRunner ? { deployRunnerLabel: deployRunner.runnerLabel } : {}),
         },
     };
+}
+
+/**
+ * The observability registry: every component of the platform that derives alarms from its configuration
+ * ({@link Observable}), in dashboard order. It is computed from the components, not listed by hand, so a new
+ * observable component passed here is alarmed and drawn on the dashboard without a second edit.
+ *
+ * The API's load balancer is not among them: the AWS Load Balancer Controller creates it from the app's Ingress, and
+ * its metric dimension (`app/<name>/<id>`) holds an id AWS assigns when it does, which the program cannot know. The
+ * edge's 5xx alarm sees the origin's errors as viewers get them, and the cluster's restart alarm the pods behind it.
+ */
+export function observedComponents(components: Readonly<Record<string, unknown>>): Observable[] {
+    return Object.values(components).filter(isObservable);
 }

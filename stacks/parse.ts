@@ -174,6 +174,7 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         cdn,
         cluster,
         data,
+        observe: { alertSubscriptions: config.alertSubscriptions ?? [] },
         app,
         fromPreset,
     };
@@ -206,6 +207,7 @@ export function bindAvailabilityZones(config: StackConfig, availableZones: reado
         cdn: { ...rest.cdn },
         cluster: { ...rest.cluster },
         data: { ...rest.data },
+        observe: { alertSubscriptions: rest.observe.alertSubscriptions.map((s) => ({ ...s })) },
         app: { ...rest.app },
     });
 }

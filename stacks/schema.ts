@@ -5,6 +5,7 @@ import { MIN_RATE_LIMIT, PRICE_CLASSES, PriceClass } from "../components/cdn/arg
 import { checkAdminRoleArn, checkKubernetesVersion, checkPublicAccessCidrs } from "../components/cluster/validate";
 import { instanceClassMemoryGib } from "../components/database/maxConnections";
 import { imagePinProblem } from "../components/service/image";
+import { alertSubscriptionProblem, type AlertSubscription } from "../components/observe/alertTopic";
 import { TIERS } from "./tiers";
 
 /**
@@ -105,6 +106,39 @@ const tags = z.string().transform((text, ctx) => {
 });
 
 /**
+ * Alert subscriptions: a list (YAML sequence, JSON-encoded by Pulumi) of `{ protocol: email|https, endpoint }`, each
+ * checked by the AlertTopic's own rule; the message names the entry, its problem and the fix.
+ */
+const alertSubscriptions = z.string().transform((text, ctx) => {
+    const allowed = "a list of { protocol: email|https, endpoint: <address or https:// URL> }";
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch {
+        value = undefined;
+    }
+    if (!Array.isArray(value)) {
+        ctx.addIssue({ code: "custom", message: allowed });
+        return z.NEVER;
+    }
+    for (const [i, entry] of (value as unknown[]).entries()) {
+        const e = (entry ?? {}) as Record<string, unknown>;
+        const extra = typeof entry === "object" && entry !== null ? Object.keys(e).filter((k) => k !== "protocol" && k !== "endpoint") : [];
+        const p =
+            typeof entry !== "object" || entry === null
+                ? { problem: "not a { protocol, endpoint } map", fix: "write the entry as protocol: email, endpoint: ops@example.com" }
+                : extra.length > 0
+                  ? { problem: `unknown field(s) ${extra.join(", ")}`, fix: "give only protocol and endpoint" }
+                  : alertSubscriptionProblem(e);
+        if (p) {
+            ctx.addIssue({ code: "custom", message: `${allowed}; entry ${i}: ${p.problem}. Fix: ${p.fix}` });
+            return z.NEVER;
+        }
+    }
+    return value as AlertSubscription[];
+});
+
+/**
  * Every `groundwork:*` key (without the namespace), grouped by section. A new section adds its keys in a
  * new group here; keys not listed are rejected as unknown (typos fail loudly).
  */
@@ -187,6 +221,11 @@ export const KEYS = {
         /** Deliveries before a job goes to the dead-letter queue. */
         jobsMaxReceiveCount: wholeNumber(1, 1000).optional(),
     },
+    /** Observability keys. */
+    observe: {
+        /** Who the alert topic notifies: email addresses and https webhooks. */
+        alertSubscriptions: alertSubscriptions.optional(),
+    },
     /** Reference app keys. */
     app: {
         /** Container image of the app, pinned by digest (or at least a version tag on dev). */
@@ -204,7 +243,7 @@ export const KEYS = {
 } as const;
 
 /** The schema of all `groundwork:*` keys, sections merged. */
-export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network, ...KEYS.cdn, ...KEYS.cluster, ...KEYS.data, ...KEYS.app });
+export const configSchema = z.object({ ...KEYS.platform, ...KEYS.network, ...KEYS.cdn, ...KEYS.cluster, ...KEYS.data, ...KEYS.observe, ...KEYS.app });
 
 /** The parsed `groundwork:*` values (before presets are applied). */
 export type ParsedConfig = z.output<typeof configSchema>;

@@ -1,5 +1,6 @@
 import type { PriceClass } from "../components/cdn/args";
 import type { NatMode } from "../components/network/args";
+import type { AlertSubscription } from "../components/observe/alertTopic";
 import type { SubnetPlan } from "../components/network/cidr";
 import type { Tier, TierSettings } from "./tiers";
 
@@ -69,6 +70,12 @@ export interface ClusterSpec {
 /** The data tier section: the preset's values after the stack's overrides (see `DataPreset`). */
 export type DataSpec = import("./tiers").DataPreset;
 
+/** The observability section: what `infra/` passes to the AlertTopic and ServiceHealth. */
+export interface ObserveSpec {
+    /** Who the alert topic notifies (`groundwork:alertSubscriptions`); empty when the key is not set. */
+    readonly alertSubscriptions: readonly AlertSubscription[];
+}
+
 /** The reference app section: deployed when `groundwork:appImage` is set. */
 export interface AppSpec {
     /** Container image, pinned (`repo@sha256:...`; a digest is required on prod). */
@@ -110,6 +117,8 @@ export interface PlatformSpec {
     readonly cluster: ClusterSpec;
     /** Data tier section. */
     readonly data: DataSpec;
+    /** Observability section. */
+    readonly observe: ObserveSpec;
     /** Reference app section. */
     readonly app: AppSpec;
 }
