@@ -104,3 +104,72 @@ describe("launch configurations (aws.ec2.LaunchConfiguration) are judged as inst
         );
     });
 });
+
+describe("more ways to the same EC2 flaws", () => {
+    describe("aws-ec2-instance-enforce-imdsv2: the account's instance metadata defaults", () => {
+        ruleTable(
+            instanceEnforceImdsv2,
+            { httpTokens: "required", httpPutResponseHopLimit: 2 },
+            [
+                ["httpTokens optional", (p) => (p.httpTokens = "optional"), ["httpTokens is 'optional': the account default lets every instance that does not set its own metadata options use IMDSv1"]],
+                ["passes: no-preference (each launch decides, and is judged)", (p) => (p.httpTokens = "no-preference"), []],
+            ],
+            { type: EC2_TYPES.instanceMetadataDefaults },
+        );
+    });
+
+    describe("aws-ec2-instance-disallow-public-ip: Spot Fleets and Elastic IPs", () => {
+        ruleTable(
+            instanceDisallowPublicIp,
+            { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, launchSpecifications: [{ ami: "ami-1", instanceType: "m7g.large" }, { ami: "ami-1", instanceType: "c7g.large" }] },
+            [
+                ["a launch specification asks for a public IP", (p) => (p.launchSpecifications[1].associatePublicIpAddress = true), ["launchSpecifications[1].associatePublicIpAddress is true: every instance of the fleet gets a public IPv4 address"]],
+                ["passes: associatePublicIpAddress false", (p) => (p.launchSpecifications[0].associatePublicIpAddress = false), []],
+            ],
+            { type: EC2_TYPES.spotFleetRequest },
+        );
+        ruleTable(
+            instanceDisallowPublicIp,
+            { domain: "vpc" },
+            [
+                ["an Eip attached to an instance", (p) => (p.instance = "i-0abc"), ["instance is set: the Elastic IP gives the instance a public IPv4 address"]],
+                ["an Eip attached to a network interface", (p) => (p.networkInterface = "eni-0abc"), ["networkInterface is set: the Elastic IP gives the network interface a public IPv4 address"]],
+            ],
+            { type: EC2_TYPES.eip },
+        );
+        ruleTable(
+            instanceDisallowPublicIp,
+            { allocationId: "eipalloc-0abc" },
+            [["an EipAssociation to an instance", (p) => (p.instanceId = "i-0abc"), ["instanceId is set: the Elastic IP gives the instance a public IPv4 address"]]],
+            { type: EC2_TYPES.eipAssociation },
+        );
+    });
+
+    describe("aws-ec2-instance-enable-ebs-encryption: Spot Fleet launch specifications", () => {
+        ruleTable(
+            instanceEnableEbsEncryption,
+            { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, launchSpecifications: [{ ami: "ami-1", instanceType: "m7g.large", rootBlockDevices: [{ encrypted: true }], ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }] }] },
+            [
+                ["root device not encrypted", (p) => (p.launchSpecifications[0].rootBlockDevices[0].encrypted = false), ["launchSpecifications[0].rootBlockDevices[0].encrypted is false: the volume is unencrypted"]],
+                ["no root device", (p) => delete p.launchSpecifications[0].rootBlockDevices, ["launchSpecifications[0].rootBlockDevices is not set: the root volume's encryption follows the AMI snapshot and the account default"]],
+                ["data device not encrypted", (p) => delete p.launchSpecifications[0].ebsBlockDevices[0].encrypted, ["launchSpecifications[0].ebsBlockDevices[0].encrypted is not set: the volume is unencrypted unless the account encrypts by default"]],
+            ],
+            { type: EC2_TYPES.spotFleetRequest },
+        );
+    });
+
+    describe("aws-ec2-volume-enable-encryption: AMI copies and snapshot imports", () => {
+        ruleTable(
+            volumeEnableEncryption,
+            { sourceAmiId: "ami-0abc", sourceAmiRegion: "eu-west-1", name: "golden", encrypted: true },
+            [["AmiCopy encrypted not set", (p) => delete p.encrypted, ["encrypted is not set: the AMI copy's snapshots are unencrypted unless the source AMI's are"]]],
+            { type: EC2_TYPES.amiCopy },
+        );
+        ruleTable(
+            volumeEnableEncryption,
+            { diskContainer: { format: "VHD", userBucket: { s3Bucket: "images", s3Key: "disk.vhd" } }, encrypted: true },
+            [["SnapshotImport encrypted false", (p) => (p.encrypted = false), ["encrypted is false: the imported snapshot is unencrypted unless the account encrypts by default"]]],
+            { type: EC2_TYPES.snapshotImport },
+        );
+    });
+});

@@ -31,6 +31,11 @@ describe("aws-iam-policy-disallow-full-admin", () => {
         ["* on *", (p) => ((p.policy.Statement[0].Action = "*"), (p.policy.Statement[0].Resource = "*")), ['Statement[0] (JobsConsume) allows Action "*" on Resource "*": full administrator access']],
         ["* among actions on * among resources", (p) => ((p.policy.Statement[1].Action = ["s3:GetObject", "*"]), (p.policy.Statement[1].Resource = [QUEUE, "*"])), ['Statement[1] (Traces) allows Action "*" on Resource "*": full administrator access']],
         ["passes: * on one ARN (other rules report it)", set(0, "Action", "*"), []],
+        [
+            "* with NotResource (everything but a few ARNs)",
+            (p) => ((p.policy.Statement[0].Action = "*"), delete p.policy.Statement[0].Resource, (p.policy.Statement[0].NotResource = [QUEUE])),
+            ['Statement[0] (JobsConsume) allows Action "*" on every resource except its NotResource: full administrator access'],
+        ],
         ["passes: policy as a JSON string", (p) => (p.policy = JSON.stringify(p.policy)), []],
     ]);
     it.each(IAM_DOCUMENT_TYPES)("applies to %s", (type) => {
@@ -114,6 +119,17 @@ describe("aws-iam-policy-disallow-passrole-wildcard", () => {
         ["iam:* on *", (p) => ((p.policy.Statement[2].Action = ["iam:*"]), (p.policy.Statement[2].Resource = ["*"])), [msg]],
         ["IAM:passrole (case) on *", (p) => ((p.policy.Statement[2].Action = "IAM:passrole"), (p.policy.Statement[2].Resource = "*")), [msg]],
         ["passes: iam:GetRole on *", (p) => ((p.policy.Statement[2].Action = "iam:GetRole"), (p.policy.Statement[2].Resource = "*")), []],
+        [
+            "iam:PassRole with NotResource",
+            (p) => (delete p.policy.Statement[2].Resource, (p.policy.Statement[2].NotResource = ROLE)),
+            ['Statement[2] (PassWorker) allows iam:PassRole on every resource except its NotResource: any role can be handed to a service'],
+        ],
+        [
+            "NotAction that does not exclude iam:PassRole, on *",
+            (p) => (delete p.policy.Statement[2].Action, (p.policy.Statement[2].NotAction = ["s3:*"]), (p.policy.Statement[2].Resource = "*")),
+            ['Statement[2] (PassWorker) allows iam:PassRole (through NotAction) on Resource "*": any role can be handed to a service'],
+        ],
+        ["passes: NotAction excluding iam:* on *", (p) => (delete p.policy.Statement[2].Action, (p.policy.Statement[2].NotAction = ["iam:*"]), (p.policy.Statement[2].Resource = "*")), []],
     ]);
     it.each<[string, string, boolean]>([
         ["iam:PassRole", "iam:PassRole", true],

@@ -155,6 +155,17 @@ const INSECURE: [string, Expected[]][] = [
         "elasticache-user-nopass",
         [{ policy: "aws-elasticache-replicationgroup-enable-auth", resource: "sessions-default", flaw: /user 'default' needs no password and its accessString is on/ }],
     ],
+    [
+        "iam-notresource-admin",
+        [{ policy: "aws-iam-policy-disallow-full-admin", resource: "ops-almost-admin", flaw: /Statement\[0\] \(AllButAudit\) allows Action "\*" on every resource except its NotResource/ }],
+    ],
+    [
+        "iam-notaction-passrole",
+        [{ policy: "aws-iam-policy-disallow-passrole-wildcard", resource: "ci-runner-everything-else", flaw: /Statement\[0\] \(NoData\) allows iam:PassRole \(through NotAction\) on Resource "\*"/ }],
+    ],
+    ["eip-on-instance", [{ policy: "aws-ec2-instance-disallow-public-ip", resource: "reporting-ip-assoc", flaw: /instanceId is set: the Elastic IP gives the instance a public IPv4 address/ }]],
+    ["imds-defaults-optional", [{ policy: "aws-ec2-instance-enforce-imdsv2", resource: "account-imds", flaw: /httpTokens is 'optional': the account default/ }]],
+    ["spot-fleet-public", [{ policy: "aws-ec2-instance-disallow-public-ip", resource: "render-fleet", flaw: /launchSpecifications\[0\]\.associatePublicIpAddress is true/ }]],
     // RDS: the cluster forms and the proxy carry the same TLS, logging and encryption risks as an instance.
     ["aurora-pg-no-force-ssl", [{ policy: "aws-rds-instance-enforce-ssl", resource: "orders-db", flaw: /cluster 'orders-db' uses parameter group 'orders-db-params', which does not set rds\.force_ssl to 1/ }]],
     ["rds-proxy-plaintext", [{ policy: "aws-rds-instance-enforce-ssl", resource: "api-proxy", flaw: /proxy 'api-proxy' has requireTls false: clients may connect in plaintext/ }]],

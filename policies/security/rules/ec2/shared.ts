@@ -22,6 +22,12 @@ export const EC2_TYPES = {
     networkAcl: "aws:ec2/networkAcl:NetworkAcl",
     defaultNetworkAcl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
     networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
+    instanceMetadataDefaults: "aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults",
+    eip: "aws:ec2/eip:Eip",
+    eipAssociation: "aws:ec2/eipAssociation:EipAssociation",
+    spotFleetRequest: "aws:ec2/spotFleetRequest:SpotFleetRequest",
+    amiCopy: "aws:ec2/amiCopy:AmiCopy",
+    snapshotImport: "aws:ebs/snapshotImport:SnapshotImport",
 } as const;
 
 /** Ports that SSH and RDP listen on. */

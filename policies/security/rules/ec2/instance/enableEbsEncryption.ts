@@ -9,7 +9,9 @@ import { EC2_TYPES, encryptedProblem } from "../shared";
  *
  * Spot instances (`aws.ec2.SpotInstanceRequest`) take the same arguments and are judged the same way, and so are
  * launch configurations (`aws.ec2.LaunchConfiguration`), which cannot refer to a launch template: without
- * `rootBlockDevice` their root volume is a violation.
+ * `rootBlockDevice` their root volume is a violation. Each launch specification of a Spot Fleet
+ * (`aws.ec2.SpotFleetRequest`) is judged like an instance: `launchSpecifications[i].rootBlockDevices[j].encrypted`
+ * and `...ebsBlockDevices[j].encrypted` must be true (an unset root device follows the AMI and is reported).
  *
  * Severity: medium. Level: mandatory.
  * Controls: FSBP EC2.3, CIS 5.1.1, CKV_AWS_8, AWS-0026, AwsSolutions-EC26.
@@ -22,9 +24,25 @@ export const instanceEnableEbsEncryption: ResourceRule = {
     severity: "medium",
     level: "mandatory",
     remediation: "Set `rootBlockDevice: { encrypted: true }` and `encrypted: true` on every entry of `ebsBlockDevices`.",
-    resourceTypes: [EC2_TYPES.instance, EC2_TYPES.spotInstanceRequest, EC2_TYPES.launchConfiguration],
+    resourceTypes: [EC2_TYPES.instance, EC2_TYPES.spotInstanceRequest, EC2_TYPES.launchConfiguration, EC2_TYPES.spotFleetRequest],
     check(props, ctx) {
         const messages: string[] = [];
+        if (ctx.type === EC2_TYPES.spotFleetRequest) {
+            const specs: Record<string, any>[] = Array.isArray(props.launchSpecifications) ? props.launchSpecifications : [];
+            specs.forEach((spec, i) => {
+                const roots: Record<string, unknown>[] = Array.isArray(spec?.rootBlockDevices) ? spec.rootBlockDevices : [];
+                if (roots.length === 0) messages.push(`launchSpecifications[${i}].rootBlockDevices is not set: the root volume's encryption follows the AMI snapshot and the account default`);
+                roots.forEach((d, j) => {
+                    const p = encryptedProblem(`launchSpecifications[${i}].rootBlockDevices[${j}].encrypted`, d?.encrypted);
+                    if (p) messages.push(p);
+                });
+                (Array.isArray(spec?.ebsBlockDevices) ? (spec.ebsBlockDevices as Record<string, unknown>[]) : []).forEach((d, j) => {
+                    const p = encryptedProblem(`launchSpecifications[${i}].ebsBlockDevices[${j}].encrypted`, d?.encrypted);
+                    if (p) messages.push(p);
+                });
+            });
+            return messages;
+        }
         const root = props.rootBlockDevice;
         if (root === undefined || root === null) {
             if (ctx.type === EC2_TYPES.launchConfiguration || !props.launchTemplate) messages.push("rootBlockDevice is not set: the root volume's encryption follows the AMI snapshot and the account default");

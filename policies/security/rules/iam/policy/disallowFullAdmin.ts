@@ -3,7 +3,8 @@ import { actionsOf, allowStatements, IAM_DOCUMENT_TYPES, IAM_ROLE_TYPE, identity
 
 /**
  * IAM identity policies (Policy, RolePolicy, UserPolicy, GroupPolicy, Role `inlinePolicies`) have no Allow of
- * Action `*` on Resource `*` (full administrator).
+ * Action `*` on Resource `*` (full administrator), nor of Action `*` with `NotResource`, which grants every action on
+ * every resource but the few it lists.
  *
  * Severity: critical. Level: mandatory.
  * Controls: FSBP IAM.1, CIS 1.15, CKV_AWS_62, AwsSolutions-IAM5.
@@ -20,8 +21,12 @@ export const iamPolicyDisallowFullAdmin: ResourceRule = {
     check(props, ctx) {
         return identityDocumentsOf(ctx.type, props).flatMap((d) =>
             allowStatements(d)
-                .filter(({ s }) => actionsOf(s).includes("*") && resourcesOf(s).includes("*"))
-                .map(({ label }) => `${label} allows Action "*" on Resource "*": full administrator access`),
+                .filter(({ s }) => actionsOf(s).includes("*") && (resourcesOf(s).includes("*") || s.NotResource !== undefined))
+                .map(({ label, s }) =>
+                    resourcesOf(s).includes("*")
+                        ? `${label} allows Action "*" on Resource "*": full administrator access`
+                        : `${label} allows Action "*" on every resource except its NotResource: full administrator access`,
+                ),
         );
     },
 };
