@@ -103,6 +103,12 @@ describe("k8s-pod-disallow-host-namespaces", () => {
         ["hostPID", (p) => (pod(p).hostPID = true), ["the pod sets hostPID: true"]],
         ["hostIPC", (p) => (pod(p).hostIPC = true), ["the pod sets hostIPC: true"]],
         ["explicitly false", (p) => Object.assign(pod(p), { hostNetwork: false, hostPID: false, hostIPC: false }), []],
+        [
+            "unsafe sysctls",
+            (p) => (pod(p).securityContext.sysctls = [{ name: "net.core.somaxconn", value: "4096" }, { name: "kernel.msgmax", value: "65536" }]),
+            ["the pod sets unsafe sysctls net.core.somaxconn, kernel.msgmax (not isolated to the pod)"],
+        ],
+        ["passes: safe sysctls only", (p) => (pod(p).securityContext.sysctls = [{ name: "net.ipv4.ip_unprivileged_port_start", value: "80" }, { name: "net.ipv4.tcp_keepalive_time", value: "600" }]), []],
     ]);
 });
 

@@ -54,6 +54,7 @@ const T = {
 
 const PRIVILEGED = /privileged/;
 const INSECURE: [string, Expected][] = [
+    ["job-unsafe-sysctl.ts", { policy: "k8s-pod-disallow-host-namespaces", type: T.job, name: "loadtest", level: "mandatory", flaw: /unsafe sysctl net\.core\.somaxconn \(not isolated to the pod\)/ }],
     ["statefulset-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: T.statefulSet, name: "ledger", level: "mandatory", flaw: /container 'tuner'.*privileged/ }],
     ["daemonset-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: T.daemonSet, name: "node-agent", level: "mandatory", flaw: PRIVILEGED }],
     ["cronjob-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: T.cronJob, name: "nightly-compact", level: "mandatory", flaw: PRIVILEGED }],
@@ -136,9 +137,4 @@ describe("insecure programs the offline plan cannot judge yet", () => {
         expect(result.graph.resources.some((r) => r.type.startsWith("kubernetes:apps/"))).toBe(false);
         expect(result.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
     });
-});
-
-// Flaws no rule of the pack owns yet (each needs a new rule: a Pod Security Standards baseline check).
-describe("insecure programs no rule owns yet", () => {
-    it.todo("job-unsafe-sysctl.ts: unsafe pod sysctls (PSS baseline sysctls) on Job 'loadtest'");
 });
