@@ -1,5 +1,6 @@
 import type { Rule } from "@groundwork/policy-kit";
 import { rules as cloudfront } from "./cloudfront";
+import { rules as cloudwatch } from "./cloudwatch";
 import { rules as ec2 } from "./ec2";
 import { rules as eks } from "./eks";
 import { rules as elasticache } from "./elasticache";
@@ -28,4 +29,5 @@ export const allRules: Rule[] = [
     ...cloudfront,
     ...s3,
     ...wafv2,
+    ...cloudwatch,
 ];

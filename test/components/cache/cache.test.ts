@@ -5,6 +5,13 @@ import { grantDocument, RecordingIdentity } from "../../support/grants";
 import { evaluateGraph, mandatory } from "../../support/policy";
 import { generatedValue, runPulumi } from "../../support/pulumi";
 
+/**
+ * The pack's findings without the alarm-coverage policy, which judges a whole stack: a lone component has no alarm
+ * topic, so its database, cache, queues or distribution are rightly reported. test/components/observe shows the
+ * component with its `alarms(topic)` passing the prod pack, alarm coverage included.
+ */
+const componentOnly = <T extends { policy: string }>(violations: T[]): T[] => violations.filter((v) => v.policy !== "aws-cloudwatch-metricalarm-enforce-coverage");
+
 const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
 const USER = "aws:elasticache/user:User";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -93,7 +100,7 @@ describe("Cache", () => {
         ]);
         expect(cache.authTokenSecretArn).toBeUndefined();
         // AND the prod pack raises nothing
-        expect(await evaluateGraph(g, { tier: "prod" })).toEqual([]);
+        expect(componentOnly(await evaluateGraph(g, { tier: "prod" }))).toEqual([]);
     });
 
     it("authToken mode keeps a generated token in a Secret encrypted with the cache key, and grants read on it", async () => {
@@ -115,7 +122,7 @@ describe("Cache", () => {
         expect(JSON.stringify(g.resources.map((r) => r.inputs))).not.toContain(generatedValue(g));
         expect(await resolve(cache.authTokenSecretArn!)).toBe(secret.outputs.arn);
         expect(grantDocument(g, "cache-auth-token-read")).toMatchObject({ Statement: [{ Resource: [secret.outputs.arn] }, { Action: ["kms:Decrypt"], Resource: [KEY_ARN] }] });
-        expect(mandatory(await evaluateGraph(g, { tier: "prod" }))).toEqual([]);
+        expect(mandatory(componentOnly(await evaluateGraph(g, { tier: "prod" })))).toEqual([]);
     });
 
     it("dev preset: one node without failover, redis engine matching across users, no mandatory violation in dev", async () => {

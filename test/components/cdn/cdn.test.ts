@@ -4,6 +4,13 @@ import { distributionConfigureViewerTls } from "../../../policies/security/rules
 import { evaluateGraph, mandatory } from "../../support/policy";
 import { Graph, RecordedResource, runPulumi } from "../../support/pulumi";
 
+/**
+ * The pack's findings without the alarm-coverage policy, which judges a whole stack: a lone component has no alarm
+ * topic, so its database, cache, queues or distribution are rightly reported. test/components/observe shows the
+ * component with its `alarms(topic)` passing the prod pack, alarm coverage included.
+ */
+const componentOnly = <T extends { policy: string }>(violations: T[]): T[] => violations.filter((v) => v.policy !== "aws-cloudwatch-metricalarm-enforce-coverage");
+
 const T = {
     dist: "aws:cloudfront/distribution:Distribution",
     oac: "aws:cloudfront/originAccessControl:OriginAccessControl",
@@ -254,7 +261,7 @@ describe("Cdn (custom domain, as prod uses it)", () => {
     });
 
     it("raises no violation of the security pack in the prod tier", async () => {
-        const violations = await evaluateGraph(g, { tier: "prod" });
+        const violations = componentOnly(await evaluateGraph(g, { tier: "prod" }));
         expect(mandatory(violations)).toEqual([]);
         // AND none of the edge rules (CloudFront, S3, WAF) reports even an advisory
         expect(violations.filter((v) => /^aws-(cloudfront|s3|wafv2)-/.test(v.policy))).toEqual([]);

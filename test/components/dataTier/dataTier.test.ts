@@ -4,6 +4,13 @@ import { RecordingIdentity } from "../../support/grants";
 import { evaluateGraph, mandatory } from "../../support/policy";
 import { runPulumi } from "../../support/pulumi";
 
+/**
+ * The pack's findings without the alarm-coverage policy, which judges a whole stack: a lone component has no alarm
+ * topic, so its database, cache, queues or distribution are rightly reported. test/components/observe shows the
+ * component with its `alarms(topic)` passing the prod pack, alarm coverage included.
+ */
+const componentOnly = <T extends { policy: string }>(violations: T[]): T[] => violations.filter((v) => v.policy !== "aws-cloudwatch-metricalarm-enforce-coverage");
+
 // The data tier as the recommended infra wiring declares it (report of issue 3): per-tier presets, a placeholder app
 // security group, grants for the api and worker identities. Both tiers pass the pack with no mandatory violation.
 
@@ -42,7 +49,7 @@ describe.each(["dev", "prod"] as const)("data tier, %s", (tier) => {
             db.grantConnect(worker, "app");
             jobs.grantConsume(worker);
         }, { stack: tier });
-        expect(mandatory(await evaluateGraph(g, { tier }))).toEqual([]);
+        expect(mandatory(componentOnly(await evaluateGraph(g, { tier })))).toEqual([]);
         // every grant policy names concrete ARNs, never "*"
         for (const r of g.byType("aws:iam/rolePolicy:RolePolicy")) {
             for (const s of JSON.parse(r.inputs.policy).Statement) expect(s.Resource).not.toContain("*");

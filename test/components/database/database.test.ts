@@ -4,6 +4,13 @@ import { grantDocument, RecordingIdentity } from "../../support/grants";
 import { evaluateGraph, mandatory } from "../../support/policy";
 import { runPulumi } from "../../support/pulumi";
 
+/**
+ * The pack's findings without the alarm-coverage policy, which judges a whole stack: a lone component has no alarm
+ * topic, so its database, cache, queues or distribution are rightly reported. test/components/observe shows the
+ * component with its `alarms(topic)` passing the prod pack, alarm coverage included.
+ */
+const componentOnly = <T extends { policy: string }>(violations: T[]): T[] => violations.filter((v) => v.policy !== "aws-cloudwatch-metricalarm-enforce-coverage");
+
 const INSTANCE = "aws:rds/instance:Instance";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/given";
@@ -99,7 +106,7 @@ describe("Database", () => {
         );
         expect(out).toEqual([instance.outputs.masterUserSecrets[0].secretArn, 901, 5432, instance.outputs.resourceId, sg.outputs.id]);
         // AND the prod pack raises nothing at all
-        expect(await evaluateGraph(g, { tier: "prod" })).toEqual([]);
+        expect(componentOnly(await evaluateGraph(g, { tier: "prod" }))).toEqual([]);
     });
 
     it("encrypts storage, master secret and Performance Insights with a given key and creates none", async () => {
@@ -134,7 +141,7 @@ describe("Database", () => {
         expect(g.byType("aws:iam/role:Role")).toEqual([]);
         expect(mandatory(await evaluateGraph(g, { tier: "dev" }))).toEqual([]);
         // and the prod pack would refuse exactly the two prod-only properties
-        expect(mandatory(await evaluateGraph(g, { tier: "prod" })).map((v) => v.policy).sort()).toEqual([
+        expect(mandatory(componentOnly(await evaluateGraph(g, { tier: "prod" }))).map((v) => v.policy).sort()).toEqual([
             "aws-rds-instance-enable-deletion-protection",
             "aws-rds-instance-enable-multi-az",
         ]);

@@ -4,6 +4,13 @@ import { grantDocument, RecordingIdentity } from "../../support/grants";
 import { evaluateGraph } from "../../support/policy";
 import { runPulumi } from "../../support/pulumi";
 
+/**
+ * The pack's findings without the alarm-coverage policy, which judges a whole stack: a lone component has no alarm
+ * topic, so its database, cache, queues or distribution are rightly reported. test/components/observe shows the
+ * component with its `alarms(topic)` passing the prod pack, alarm coverage included.
+ */
+const componentOnly = <T extends { policy: string }>(violations: T[]): T[] => violations.filter((v) => v.policy !== "aws-cloudwatch-metricalarm-enforce-coverage");
+
 const QUEUE = "aws:sqs/queue:Queue";
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/given";
 
@@ -84,7 +91,7 @@ describe("Queue", () => {
         // AND the outputs are the queues'
         expect(await resolve(pulumi.all([q.url, q.arn, q.name, q.dlqUrl, q.dlqArn]))).toEqual([main.outputs.url, main.outputs.arn, main.outputs.name, dlq.outputs.url, dlq.outputs.arn]);
         // AND the prod pack raises nothing at all (DLQ, encryption, TLS-only, no wildcard)
-        expect(await evaluateGraph(g, { tier: "prod" })).toEqual([]);
+        expect(componentOnly(await evaluateGraph(g, { tier: "prod" }))).toEqual([]);
     });
 
     it("grantSend and grantConsume name this queue's ARN only (SSE-SQS: no key statement)", async () => {
@@ -146,7 +153,7 @@ describe("Queue", () => {
         }, { stack: "prod" });
         expect(g.one(QUEUE, "orders-queue").inputs).toMatchObject({ name: "groundwork-prod-orders.fifo", fifoQueue: true, contentBasedDeduplication: true });
         expect(g.one(QUEUE, "orders-dlq").inputs).toMatchObject({ name: "groundwork-prod-orders-dlq.fifo", fifoQueue: true });
-        expect(await evaluateGraph(g, { tier: "prod" })).toEqual([]);
+        expect(componentOnly(await evaluateGraph(g, { tier: "prod" }))).toEqual([]);
     });
 
     it("rejects bad args before declaring anything", async () => {
