@@ -1,4 +1,4 @@
-import { policyDocumentFromArgs } from "../../tools/plan/mocks";
+import { mockInvoke, policyDocumentFromArgs } from "../../tools/plan/mocks";
 
 // The offline stand-in for aws.iam.getPolicyDocument must render every form the provider renders, or a rule reading
 // NotAction, NotResource or NotPrincipal would pass a document offline that it fails under the real provider.
@@ -27,5 +27,21 @@ describe("getPolicyDocument as the plan tool renders it", () => {
             Principal: { Service: "sns.amazonaws.com" },
             Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:t" } },
         });
+    });
+});
+
+describe("kubernetes:yaml:decode as the plan tool answers it", () => {
+    it("decodes every document of a multi-document YAML text, skipping empty ones", () => {
+        const text = "apiVersion: v1\nkind: Namespace\nmetadata: { name: a }\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: b, namespace: a }\ndata: { k: v }\n";
+        expect(mockInvoke("kubernetes:yaml:decode", { text }, "us-east-1", "123456789012")).toEqual({
+            result: [
+                { apiVersion: "v1", kind: "Namespace", metadata: { name: "a" } },
+                { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b", namespace: "a" }, data: { k: "v" } },
+            ],
+        });
+    });
+
+    it("does not pretend to render Helm charts (helm.v3.Chart needs the helm binary)", () => {
+        expect(mockInvoke("kubernetes:helm:template", { jsonOpts: "{}" }, "us-east-1", "123456789012")).toBeUndefined();
     });
 });

@@ -54,6 +54,8 @@ const T = {
 
 const PRIVILEGED = /privileged/;
 const INSECURE: [string, Expected][] = [
+    ["configgroup-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: T.deployment, name: "yaml-web:ops/yaml-web", level: "mandatory", flaw: /container 'web' is privileged/ }],
+    ["configgroup-v1-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: T.daemonSet, name: "logging/log-shipper", level: "mandatory", flaw: /container 'shipper' is privileged/ }],
     ["job-unsafe-sysctl.ts", { policy: "k8s-pod-disallow-host-namespaces", type: T.job, name: "loadtest", level: "mandatory", flaw: /unsafe sysctl net\.core\.somaxconn \(not isolated to the pod\)/ }],
     ["statefulset-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: T.statefulSet, name: "ledger", level: "mandatory", flaw: /container 'tuner'.*privileged/ }],
     ["daemonset-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: T.daemonSet, name: "node-agent", level: "mandatory", flaw: PRIVILEGED }],
@@ -121,13 +123,13 @@ describe("independently written compliant Kubernetes programs are accepted", () 
     });
 });
 
-// Objects a provider-side component creates (yaml.v2.ConfigGroup/ConfigFile, helm.v4.Chart) are registered by the
-// provider during a real `pulumi preview`, where the pack judges them as any Deployment; the offline plan tool
-// records the component alone, so the flaw inside is invisible here. When the plan tool learns to expand them, this
-// test fails: move the fixture into INSECURE with the expected { policy, resource }.
+// Objects a provider-side component creates are registered by the provider during a real `pulumi preview`, where the
+// pack judges them as any Deployment. The offline plan tool renders yaml.v2.ConfigGroup/ConfigFile itself (see
+// tools/plan/expand.ts); a helm.v4.Chart needs the helm binary, so the plan tool records the component alone and the
+// flaw inside is invisible here. When the plan tool learns to expand it, this test fails: move the fixture into
+// INSECURE with the expected { policy, resource }.
 describe("insecure programs the offline plan cannot judge yet", () => {
     it.each([
-        ["configgroup-privileged.ts", "kubernetes:yaml/v2:ConfigGroup", "yaml-web"],
         ["helm-chart-privileged.ts", "kubernetes:helm.sh/v4:Chart", "node-exporter"],
     ])("%s: the component is recorded as opaque, without the objects it renders", async (fixture, type, name) => {
         const result = await planOnce(fixture);

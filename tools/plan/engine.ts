@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { expandComponents } from "./expand";
 import { createMocks, MockRecorder } from "./mocks";
 
 /** One resource the program registered, as the engine saw the registration. */
@@ -234,6 +235,8 @@ async function runOnce(program: () => unknown, opts: RunOptions): Promise<Record
     monitor.registerResourceOutputs = originalOutputs;
     if (programError) throw programError;
     if (recorder.errors.length > 0) throw new Error(recorder.errors.join("\n"));
+    // The objects of YAML components the Kubernetes provider would register itself (see ./expand.ts).
+    records.push(...expandComponents(records, process.cwd()));
     const root = records.find((r) => r.type === "pulumi:pulumi:Stack");
     return { project, stack, resources: records, outputs: sanitize((root && registeredOutputs.get(root.urn)) ?? {}) };
 }

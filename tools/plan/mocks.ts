@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import * as yaml from "js-yaml";
 import type * as pulumi from "@pulumi/pulumi";
 
 /** The engine's wire marker for a value not known yet (`pulumi.runtime.unknownValue`), kept here so this table needs no SDK import. */
@@ -129,6 +130,13 @@ export function createMocks(opts: MockOptions, recorder: MockRecorder): pulumi.r
         },
         call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
             const result = mockInvoke(args.token, args.inputs, region, acct);
+            if (result === undefined && args.token === "kubernetes:helm:template") {
+                recorder.errors.push(
+                    "the program renders a chart with helm.v3.Chart, which runs the helm binary inside the provider; the offline engine cannot. " +
+                        "Fix: plan it with the real engine (npm run test:engine), or declare the chart as helm.v3.Release or helm.v4.Chart, which the offline plan records as one resource.",
+                );
+                return {};
+            }
             if (result === undefined) {
                 recorder.errors.push(
                     `the program calls data source '${args.token}', which the offline engine does not know. ` +
@@ -403,6 +411,9 @@ export function mockInvoke(token: string, inputs: Record<string, any>, region: s
         case "aws:iam/getPolicyDocument:getPolicyDocument":
             return { json: JSON.stringify(policyDocumentFromArgs(inputs)), id: "policy-document" };
         case "kubernetes:yaml:decode":
+            // yaml.ConfigFile / yaml.ConfigGroup (v1) decode manifests through the provider, then declare each object
+            // in the program: decoding here makes those objects visible to the packs, as under the real engine.
+            return { result: yaml.loadAll(String(inputs.text ?? "")).filter((d) => d !== null && d !== undefined) };
         case "kubernetes:helm:template":
             return undefined;
         default:
