@@ -267,6 +267,31 @@ export function fakeResource(
             }
             return { id: ident, state };
         }
+        case "aws:rds/cluster:Cluster": {
+            // Aurora and Multi-AZ DB clusters: the provider autonames clusterIdentifier, which is also the id.
+            const ident = inputs.clusterIdentifier ?? physical;
+            state.clusterIdentifier = ident;
+            state.endpoint = `${ident}.cluster-c${h}.${region}.rds.amazonaws.com`;
+            state.readerEndpoint = `${ident}.cluster-ro-c${h}.${region}.rds.amazonaws.com`;
+            state.port = inputs.port ?? 5432;
+            state.clusterResourceId = `cluster-${digest("crid" + args.name, 26).toUpperCase()}`;
+            state.arn = `arn:aws:rds:${region}:${acct}:cluster:${ident}`;
+            return { id: ident, state };
+        }
+        case "aws:rds/clusterInstance:ClusterInstance": {
+            const ident = inputs.identifier ?? physical;
+            state.identifier = ident;
+            state.endpoint = `${ident}.c${h}.${region}.rds.amazonaws.com`;
+            state.arn = `arn:aws:rds:${region}:${acct}:db:${ident}`;
+            return { id: ident, state };
+        }
+        case "aws:elasticache/cluster:Cluster": {
+            const cid = inputs.clusterId ?? physical;
+            state.clusterId = cid;
+            state.cacheNodes = [{ id: "0001", address: `${cid}.${h.slice(0, 6)}.0001.use1.cache.amazonaws.com`, port: inputs.port ?? 6379 }];
+            state.arn = `arn:aws:elasticache:${region}:${acct}:cluster:${cid}`;
+            return { id: cid, state };
+        }
         case "aws:rds/subnetGroup:SubnetGroup":
         case "aws:rds/parameterGroup:ParameterGroup":
             state.arn = `arn:aws:rds:${region}:${acct}:${type.includes("subnet") ? "subgrp" : "pg"}:${state.name}`;
@@ -377,7 +402,7 @@ export function checkedInputs(type: string, name: string, inputs: Record<string,
 
 /** Resource types that carry an autonamed `name` property. */
 export function resourceHasName(type: string): boolean {
-    return !/^aws:(ec2\/(vpc|subnet|routeTable|route|routeTableAssociation|internetGateway|natGateway|eip|flowLog|vpcEndpoint|defaultSecurityGroup|securityGroupRule|mainRouteTableAssociation)|vpc\/|s3\/|cloudfront\/distribution|acm\/|route53\/record|kms\/key:|iam\/rolePolicyAttachment|eks\/(addon|accessEntry|accessPolicyAssociation|podIdentityAssociation)|rds\/instance|elasticache\/(replicationGroup|user:|userGroup))/.test(
+    return !/^aws:(ec2\/(vpc|subnet|routeTable|route|routeTableAssociation|internetGateway|natGateway|eip|flowLog|vpcEndpoint|defaultSecurityGroup|securityGroupRule|mainRouteTableAssociation)|vpc\/|s3\/|cloudfront\/distribution|acm\/|route53\/record|kms\/key:|iam\/rolePolicyAttachment|eks\/(addon|accessEntry|accessPolicyAssociation|podIdentityAssociation)|rds\/(instance|cluster|clusterInstance):|elasticache\/(replicationGroup|user:|userGroup|cluster:))/.test(
         type,
     );
 }
