@@ -286,7 +286,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             : deployApp(
                   "groundwork-app",
                   APP_NAMESPACE,
-                  { ...spec.app, image: spec.app.image },
+                  { ...spec.app, image: spec.app.image, tier: spec.tier },
                   spec.region,
                   d.jobsMaxReceiveCount,
                   { network, cluster, clusterAddons, database, dbUser: APP_DB_USER, cache, jobs, cdn, apiOriginDomain: spec.cdn.apiOriginDomain, identities: { api, worker, migrate } },

@@ -163,18 +163,18 @@ describe("appAlertRuleGroups", () => {
     });
 });
 
-describe("the PrometheusRule on the prod stack", () => {
+describe.each(["dev", "prod"] as const)("the PrometheusRule on the %s stack", (stack) => {
     let g: Graph;
     beforeAll(async () => {
         const program: () => Promise<Record<string, unknown>> = require("../../infra");
-        g = await runPulumi(program, { stack: "prod", config: readStackConfig(resolveProject(REPO_ROOT), "prod").config });
+        g = await runPulumi(program, { stack, config: readStackConfig(resolveProject(REPO_ROOT), stack).config });
     }, 120_000); // the whole program under mocks: about 10 s alone, more on a busy machine
 
-    test("sits in the app's namespace, on the cluster's provider, with the prod rules", () => {
+    test("sits in the app's namespace, on the cluster's provider, with the rules of the stack's tier", () => {
         const rule = g.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
         const deployment = g.one("kubernetes:apps/v1:Deployment", "api-deployment");
         expect(rule.inputs).toMatchObject({ apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "groundwork-app-slo", namespace: deployment.inputs.metadata.namespace } });
-        expect(rule.inputs.spec).toEqual(JSON.parse(JSON.stringify({ groups: appAlertRuleGroups("prod") })));
+        expect(rule.inputs.spec).toEqual(JSON.parse(JSON.stringify({ groups: appAlertRuleGroups(stack) })));
         expect(rule.provider).toBe(deployment.provider);
     });
 });
