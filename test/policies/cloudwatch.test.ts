@@ -61,6 +61,11 @@ describe(POLICY, () => {
         ["passes: a load balancer by its ARN suffix", [lb, topic, alarm("5xx", { LoadBalancer: "app/api/50dc6c495c0c9188" })], []],
         ["a load balancer without alarm", [lb, topic], [noAlarm(lb, "load balancer")]],
         ["passes: a distribution by its id", [cf, topic, alarm("5xx", { DistributionId: "E2QWRUHAPOMQZL", Region: "Global" })], []],
+        [
+            "passes: a distribution by the id its ARN ends with",
+            [graphResource("aws:cloudfront/distribution:Distribution", "edge", { arn: "arn:aws:cloudfront::123456789012:distribution/E2QWRUHAPOMQZL" }), topic, alarm("5xx", { DistributionId: "E2QWRUHAPOMQZL", Region: "Global" })],
+            [],
+        ],
         ["a distribution without alarm", [cf, topic], [noAlarm(cf, "distribution")]],
         [
             "passes: a metric-math alarm whose query metric names the database",

@@ -40,7 +40,11 @@ export const WATCHED_TYPES: Readonly<Record<string, Watched>> = {
     "aws:sqs/queue:Queue": { kind: "queue", identifiers: (r) => ({ QueueName: str(r, "name") }) },
     "aws:lb/loadBalancer:LoadBalancer": { kind: "load balancer", identifiers: (r) => ({ LoadBalancer: str(r, "arnSuffix") }) },
     "aws:alb/loadBalancer:LoadBalancer": { kind: "load balancer", identifiers: (r) => ({ LoadBalancer: str(r, "arnSuffix") }) },
-    "aws:cloudfront/distribution:Distribution": { kind: "distribution", identifiers: (r) => ({ DistributionId: str(r, "id") }) },
+    "aws:cloudfront/distribution:Distribution": {
+        kind: "distribution",
+        // The id, and the id the ARN ends with (`arn:aws:cloudfront::<account>:distribution/<id>`): both name it.
+        identifiers: (r) => ({ DistributionId: [...new Set([...str(r, "id"), ...str(r, "arn").map((a) => a.split("/").pop() as string)])] }),
+    },
 };
 
 /** The Pulumi engine's sentinel for an unknown value, in case a caller passes it through undeserialised. */
