@@ -112,6 +112,8 @@ export class ServiceHealth extends GroundworkComponent {
         if (args.components.length === 0) throw new ArgumentError(who, "components", "no component is listed", "list the stack's observable components");
         const unknownOptions = Object.keys(args.alarmOptions ?? {}).filter((n) => !names.includes(n));
         if (unknownOptions.length > 0) throw new ArgumentError(who, "alarmOptions", `${unknownOptions.join(", ")} name no listed component`, `key the options by one of ${names.join(", ")}`);
+        const declared = args.components.flatMap((c) => c.alarmSpecs().filter((s) => !(args.alarmOptions?.[c.baseName]?.skip ?? []).includes(s.part)));
+        if (declared.length === 0) throw new ArgumentError(who, "components", "none of the listed components declares an alarm, so there is no health to watch", "list components with alarms (a Network without NAT has none), or skip fewer");
         super("observe", "ServiceHealth", name, args, opts);
 
         // One registry: each component's specs feed both its alarms and its dashboard row.

@@ -278,6 +278,9 @@ describe("ServiceHealth: alarms, composite and dashboard from one registry", () 
             }),
         ).rejects.toThrow("ServiceHealth 'health': invalid 'components': 'jobs' is listed twice");
         await expect(runPulumi(() => new ServiceHealth("health", { target: new AlertTopic("alerts"), components: [] }))).rejects.toThrow("invalid 'components': no component is listed");
+        await expect(
+            runPulumi(() => new ServiceHealth("health", { target: new AlertTopic("alerts"), components: [new Queue("jobs")], alarmOptions: { jobs: { skip: ["oldest-message", "dead-letters"] } } })),
+        ).rejects.toThrow("invalid 'components': none of the listed components declares an alarm");
     });
 
     it("dashboardBody lays out three graphs a row under each component's title, in the spec's region", () => {
