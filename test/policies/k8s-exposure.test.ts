@@ -85,3 +85,18 @@ describe("service rules on a ServicePatch (a Service created elsewhere, e.g. by 
         expect(checkResource(serviceDisallowExternalIps, props, { type })).toEqual([]);
     });
 });
+
+describe("k8s-ingress-enforce-tls on an IngressPatch (an Ingress declared elsewhere)", () => {
+    const type = "kubernetes:networking.k8s.io/v1:IngressPatch";
+    ruleTable(
+        ingressEnforceTls,
+        { metadata: { name: "shop", namespace: "web", annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "8m" } } },
+        [
+            ["the patch turns the nginx redirect off", (p) => (p.metadata.annotations["nginx.ingress.kubernetes.io/ssl-redirect"] = "false"), ['the patch makes the Ingress serve plain HTTP: nginx.ingress.kubernetes.io/ssl-redirect is "false"']],
+            ["passes: ...while forcing the redirect", (p) => Object.assign(p.metadata.annotations, { "nginx.ingress.kubernetes.io/ssl-redirect": "false", "nginx.ingress.kubernetes.io/force-ssl-redirect": "true" }), []],
+            ["the patch empties spec.tls", (p) => (p.spec = { tls: [] }), ["the patch empties spec.tls: the Ingress loses its TLS"]],
+            ["passes: a patch that leaves TLS alone (no spec.tls at all)", (p) => (p.spec = { rules: [] }), []],
+        ],
+        { type },
+    );
+});

@@ -54,6 +54,8 @@ const T = {
 
 const PRIVILEGED = /privileged/;
 const INSECURE: [string, Expected][] = [
+    ["replicationcontroller-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: "kubernetes:core/v1:ReplicationController", name: "legacy-worker", level: "mandatory", flaw: /container 'worker' is privileged/ }],
+    ["ingress-patch-plain-http.ts", { policy: "k8s-ingress-enforce-tls", type: "kubernetes:networking.k8s.io/v1:IngressPatch", name: "storefront-tuning", level: "mandatory", flaw: /the patch makes the Ingress serve plain HTTP/ }],
     ["configgroup-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: T.deployment, name: "yaml-web:ops/yaml-web", level: "mandatory", flaw: /container 'web' is privileged/ }],
     ["configgroup-v1-privileged.ts", { policy: "k8s-pod-disallow-privileged", type: T.daemonSet, name: "logging/log-shipper", level: "mandatory", flaw: /container 'shipper' is privileged/ }],
     ["job-unsafe-sysctl.ts", { policy: "k8s-pod-disallow-host-namespaces", type: T.job, name: "loadtest", level: "mandatory", flaw: /unsafe sysctl net\.core\.somaxconn \(not isolated to the pod\)/ }],

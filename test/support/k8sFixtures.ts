@@ -57,6 +57,8 @@ export function wrapPodSpec(type: string, spec: Record<string, any>): Record<str
             return { metadata: { name: "api", namespace: "app", labels: LABELS }, spec };
         case "kubernetes:batch/v1:CronJob":
             return { metadata: { name: "api" }, spec: { schedule: "0 * * * *", jobTemplate: { spec: { template } } } };
+        case "kubernetes:core/v1:PodTemplate":
+            return { metadata: { name: "api", namespace: "app" }, template };
         default:
             return { metadata: { name: "api" }, spec: { selector: { matchLabels: LABELS }, template } };
     }

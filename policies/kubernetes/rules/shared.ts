@@ -17,6 +17,8 @@ export const K8S = {
     job: "kubernetes:batch/v1:Job",
     cronJob: "kubernetes:batch/v1:CronJob",
     pod: "kubernetes:core/v1:Pod",
+    replicationController: "kubernetes:core/v1:ReplicationController",
+    podTemplate: "kubernetes:core/v1:PodTemplate",
     service: "kubernetes:core/v1:Service",
     servicePatch: "kubernetes:core/v1:ServicePatch",
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
@@ -28,7 +30,7 @@ export const K8S = {
 } as const;
 
 /** Every type that carries a pod spec. */
-export const POD_TYPES: string[] = [K8S.deployment, K8S.statefulSet, K8S.daemonSet, K8S.replicaSet, K8S.job, K8S.cronJob, K8S.pod];
+export const POD_TYPES: string[] = [K8S.deployment, K8S.statefulSet, K8S.daemonSet, K8S.replicaSet, K8S.job, K8S.cronJob, K8S.pod, K8S.replicationController, K8S.podTemplate];
 
 /**
  * Server-side-apply patches of the pod-bearing types (`kubernetes.apps.v1.DeploymentPatch`, ...): they change an
@@ -49,7 +51,7 @@ function patchedType(type: string): string {
 }
 
 /** Pod-bearing types whose pods run until stopped (probes make sense; Jobs and CronJobs run to completion). */
-export const LONG_RUNNING_POD_TYPES: string[] = [K8S.deployment, K8S.statefulSet, K8S.daemonSet, K8S.replicaSet, K8S.pod];
+export const LONG_RUNNING_POD_TYPES: string[] = [K8S.deployment, K8S.statefulSet, K8S.daemonSet, K8S.replicaSet, K8S.pod, K8S.replicationController];
 
 /** Kind shown in messages for a type token (`kubernetes:apps/v1:Deployment` -> `Deployment`). */
 export function kindOf(type: string): string {
@@ -61,6 +63,8 @@ export function podSpecOf(type: string, props: Record<string, any>): Record<stri
     type = patchedType(type);
     if (type === K8S.pod) return props?.spec;
     if (type === K8S.cronJob) return props?.spec?.jobTemplate?.spec?.template?.spec;
+    // A PodTemplate carries the template at the top level, not under spec.
+    if (type === K8S.podTemplate) return props?.template?.spec;
     return props?.spec?.template?.spec;
 }
 
@@ -69,6 +73,7 @@ export function podLabelsOf(type: string, props: Record<string, any>): Record<st
     type = patchedType(type);
     if (type === K8S.pod) return props?.metadata?.labels ?? {};
     if (type === K8S.cronJob) return props?.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
+    if (type === K8S.podTemplate) return props?.template?.metadata?.labels ?? {};
     return props?.spec?.template?.metadata?.labels ?? {};
 }
 

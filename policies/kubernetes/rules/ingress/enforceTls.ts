@@ -12,11 +12,14 @@ export function albListeners(annotations: Record<string, string>): string[] | un
     }
 }
 
+const INGRESS_PATCH = "kubernetes:networking.k8s.io/v1:IngressPatch";
+
 /**
  * Every Ingress terminates TLS: `spec.tls` lists its hosts, or (AWS Load Balancer Controller) a certificate ARN
  * with an HTTPS listener. An ALB that also listens on HTTP must redirect it to HTTPS (`ssl-redirect`); an
  * ingress-nginx Ingress must not turn its default redirect off (`nginx.ingress.kubernetes.io/ssl-redirect: "false"`
- * without `force-ssl-redirect: "true"`).
+ * without `force-ssl-redirect: "true"`). A patch of an Ingress declared elsewhere (`IngressPatch`, server-side apply)
+ * is judged by what it sets: emptying `spec.tls`, or turning the nginx redirect off.
  *
  * Severity: high. Level: mandatory.
  * Controls: Polaris tlsSettingsMissing, CKV_K8S_153.
@@ -29,9 +32,17 @@ export const ingressEnforceTls: ResourceRule = {
     severity: "high",
     level: "mandatory",
     remediation: "Set `spec.tls: [{ hosts: [...] }]` and, for an ALB, the annotations `certificate-arn`, `listen-ports: [{\"HTTP\":80},{\"HTTPS\":443}]` and `ssl-redirect: \"443\"`.",
-    resourceTypes: ["kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:networking.k8s.io/v1beta1:Ingress", "kubernetes:extensions/v1beta1:Ingress"],
-    check(props) {
+    resourceTypes: ["kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:networking.k8s.io/v1beta1:Ingress", "kubernetes:extensions/v1beta1:Ingress", INGRESS_PATCH],
+    check(props, ctx) {
         const annotations: Record<string, string> = props.metadata?.annotations ?? {};
+        if (ctx.type === INGRESS_PATCH) {
+            const out: string[] = [];
+            if (Array.isArray(props.spec?.tls) && props.spec.tls.length === 0) out.push("the patch empties spec.tls: the Ingress loses its TLS");
+            const redirect = String(annotations["nginx.ingress.kubernetes.io/ssl-redirect"] ?? "").toLowerCase();
+            const forced = String(annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] ?? "").toLowerCase();
+            if (redirect === "false" && forced !== "true") out.push('the patch makes the Ingress serve plain HTTP: nginx.ingress.kubernetes.io/ssl-redirect is "false"');
+            return out;
+        }
         const alb = props.spec?.ingressClassName === "alb" || annotations["kubernetes.io/ingress.class"] === "alb";
         const tls = Array.isArray(props.spec?.tls) && props.spec.tls.length > 0;
         const listeners = alb ? albListeners(annotations) : undefined;
