@@ -12,3 +12,4 @@ export * from "./identity";
 export * from "./registry";
 export * from "./deploy";
 export * from "./observe";
+export * from "./telemetry";

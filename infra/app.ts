@@ -7,6 +7,7 @@ import type { Database } from "../components/database";
 import type { WorkloadIdentity } from "../components/identity";
 import type { Network } from "../components/network";
 import type { Queue } from "../components/queue";
+import type { ClusterTelemetry } from "../components/telemetry";
 import { containerSecurityContext, DNS_EGRESS, NamespaceIsolation, podSecurityContext, Service } from "../components/service";
 import type { AppSpec, Tier } from "../stacks";
 import { appAlertRuleGroups } from "./alertRules";
@@ -69,6 +70,19 @@ export interface AppDeps {
     readonly apiOriginDomain: string;
     /** IRSA roles of the workloads: the migrations job reads the master secret, api and worker use IAM auth. */
     readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity; readonly migrate: WorkloadIdentity };
+    /**
+     * The cluster's telemetry: with traces, api and worker export OTLP to its collector (env and egress); with metrics,
+     * its Prometheus scrapes their metrics ports (PodMonitors, ingress) and loads the app's PrometheusRule.
+     */
+    readonly telemetry?: ClusterTelemetry;
+}
+
+/**
+ * Labels of the app's PrometheusRule and PodMonitors: the `app.kubernetes.io/part-of` that the cluster's Prometheus
+ * selects (`ClusterTelemetry` `monitoredParts`). Pure.
+ */
+export function appMonitorLabels(name: string): Record<string, string> {
+    return { "app.kubernetes.io/part-of": name };
 }
 
 /** The deployed workloads. */
@@ -83,6 +97,8 @@ export interface AppWorkloads {
     readonly migrations: kubernetes.batch.v1.Job;
     /** The app's SLO alerts (infra/alertRules.ts) as a Prometheus Operator PrometheusRule in the app's namespace. */
     readonly alertRules: kubernetes.apiextensions.CustomResource;
+    /** PodMonitors of the api's and worker's metrics ports, with the cluster's metrics (`deps.telemetry`). */
+    readonly podMonitors: kubernetes.apiextensions.CustomResource[];
 }
 
 /**
@@ -124,6 +140,8 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
         egressTo: [{ cidr: deps.network.cidrBlock, ports: [5432, 6379, 443] }],
     };
     const migrations = migrationsJob(name, namespace, spec.image, deps, env, common2.egressTo, [ns, ...dependsOn]);
+    // Telemetry: traces to the collector (its OTLP ports, nothing else of its namespace); Prometheus scrapes the metrics ports.
+    const t = telemetryWiring(deps.telemetry);
     // The provider waits for the Job to succeed, so pods of a new image only start on a migrated schema.
     const rollout = { dependsOn: [ns, migrations, ...dependsOn] };
     const api = new Service(
@@ -132,10 +150,11 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             ...common2,
             command: ["node", "dist/server.js"],
             port: API_PORT,
-            env: { ...env, PORT: String(API_PORT), METRICS_PORT: String(API_METRICS_PORT), SHUTDOWN_DRAIN_DELAY_MS: "5000" },
+            env: { ...env, ...t.env, PORT: String(API_PORT), METRICS_PORT: String(API_METRICS_PORT), SHUTDOWN_DRAIN_DELAY_MS: "5000" },
+            egressTo: [...common2.egressTo, ...t.egressTo],
             roleArn: identities.api.roleArn,
             scaling: { kind: "hpa", min: spec.apiMinReplicas, max: spec.apiMaxReplicas, cpuUtilization: 70 },
-            ingressFrom: [{ cidr: deps.network.cidrBlock }],
+            ingressFrom: [{ cidr: deps.network.cidrBlock }, ...t.scrapedOn(API_METRICS_PORT)],
             ...(spec.originCertificateArn !== undefined
                 ? {
                       ingress: {
@@ -156,7 +175,9 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             ...common2,
             command: ["node", "dist/worker.js"],
             healthPort: WORKER_HEALTH_PORT,
-            env: { ...env, WORKER_METRICS_PORT: String(WORKER_HEALTH_PORT) },
+            env: { ...env, ...t.env, WORKER_METRICS_PORT: String(WORKER_HEALTH_PORT) },
+            egressTo: [...common2.egressTo, ...t.egressTo],
+            ingressFrom: t.scrapedOn(WORKER_HEALTH_PORT),
             roleArn: identities.worker.roleArn,
             scaling: { kind: "queue", queueUrl: jobs.url, min: spec.workerMinReplicas, max: spec.workerMaxReplicas, messagesPerReplica: 5 },
             nodeSelector: { "groundwork.dev/workload": "queue-worker" },
@@ -167,17 +188,58 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
         rollout,
     );
     // Needs the Prometheus Operator's CRDs in the cluster (monitoring.coreos.com/v1); the metrics stack installs them.
+    const crds = { provider: cluster.provider, dependsOn: [ns, ...t.metricsRelease] };
     const alertRules = new kubernetes.apiextensions.CustomResource(
         `${name}-alert-rules`,
         {
             apiVersion: "monitoring.coreos.com/v1",
             kind: "PrometheusRule",
-            metadata: { name: `${name}-slo`, namespace, labels: { "app.kubernetes.io/name": "alert-rules", "app.kubernetes.io/part-of": name } },
+            metadata: { name: `${name}-slo`, namespace, labels: { "app.kubernetes.io/name": "alert-rules", ...appMonitorLabels(name) } },
             spec: { groups: appAlertRuleGroups(spec.tier ?? "prod") },
         },
-        { provider: cluster.provider, dependsOn: [ns] },
+        crds,
     );
-    return { namespace: ns, api, worker, migrations, alertRules };
+    const podMonitors =
+        t.metricsRelease.length === 0
+            ? []
+            : [
+                  { workload: api, port: API_METRICS_PORT },
+                  { workload: worker, port: WORKER_HEALTH_PORT },
+              ].map(
+                  ({ workload, port }) =>
+                      new kubernetes.apiextensions.CustomResource(
+                          `${name}-${workload.baseName}-metrics`,
+                          {
+                              apiVersion: "monitoring.coreos.com/v1",
+                              kind: "PodMonitor",
+                              metadata: { name: `${workload.baseName}-metrics`, namespace, labels: { "app.kubernetes.io/name": `${workload.baseName}-metrics`, ...appMonitorLabels(name) } },
+                              spec: { selector: { matchLabels: workload.selectorLabels }, podMetricsEndpoints: [{ portNumber: port, path: "/metrics", interval: "30s", scheme: "http" }] },
+                          },
+                          { ...crds, dependsOn: [...crds.dependsOn, workload] },
+                      ),
+              );
+    return { namespace: ns, api, worker, migrations, alertRules, podMonitors };
+}
+
+/**
+ * What the cluster's telemetry adds to api and worker: the OTLP endpoint env and egress to the collector's pods on its
+ * OTLP ports (with traces), ingress from Prometheus on a metrics port and the release whose CRDs the app's
+ * PrometheusRule and PodMonitors need (with metrics). Empty without telemetry. Pure.
+ */
+export function telemetryWiring(telemetry: Pick<ClusterTelemetry, "otlpEndpoint" | "collectorPeer" | "prometheusPeer" | "metricsRelease"> | undefined): {
+    env: Record<string, string>;
+    egressTo: { namespace: string; podLabels: Record<string, string>; ports: number[] }[];
+    scrapedOn: (port: number) => { namespace: string; podLabels: Record<string, string>; ports: number[] }[];
+    metricsRelease: pulumi.Resource[];
+} {
+    const collector = telemetry?.collectorPeer;
+    const prometheus = telemetry?.prometheusPeer;
+    return {
+        env: telemetry?.otlpEndpoint !== undefined ? { OTEL_EXPORTER_OTLP_ENDPOINT: telemetry.otlpEndpoint } : {},
+        egressTo: collector ? [{ namespace: collector.namespace, podLabels: { ...collector.podLabels }, ports: [...collector.ports] }] : [],
+        scrapedOn: (port) => (prometheus ? [{ namespace: prometheus.namespace, podLabels: { ...prometheus.podLabels }, ports: [port] }] : []),
+        metricsRelease: telemetry?.metricsRelease ? [telemetry.metricsRelease] : [],
+    };
 }
 
 /** UID/GID the image runs as (app/Dockerfile `USER 10001:10001`). */

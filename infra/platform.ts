@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
 import { Cdn } from "../components/cdn";
 import { Cache } from "../components/cache";
 import { Cluster, ClusterAddons } from "../components/cluster";
@@ -8,7 +9,8 @@ import { DeployRunner } from "../components/deploy";
 import { WorkloadIdentity } from "../components/identity";
 import { Queue } from "../components/queue";
 import { ContainerRegistry } from "../components/registry";
-import { AppWorkloads, deployApp } from "./app";
+import { ClusterTelemetry, loadDashboards } from "../components/telemetry";
+import { AppWorkloads, appMonitorLabels, deployApp } from "./app";
 import { Network } from "../components/network";
 import { AlertTopic, isObservable, Observable, ServiceHealth } from "../components/observe";
 import { CLOUDFRONT_REGION } from "../components/cdn/args";
@@ -22,6 +24,12 @@ export const APP_NAMESPACE = "app";
 /** PostgreSQL role the app connects as, with IAM database authentication. */
 export const APP_DB_USER = "app";
 
+/** Name of the reference app (its `app.kubernetes.io/part-of`). */
+export const APP_NAME = "groundwork-app";
+
+/** The app's log field holding the correlation id (app/src/platform/http.ts `requestIdLogLabel`, the worker's job logs). */
+export const APP_CORRELATION_ID_FIELD = "correlationId";
+
 /** The components of the platform, for tests and for wiring later components. */
 export interface Platform {
     /** The VPC and everything in it. */
@@ -32,6 +40,8 @@ export interface Platform {
     readonly cluster: Cluster;
     /** The cluster's Helm add-ons (load balancer controller, metrics-server, autoscaler, KEDA). */
     readonly clusterAddons: ClusterAddons;
+    /** Metrics (kube-prometheus-stack), traces (ADOT collector to X-Ray) and logs (CloudWatch) of the cluster. */
+    readonly telemetry: ClusterTelemetry;
     /** RDS PostgreSQL in the isolated subnets. */
     readonly database: Database;
     /** ElastiCache (Valkey) in the isolated subnets. */
@@ -276,6 +286,28 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         queueArns: [jobs.arn],
     });
 
+    // Metrics, traces and logs of the cluster: Prometheus loads the app's rules and monitors, Grafana the dashboards of
+    // observability/dashboards, the collector sends the app's traces to X-Ray, the add-on ships container logs.
+    const telemetry = new ClusterTelemetry(
+        "telemetry",
+        {
+            ...common,
+            clusterName: cluster.knownClusterName,
+            kubernetesProvider: cluster.provider,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuer: cluster.oidcIssuer,
+            logRetentionDays: c.logRetentionDays,
+            monitoredParts: Object.values(appMonitorLabels(APP_NAME)),
+            dashboards: loadDashboards(path.join(__dirname, "..", "observability", "dashboards")),
+            replicas: c.addonReplicas,
+            remoteWrite: spec.tier === "prod",
+            correlationIdField: APP_CORRELATION_ID_FIELD,
+            appNamespace: APP_NAMESPACE,
+            protect: spec.settings.protect,
+        },
+        { dependsOn: [clusterAddons] },
+    );
+
     // The app's image repository: immutable tags, scanned on push, KMS-encrypted.
     const registry = new ContainerRegistry("app-images", { ...common, protect: spec.settings.protect });
 
@@ -284,12 +316,12 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         spec.app.image === undefined
             ? undefined
             : deployApp(
-                  "groundwork-app",
+                  APP_NAME,
                   APP_NAMESPACE,
                   { ...spec.app, image: spec.app.image, tier: spec.tier },
                   spec.region,
                   d.jobsMaxReceiveCount,
-                  { network, cluster, clusterAddons, database, dbUser: APP_DB_USER, cache, jobs, cdn, apiOriginDomain: spec.cdn.apiOriginDomain, identities: { api, worker, migrate } },
+                  { network, cluster, clusterAddons, database, dbUser: APP_DB_USER, cache, jobs, cdn, apiOriginDomain: spec.cdn.apiOriginDomain, identities: { api, worker, migrate }, telemetry },
                   common,
               );
 
@@ -307,6 +339,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
 
     return {
         ...components,
+        telemetry,
         identities: { api, worker, migrate },
         ...(app ? { app } : {}),
         alerts,

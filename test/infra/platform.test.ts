@@ -138,7 +138,7 @@ describe("infra program, the cluster (prod)", () => {
     test("cluster add-ons are pinned Helm releases on the cluster's provider", () => {
         const provider = g.one("pulumi:providers:kubernetes");
         const releases = g.byType("kubernetes:helm.sh/v3:Release");
-        expect(releases.map((r) => r.inputs.chart).sort()).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "keda", "metrics-server"]);
+        expect(releases.map((r) => r.inputs.chart).sort()).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "keda", "kube-prometheus-stack", "metrics-server", "opentelemetry-collector"]);
         for (const r of releases) {
             expect(r.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
             expect(r.provider).toBe(provider.urn);
@@ -220,7 +220,7 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
         }
     });
 
-    test("the API's metrics port is exposed by no Service, Ingress, NetworkPolicy or CDN behaviour", () => {
+    test("the API's metrics port is exposed by no Service, Ingress or CDN behaviour, and by NetworkPolicies only to Prometheus's pods", () => {
         const deployment = g.one("kubernetes:apps/v1:Deployment", "api-deployment");
         const env = Object.fromEntries(deployment.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
         expect([env.PORT, env.METRICS_PORT]).toEqual([String(API_PORT), String(API_METRICS_PORT)]);
@@ -228,9 +228,13 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
             for (const p of svc.inputs.spec.ports) expect([svc.name, p.port, p.targetPort]).not.toContainEqual(API_METRICS_PORT);
         }
         for (const ing of g.byType("kubernetes:networking.k8s.io/v1:Ingress")) expect(JSON.stringify(ing.inputs.spec)).not.toContain(String(API_METRICS_PORT));
+        // The scraper is the cluster's Prometheus (components/telemetry): the one peer admitted on the metrics port.
+        const prometheus = g.one("kubernetes:helm.sh/v3:Release", "telemetry-metrics");
+        const scraper = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": prometheus.inputs.namespace } }, podSelector: { matchLabels: prometheus.inputs.values.prometheus.prometheusSpec.podMetadata.labels } };
         for (const np of g.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy")) {
-            const ports = (np.inputs.spec.ingress ?? []).flatMap((r: any) => (r.ports ?? []).map((p: any) => p.port));
-            expect([np.name, ports]).not.toEqual([np.name, expect.arrayContaining([API_METRICS_PORT])]);
+            for (const r of np.inputs.spec.ingress ?? []) {
+                if ((r.ports ?? []).some((p: any) => p.port === API_METRICS_PORT)) expect([np.name, r.from]).toEqual([np.name, [scraper]]);
+            }
         }
         const dist = g.one("aws:cloudfront/distribution:Distribution").inputs;
         expect((dist.orderedCacheBehaviors ?? []).map((b: any) => b.pathPattern)).not.toEqual(expect.arrayContaining([expect.stringMatching(/metrics/)]));

@@ -1,0 +1,4 @@
+export * from "./versions";
+export * from "./documents";
+export * from "./dashboards";
+export * from "./telemetry";
