@@ -17,9 +17,9 @@ export function podRestartsQuery(clusterName: string): string {
 
 /**
  * The Cluster's alarms, on the Container Insights metrics (namespace `ContainerInsights`, published by the CloudWatch
- * agent of the `amazon-cloudwatch-observability` add-on): average node CPU and memory across the cluster, and a pod
- * that keeps restarting. Without Container Insights they stay INSUFFICIENT_DATA (the cluster's README says how to turn
- * it on). Pure.
+ * agent of the `amazon-cloudwatch-observability` add-on, which the platform's ClusterTelemetry installs): average node
+ * CPU and memory across the cluster, and a pod that keeps restarting. Without Container Insights they stay
+ * INSUFFICIENT_DATA. Pure.
  */
 export function clusterAlarmSpecs(clusterName: string): AlarmSpec[] {
     const base = { namespace: "ContainerInsights", dimensions: { ClusterName: clusterName }, period: 300, evaluationPeriods: 3, treatMissingData: "missing" as const };
