@@ -8,7 +8,9 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/dist/", "/app/"],
   // Tests see the policy kit's source, so a change to it needs no `npm run build:kit` first.
   moduleNameMapper: { "^@groundwork/policy-kit$": "<rootDir>/packages/policy-kit/src/index.ts" },
-  testTimeout: 30000,
+  // A guard against hangs, not a performance bound: planning a whole stack under mocks takes 10 s alone and three
+  // times that on a busy two-core machine (the stacks grew with the alarms and telemetry).
+  testTimeout: 120000,
   // Two workers on the two-core machines: 46 s instead of 57 s for the suite (most files are Pulumi-import bound).
   maxWorkers: 2,
 };
