@@ -344,6 +344,7 @@ export function fakeResource(
         }
         case "aws:cloudfront/distribution:Distribution": {
             const did = `E${digest(args.name, 13).toUpperCase()}`;
+            state.id = did; // the id property a stack policy reads is the distribution id, as the ARN ends with
             state.arn = `arn:aws:cloudfront::${acct}:distribution/${did}`;
             state.domainName = `d${h}.cloudfront.net`;
             state.hostedZoneId = "Z2FDTNDATAQYW2";
