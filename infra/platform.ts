@@ -286,6 +286,15 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         queueArns: [jobs.arn],
     });
 
+    // The alert topic (plus one in us-east-1, where the edge's alarms live, when the stack is elsewhere): the alarms and
+    // the cluster's Alertmanager notify it.
+    const alerts = new AlertTopic("alerts", {
+        ...common,
+        subscriptions: [...spec.observe.alertSubscriptions],
+        additionalRegions: [CLOUDFRONT_REGION],
+        protect: spec.settings.protect,
+    });
+
     // Metrics, traces and logs of the cluster: Prometheus loads the app's rules and monitors, Grafana the dashboards of
     // observability/dashboards, the collector sends the app's traces to X-Ray, the add-on ships container logs.
     const telemetry = new ClusterTelemetry(
@@ -301,11 +310,14 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             dashboards: loadDashboards(path.join(__dirname, "..", "observability", "dashboards")),
             replicas: c.addonReplicas,
             remoteWrite: spec.tier === "prod",
+            alertTopicArn: alerts.topicArn,
+            alertTopicKeyArn: alerts.kmsKeyArn,
             correlationIdField: APP_CORRELATION_ID_FIELD,
             appNamespace: APP_NAMESPACE,
             protect: spec.settings.protect,
+            kubernetesDependsOn: [clusterAddons],
+            nodeGroups: Object.values(cluster.nodeGroups).map((g) => g.nodeGroup),
         },
-        { dependsOn: [clusterAddons] },
     );
 
     // The app's image repository: immutable tags, scanned on push, KMS-encrypted.
@@ -325,14 +337,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
                   common,
               );
 
-    // Observability: the alert topic (plus one in us-east-1, where the edge's alarms live, when the stack is elsewhere),
-    // then, from one registry, every observable component's alarms, the composite health alarm and the dashboard.
-    const alerts = new AlertTopic("alerts", {
-        ...common,
-        subscriptions: [...spec.observe.alertSubscriptions],
-        additionalRegions: [CLOUDFRONT_REGION],
-        protect: spec.settings.protect,
-    });
+    // Observability, from one registry: every observable component's alarms, the composite health alarm and the dashboard.
     // The platform's components are the registry: whichever of them is Observable is alarmed and drawn.
     const components = { network, cdn, cluster, clusterAddons, database, cache, jobs, registry };
     const health = new ServiceHealth("health", { ...common, target: alerts, components: observedComponents(components) });

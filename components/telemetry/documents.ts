@@ -74,6 +74,32 @@ export function remoteWriteStatements(workspaceArn: pulumi.Input<string>): State
     return [{ sid: "RemoteWrite", actions: ["aps:RemoteWrite"], resources: [workspaceArn] }];
 }
 
+/** What Alertmanager may do: publish to the alert topic, encrypting with the topic's KMS key. */
+export function alertPublisherStatements(topicArn: pulumi.Input<string>, topicKeyArn: pulumi.Input<string>): StatementInput[] {
+    return [
+        { sid: "PublishAlerts", actions: ["sns:Publish"], resources: [topicArn] },
+        { sid: "EncryptAlerts", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [topicKeyArn] },
+    ];
+}
+
+/**
+ * Alertmanager's configuration: every alert, grouped by name and namespace, to the SNS topic (firing and resolved,
+ * signed with the pod's IRSA credentials), except the chart's always-firing `Watchdog`, which goes nowhere.
+ */
+export function alertmanagerConfig(topicArn: pulumi.Input<string>, region: pulumi.Input<string>): Record<string, unknown> {
+    return {
+        route: {
+            receiver: "alert-topic",
+            group_by: ["alertname", "namespace"],
+            group_wait: "30s",
+            group_interval: "5m",
+            repeat_interval: "4h",
+            routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }],
+        },
+        receivers: [{ name: "null" }, { name: "alert-topic", sns_configs: [{ topic_arn: topicArn, sigv4: { region }, send_resolved: true }] }],
+    };
+}
+
 /** The placeholder a saved query's user replaces with the correlation id they follow. */
 export const CORRELATION_ID_PLACEHOLDER = "REPLACE-WITH-CORRELATION-ID";
 

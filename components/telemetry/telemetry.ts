@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, LOG_RETENTION_DAYS, statefulOptions, Transform } from "../base";
 import { CONTAINER_SECURITY_CONTEXT, PinnedChart, POD_SECURITY_CONTEXT } from "../cluster/charts";
 import { WorkloadIdentity, WorkloadIdentityTransforms } from "../identity/workloadIdentity";
-import { containerInsightsLogGroupNames, correlationQuery, logsKeyPolicy, logWriterStatements, remoteWriteStatements, xrayWriterStatements } from "./documents";
+import { alertmanagerConfig, alertPublisherStatements, containerInsightsLogGroupNames, correlationQuery, logsKeyPolicy, logWriterStatements, remoteWriteStatements, xrayWriterStatements } from "./documents";
 import { ADOT_COLLECTOR_IMAGE, CLOUDWATCH_OBSERVABILITY_ADDON, OTLP_GRPC_PORT, OTLP_HTTP_PORT, TELEMETRY_CHARTS } from "./versions";
 
 /** `app.kubernetes.io/part-of` of the kube-prometheus-stack chart's own rules and monitors (always selected). */
@@ -46,6 +46,17 @@ export interface ClusterTelemetryArgs extends BaseArgs {
      * @default - required
      */
     readonly oidcIssuer: pulumi.Input<string>;
+    /**
+     * What the Kubernetes objects (releases, namespaces, dashboards) are created after: the cluster's add-ons, whose
+     * webhooks admit pods (`ClusterAddons`). The AWS resources do not wait for them (they need no cluster API).
+     * @default []
+     */
+    readonly kubernetesDependsOn?: pulumi.Resource[];
+    /**
+     * The cluster's managed node groups: the logs add-on (DaemonSets) is installed once they exist.
+     * @default []
+     */
+    readonly nodeGroups?: pulumi.Resource[];
     /**
      * Metrics: kube-prometheus-stack (Prometheus Operator and its CRDs, Prometheus, Alertmanager, Grafana with the
      * `dashboards`, kube-state-metrics).
@@ -95,6 +106,17 @@ export interface ClusterTelemetryArgs extends BaseArgs {
      * @default false
      */
     readonly remoteWrite?: boolean;
+    /**
+     * SNS topic Alertmanager sends the firing and resolved alerts to (the stack's alert topic), with `alertTopicKeyArn`;
+     * its role may only publish to it and use its key.
+     * @default - Alertmanager has no receiver: alerts show in Alertmanager and Grafana and notify no one
+     */
+    readonly alertTopicArn?: pulumi.Input<string>;
+    /**
+     * KMS key of `alertTopicArn` (an encrypted topic's publisher needs `kms:GenerateDataKey` and `kms:Decrypt` on it).
+     * @default - required with `alertTopicArn`
+     */
+    readonly alertTopicKeyArn?: pulumi.Input<string>;
     /**
      * Log field holding the correlation id in the app's JSON logs: saves a Logs Insights query that follows one id
      * from the API to the worker. Needs `logs` and `appNamespace`.
@@ -164,6 +186,8 @@ export class ClusterTelemetry extends GroundworkComponent {
     public readonly collectorIdentity?: WorkloadIdentity;
     /** Identity of the CloudWatch agent and Fluent Bit (writes to the container log groups). */
     public readonly logsIdentity?: WorkloadIdentity;
+    /** Identity of Alertmanager (publishes to the alert topic), with `alertTopicArn`. */
+    public readonly alertmanagerIdentity?: WorkloadIdentity;
     /** Identity of Prometheus (remote write), with `remoteWrite`. */
     public readonly prometheusIdentity?: WorkloadIdentity;
     /** ARN of the Amazon Managed Service for Prometheus workspace, with `remoteWrite`. */
@@ -203,8 +227,11 @@ export class ClusterTelemetry extends GroundworkComponent {
         for (const p of monitoredParts) {
             if (!PART_OF.test(p) || p.length > 63) throw new ArgumentError(who, "monitoredParts", `'${p}' is not a label value`, "use the app.kubernetes.io/part-of value of the rules and monitors to load");
         }
-        if (!metrics && (monitoredParts.length > 0 || Object.keys(dashboards).length > 0 || remoteWrite)) {
-            throw new ArgumentError(who, "metrics", "monitoredParts, dashboards or remoteWrite are given with metrics off", "enable metrics or drop them");
+        if (!metrics && (monitoredParts.length > 0 || Object.keys(dashboards).length > 0 || remoteWrite || args.alertTopicArn !== undefined)) {
+            throw new ArgumentError(who, "metrics", "monitoredParts, dashboards, remoteWrite or alertTopicArn are given with metrics off", "enable metrics or drop them");
+        }
+        if ((args.alertTopicArn === undefined) !== (args.alertTopicKeyArn === undefined)) {
+            throw new ArgumentError(who, "alertTopicKeyArn", "alertTopicArn and alertTopicKeyArn go together", "pass both (AlertTopic.topicArn and AlertTopic.kmsKeyArn) or neither");
         }
         for (const [file, json] of Object.entries(dashboards)) {
             if (!/^[a-z0-9][a-z0-9-]{0,50}\.json$/.test(file)) throw new ArgumentError(who, `dashboards['${file}']`, "the key is not '<words>.json'", "name it like 'app-red.json'");
@@ -232,6 +259,7 @@ export class ClusterTelemetry extends GroundworkComponent {
             accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
         };
         const k8s = { provider: args.kubernetesProvider };
+        const k8sAfter = args.kubernetesDependsOn ?? [];
         const t = args.transform ?? {};
         const identity = (part: string, namespace: string, serviceAccountName: string) =>
             new WorkloadIdentity(
@@ -254,7 +282,7 @@ export class ClusterTelemetry extends GroundworkComponent {
                         },
                     },
                 },
-                this.childOpts(k8s),
+                this.childOpts({ ...k8s, dependsOn: k8sAfter }),
             );
         const release = (part: string, chart: PinnedChart, values: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[]) =>
             new kubernetes.helm.v3.Release(
@@ -274,7 +302,7 @@ export class ClusterTelemetry extends GroundworkComponent {
                         timeout: 900,
                         values,
                     },
-                    this.childOpts({ ...k8s, dependsOn }),
+                    this.childOpts({ ...k8s, dependsOn: [...k8sAfter, ...dependsOn] }),
                 ),
             );
         const resources = (cpu: string, memory: string, memoryLimit = memory) => ({ requests: { cpu, memory }, limits: { memory: memoryLimit } });
@@ -295,6 +323,15 @@ export class ClusterTelemetry extends GroundworkComponent {
                 this.prometheusIdentity.addStatements("remote-write", remoteWriteStatements(workspace.arn));
                 serviceAccount.annotations = { "eks.amazonaws.com/role-arn": this.prometheusIdentity.roleArn };
                 remote = [{ url: pulumi.interpolate`${workspace.prometheusEndpoint}api/v1/remote_write`, sigv4: { region: facts.region }, queueConfig: { maxSamplesPerSend: 1000, maxShards: 200, capacity: 2500 } }];
+            }
+            const alertmanager: Record<string, unknown> = {
+                alertmanagerSpec: { replicas, securityContext: podSecurity(1000), resources: resources("20m", "64Mi", "128Mi"), podAntiAffinity: "soft" },
+            };
+            if (args.alertTopicArn !== undefined) {
+                this.alertmanagerIdentity = identity("alertmanager", chart.namespace, "alertmanager");
+                this.alertmanagerIdentity.addStatements("alert-topic", alertPublisherStatements(args.alertTopicArn, args.alertTopicKeyArn!));
+                alertmanager.serviceAccount = { create: true, name: "alertmanager", annotations: { "eks.amazonaws.com/role-arn": this.alertmanagerIdentity.roleArn } };
+                alertmanager.config = alertmanagerConfig(args.alertTopicArn, facts.region);
             }
             this.metricsRelease = release(
                 "metrics",
@@ -345,14 +382,7 @@ export class ClusterTelemetry extends GroundworkComponent {
                             podAntiAffinity: "soft",
                         },
                     },
-                    alertmanager: {
-                        alertmanagerSpec: {
-                            replicas,
-                            securityContext: podSecurity(1000),
-                            resources: resources("20m", "64Mi", "128Mi"),
-                            podAntiAffinity: "soft",
-                        },
-                    },
+                    alertmanager,
                     grafana: {
                         defaultDashboardsEnabled: true,
                         testFramework: { enabled: false },
@@ -471,7 +501,7 @@ export class ClusterTelemetry extends GroundworkComponent {
                         resolveConflictsOnUpdate: "OVERWRITE",
                         tags: this.childTags("cloudwatch-observability"),
                     },
-                    this.childOpts({ dependsOn: groups }),
+                    this.childOpts({ dependsOn: [...groups, ...(args.nodeGroups ?? [])] }),
                 ),
             );
             if (wantsQuery) {

@@ -112,6 +112,21 @@ describe.each(["dev", "prod"])("telemetry wiring on the %s stack", (stack) => {
         expect(metrics.inputs.values.crds).toEqual({ enabled: true });
     });
 
+    it("Alertmanager sends the app's alerts to the stack's alert topic, its role allowed only to publish there", () => {
+        const topic = g.byType("aws:sns/topic:Topic").find((t) => t.outputs.arn === g.outputs.alertTopicArn)!;
+        const am = release("metrics").inputs.values.alertmanager;
+        const role = g.one("aws:iam/role:Role", "telemetry-alertmanager-role");
+        expect(am.serviceAccount).toEqual({ create: true, name: "alertmanager", annotations: { "eks.amazonaws.com/role-arn": role.outputs.arn } });
+        expect(Object.values(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals)).toEqual(["system:serviceaccount:monitoring:alertmanager", "sts.amazonaws.com"]);
+        const policy = JSON.parse(g.one("aws:iam/rolePolicy:RolePolicy", "telemetry-alertmanager-alert-topic").inputs.policy);
+        expect(policy.Statement).toEqual([
+            { Sid: "PublishAlerts", Effect: "Allow", Action: ["sns:Publish"], Resource: [topic.outputs.arn] },
+            { Sid: "EncryptAlerts", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [topic.inputs.kmsMasterKeyId] },
+        ]);
+        expect(am.config.route.receiver).toBe("alert-topic");
+        expect(am.config.receivers.find((r: any) => r.name === "alert-topic").sns_configs).toEqual([expect.objectContaining({ topic_arn: topic.outputs.arn, send_resolved: true })]);
+    });
+
     it("the saved Logs Insights query follows the field the API's request logs and the worker's job logs carry", () => {
         const q = g.one("aws:cloudwatch/queryDefinition:QueryDefinition").inputs;
         expect(q.queryString).toContain(`log_processed.${APP_CORRELATION_ID_FIELD} = `);

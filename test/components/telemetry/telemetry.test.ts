@@ -186,6 +186,7 @@ describe("ClusterTelemetry argument validation", () => {
         ["a query field with spaces", { correlationIdField: "correlation id" }, /invalid 'correlationIdField'/],
         ["a query without a namespace", { appNamespace: undefined }, /invalid 'appNamespace'/],
         ["metrics settings with metrics off", { metrics: false }, /invalid 'metrics'.*metrics off/],
+        ["an alert topic without its key", { alertTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts" }, /invalid 'alertTopicKeyArn': alertTopicArn and alertTopicKeyArn go together/],
     ])("refuses %s, naming the field and the fix", async (_, over, message) => {
         await expect(build(over)).rejects.toThrow(message);
     });
