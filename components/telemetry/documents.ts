@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { StatementInput } from "../identity/statements";
 import { KMS_SERVICE_ACTIONS, type KmsKeyPolicyDocument } from "../secrets/kmsKey";
 
@@ -67,6 +67,15 @@ export function logWriterStatements(groupStreams: pulumi.Input<string>[]): State
 /** What the trace collector may do: send segments and telemetry records to X-Ray (neither action takes a resource). */
 export function xrayWriterStatements(): StatementInput[] {
     return [{ sid: "WriteTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] }];
+}
+
+/**
+ * The remote-write URL of an Amazon Managed Service for Prometheus workspace, from its region and id (the documented
+ * form of the workspace's `prometheusEndpoint` plus `api/v1/remote_write`; built from the id, which is known as soon
+ * as the workspace exists, so the release's values do not change when the endpoint is read back).
+ */
+export function ampRemoteWriteUrl(region: pulumi.Input<string>, workspaceId: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.interpolate`https://aps-workspaces.${region}.amazonaws.com/workspaces/${workspaceId}/api/v1/remote_write`;
 }
 
 /** What Prometheus may do with Amazon Managed Service for Prometheus: remote-write to one workspace. */

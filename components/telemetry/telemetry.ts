@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, LOG_RETENTION_DAYS, statefulOptions, Transform } from "../base";
 import { CONTAINER_SECURITY_CONTEXT, PinnedChart, POD_SECURITY_CONTEXT } from "../cluster/charts";
 import { WorkloadIdentity, WorkloadIdentityTransforms } from "../identity/workloadIdentity";
-import { alertmanagerConfig, alertPublisherStatements, containerInsightsLogGroupNames, correlationQuery, logsKeyPolicy, logWriterStatements, remoteWriteStatements, xrayWriterStatements } from "./documents";
+import { alertmanagerConfig, alertPublisherStatements, ampRemoteWriteUrl, containerInsightsLogGroupNames, correlationQuery, logsKeyPolicy, logWriterStatements, remoteWriteStatements, xrayWriterStatements } from "./documents";
 import { ADOT_COLLECTOR_IMAGE, CLOUDWATCH_OBSERVABILITY_ADDON, OTLP_GRPC_PORT, OTLP_HTTP_PORT, TELEMETRY_CHARTS } from "./versions";
 
 /** `app.kubernetes.io/part-of` of the kube-prometheus-stack chart's own rules and monitors (always selected). */
@@ -322,7 +322,7 @@ export class ClusterTelemetry extends GroundworkComponent {
                 this.prometheusIdentity = identity("prometheus", chart.namespace, "prometheus");
                 this.prometheusIdentity.addStatements("remote-write", remoteWriteStatements(workspace.arn));
                 serviceAccount.annotations = { "eks.amazonaws.com/role-arn": this.prometheusIdentity.roleArn };
-                remote = [{ url: pulumi.interpolate`${workspace.prometheusEndpoint}api/v1/remote_write`, sigv4: { region: facts.region }, queueConfig: { maxSamplesPerSend: 1000, maxShards: 200, capacity: 2500 } }];
+                remote = [{ url: ampRemoteWriteUrl(facts.region, workspace.id), sigv4: { region: facts.region }, queueConfig: { maxSamplesPerSend: 1000, maxShards: 200, capacity: 2500 } }];
             }
             const alertmanager: Record<string, unknown> = {
                 alertmanagerSpec: { replicas, securityContext: podSecurity(1000), resources: resources("20m", "64Mi", "128Mi"), podAntiAffinity: "soft" },

@@ -103,7 +103,9 @@ describe("ClusterTelemetry", () => {
     it("lets Prometheus only remote-write to its own workspace", () => {
         expect(policy("tel-prometheus-remote-write").Statement).toEqual([{ Sid: "RemoteWrite", Effect: "Allow", Action: ["aps:RemoteWrite"], Resource: [g.one("aws:amp/workspace:Workspace").outputs.arn] }]);
         const rw = release("metrics").inputs.values.prometheus.prometheusSpec.remoteWrite;
-        expect(rw[0].url).toBe(`${g.one("aws:amp/workspace:Workspace").outputs.prometheusEndpoint}api/v1/remote_write`);
+        const id = g.one("aws:amp/workspace:Workspace").outputs.id;
+        expect(id).toEqual(expect.any(String));
+        expect(rw[0].url).toBe(`https://aps-workspaces.us-east-1.amazonaws.com/workspaces/${id}/api/v1/remote_write`);
         expect(rw[0].sigv4).toBeDefined();
     });
 
