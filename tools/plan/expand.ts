@@ -44,6 +44,9 @@ export function componentObjects(type: string, inputs: Record<string, any>, cwd:
  * as its inputs. Under the mock engine the provider never runs, so without this the packs would not see them. The
  * one difference that remains: the provider also gives a namespaced object without a namespace its default
  * namespace (which needs the cluster's API discovery), so such an object keeps `<prefix>:<name>` here.
+ *
+ * The naming follows the provider's source (provider/pkg/provider/yaml/v2); it was not checked by a run: without a
+ * reachable cluster (the real-engine tests here) the provider registers none of the objects in a preview.
  */
 export function expandComponents(records: RecordedResource[], cwd: string): RecordedResource[] {
     const out: RecordedResource[] = [];
