@@ -6,6 +6,7 @@ import { rules as eks } from "./eks";
 import { rules as elasticache } from "./elasticache";
 import { rules as iam } from "./iam";
 import { rules as kms } from "./kms";
+import { rules as lb } from "./lb";
 import { rules as logs } from "./logs";
 import { rules as rds } from "./rds";
 import { rules as s3 } from "./s3";
@@ -29,5 +30,6 @@ export const allRules: Rule[] = [
     ...cloudfront,
     ...s3,
     ...wafv2,
+    ...lb,
     ...cloudwatch,
 ];
