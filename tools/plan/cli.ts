@@ -5,9 +5,10 @@ import { pendingMockErrors } from "./engine";
 import { plan } from "./plan";
 import { parseStackReferences } from "./stackReferences";
 import { countByType, renderPolicies, renderTree, toPlanJson } from "./report";
+import { CostEstimate, diffCost, estimateCost, loadPrices, renderCost, renderCostDelta } from "./cost";
 
 /**
- * `npm run plan -- --stack <name> [--program <path>] [--json <file>] [--policy-pack <dir> ...]`
+ * `npm run plan -- --stack <name> [--program <path>] [--json <file>] [--policy-pack <dir> ...] [--cost] [--cost-base <base.json>]`
  * Exit codes: 0 no mandatory violation; 1 at least one; 2 the program, its config or a pack failed.
  */
 async function main(argv: string[]): Promise<number> {
@@ -22,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
         .option("--stack-reference <stack=file>", "outputs of a stack the program reads with StackReference, from a JSON file; repeatable", (v: string, acc: string[]) => [...acc, v], [])
         .option("--stack-output <stack:name=value>", "one output of a referenced stack; repeatable", (v: string, acc: string[]) => [...acc, v], [])
         .option("--policy-config <file>", "policy config JSON for the pack at the same position; repeatable (default: <pack>/config/<tier>.json)", (v: string, acc: string[]) => [...acc, v], [])
+        .option("--cost", "print the monthly cost (min/max) from the price table in tools/plan/prices; --json then includes it")
+        .option("--cost-base <base.json>", "also print the cost of the change from a base plan written by --json")
         .exitOverride();
     try {
         cmd.parse(argv, { from: "user" });
@@ -48,11 +51,30 @@ async function main(argv: string[]): Promise<number> {
     for (const [type, n] of countByType(graph)) console.log(`      ${String(n).padStart(4)}  ${type}`);
     console.log("");
     console.log(renderPolicies(graph, packs, violations));
+    // Cost: --cost prints the table; --cost-base (or the diff option's base file, when given) prints the change's cost.
+    const costOpts = cmd.opts() as { cost?: boolean; costBase?: string; diff?: unknown };
+    const costBase = costOpts.costBase ?? (typeof costOpts.diff === "string" ? costOpts.diff : undefined);
+    let cost: CostEstimate | undefined;
+    if (costOpts.cost || costBase) {
+        const prices = loadPrices();
+        cost = estimateCost(graph.resources, prices);
+        if (costOpts.cost) console.log(`\n${renderCost(cost, prices)}`);
+        if (costBase) {
+            let baseCost: CostEstimate;
+            try {
+                baseCost = estimateCost(JSON.parse(fs.readFileSync(costBase, "utf8")).resources ?? [], prices);
+            } catch (e) {
+                console.error(`error: the base plan '${costBase}' cannot be read as a plan JSON: ${(e as Error).message}`);
+                return 2;
+            }
+            console.log(`\n${renderCostDelta(diffCost(baseCost, cost))}`);
+        }
+    }
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const advisory = violations.filter((v) => v.enforcementLevel === "advisory").length;
     if (o.json) {
         const file = path.resolve(o.json);
-        fs.writeFileSync(file, JSON.stringify(toPlanJson(graph, packs.map((p) => p.name), violations), null, 2) + "\n");
+        fs.writeFileSync(file, JSON.stringify({ ...toPlanJson(graph, packs.map((p) => p.name), violations), ...(costOpts.cost ? { cost } : {}) }, null, 2) + "\n");
         console.log(`\nWrote ${path.relative(process.cwd(), file) || file}`);
     }
     console.log(
