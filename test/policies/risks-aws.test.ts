@@ -36,6 +36,7 @@ const OPEN = "aws-ec2-securitygroup-disallow-world-open-ports";
 const S3_PUBLIC = "aws-s3-bucketpolicy-disallow-public-principal";
 const KMS_PUBLIC = "aws-kms-key-disallow-wildcard-principal";
 const SQS_PUBLIC = "aws-sqs-queuepolicy-disallow-wildcard-access";
+const LB_TLS = "aws-lb-listener-enforce-tls";
 
 const INSECURE: [string, Expected[]][] = [
     ["sg-ingress-rule-ssh", [{ policy: SSH, resource: "ssh-from-anywhere", flaw: /ingress rule opens port 22 to 0\.0\.0\.0\/0/ }]],
@@ -171,9 +172,21 @@ const INSECURE: [string, Expected[]][] = [
     ["rds-proxy-plaintext", [{ policy: "aws-rds-instance-enforce-ssl", resource: "api-proxy", flaw: /proxy 'api-proxy' has requireTls false: clients may connect in plaintext/ }]],
     ["aurora-no-log-exports", [{ policy: "aws-rds-instance-enable-log-exports", resource: "events-db", flaw: /enabledCloudwatchLogsExports is not set/ }]],
     ["global-cluster-unencrypted", [{ policy: "aws-rds-instance-enable-storage-encryption", resource: "payments-global", flaw: /storageEncrypted is not set/ }]],
+    // Load balancers: plaintext listeners (by default action, by listener rule), the API's default TLS policy, header validation, deletion.
+    ["alb-http-forward", [{ policy: LB_TLS, resource: "shop-http", flaw: /listener 'shop-http' serves plain HTTP and defaultActions\[0\] forwards to targets/ }]],
+    ["alb-https-default-tls-policy", [{ policy: LB_TLS, resource: "billing-https", flaw: /listener 'billing-https' \(HTTPS\) has no sslPolicy: AWS applies ELBSecurityPolicy-2016-08/ }]],
+    [
+        "alb-http-listener-rule-forward",
+        [{ policy: LB_TLS, resource: "partners-webhooks", flaw: /listener rule 'partners-webhooks' of plain-HTTP listener 'partners-http': actions\[0\] forwards to targets/ }],
+    ],
+    ["alb-invalid-headers", [{ policy: "aws-lb-loadbalancer-enable-drop-invalid-headers", resource: "catalog", flaw: /dropInvalidHeaderFields is not set/ }]],
+    [
+        "alb-no-deletion-protection",
+        [{ policy: "aws-lb-loadbalancer-enable-deletion-protection", resource: "checkout", flaw: /enableDeletionProtection is false/, dev: "advisory" }],
+    ],
 ];
 
-const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache", "ok-secret-rotated", "ok-rds-proxy-tls", "ok-bucket-v2-configs", "ok-nacl-restricted", "ok-bucket-acl-private", "ok-ebs-and-launch-configuration", "ok-queue-redrive-resource"];
+const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache", "ok-secret-rotated", "ok-rds-proxy-tls", "ok-bucket-v2-configs", "ok-nacl-restricted", "ok-bucket-acl-private", "ok-ebs-and-launch-configuration", "ok-queue-redrive-resource", "ok-alb-https", "ok-nlb-tls"];
 
 let securityPack: LoadedPack;
 beforeAll(async () => {
