@@ -452,7 +452,7 @@ export function estimateCost(resources: readonly CostResource[], prices: PriceTa
                 add(
                     r,
                     highRes ? "cloudwatch.alarm.highres.month" : "cloudwatch.alarm.standard.month",
-                    `CloudWatch alarms (${highRes ? "high resolution" : "standard"})`,
+                    `CloudWatch alarms (${highRes ? "high resolution" : "standard"}${insights ? ", Metrics Insights query" : ""})`,
                     n(metrics),
                     "alarm metric",
                     1,
@@ -572,8 +572,8 @@ const money = (v: number) => (Math.round(v * 100) / 100).toFixed(2);
 const signed = (v: number) => (v > 0.004 ? "+" : v < -0.004 ? "-" : " ") + money(Math.abs(v));
 const range = (r: Range) => (r.min === r.max ? String(r.min) : `${r.min}–${r.max}`);
 const price = (v: number) => v.toFixed(Math.max(2, (String(v).split(".")[1] ?? "").length));
-// "3 nodes", "2 endpoint-AZs", but "50 GB" and "1000 IOPS".
-const counted = (r: Range, unit: string) => `${range(r)} ${r.max !== 1 && /[a-z]$|AZ$/.test(unit) ? `${unit}s` : unit}`;
+// "3 nodes", "2 endpoint-AZs", "3 addresses", but "50 GB" and "1000 IOPS".
+const counted = (r: Range, unit: string) => `${range(r)} ${r.max === 1 || !/[a-z]$|AZ$/.test(unit) ? unit : unit.endsWith("s") ? `${unit}es` : `${unit}s`}`;
 
 /** Renders an estimate as the CLI prints it: one row per line, the resources under it, then what is not in the total. */
 export function renderCost(e: CostEstimate, prices?: PriceTable): string {
