@@ -2,14 +2,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { pendingMockErrors } from "./engine";
-import { plan } from "./plan";
+import { plan, secretPlaintexts } from "./plan";
 import { parseStackReferences } from "./stackReferences";
 import { countByType, renderPolicies, renderTree, toPlanJson } from "./report";
+import { writeDiagrams } from "./diagram";
+import { diffPlans, readPlanJson, renderDiff } from "./diff";
 import { CostEstimate, diffCost, estimateCost, loadPrices, renderCost, renderCostDelta } from "./cost";
 
 /**
  * `npm run plan -- --stack <name> [--program <path>] [--json <file>] [--policy-pack <dir> ...] [--cost] [--cost-base <base.json>]`
  * Exit codes: 0 no mandatory violation; 1 at least one; 2 the program, its config or a pack failed.
+ * `--diff <base.json>` prints what changed since a plan written by `--json`; `--diagram`/`--diagram-svg` draw the stack.
  */
 async function main(argv: string[]): Promise<number> {
     const cmd = new Command()
@@ -23,6 +26,9 @@ async function main(argv: string[]): Promise<number> {
         .option("--stack-reference <stack=file>", "outputs of a stack the program reads with StackReference, from a JSON file; repeatable", (v: string, acc: string[]) => [...acc, v], [])
         .option("--stack-output <stack:name=value>", "one output of a referenced stack; repeatable", (v: string, acc: string[]) => [...acc, v], [])
         .option("--policy-config <file>", "policy config JSON for the pack at the same position; repeatable (default: <pack>/config/<tier>.json)", (v: string, acc: string[]) => [...acc, v], [])
+        .option("--diff <base.json>", "print what this plan adds, removes and modifies since a plan written by --json (secrets stay [secret]); --json then includes it")
+        .option("--diagram <file.mmd>", "write the stack's diagram as Mermaid (components, key resources, network/IAM/CDN edges)")
+        .option("--diagram-svg <file.svg>", "write the stack's diagram as SVG through Graphviz (`dot`)")
         .option("--cost", "print the monthly cost (min/max) from the price table in tools/plan/prices; --json then includes it")
         .option("--cost-base <base.json>", "also print the cost of the change from a base plan written by --json")
         .exitOverride();
@@ -32,6 +38,14 @@ async function main(argv: string[]): Promise<number> {
         return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
     }
     const o = cmd.opts<{ stack: string; program?: string; json?: string; preview?: boolean; policyPack: string[]; policyConfig: string[]; stackReference: string[]; stackOutput: string[] }>();
+    const extra = cmd.opts() as { diff?: string; diagram?: string; diagramSvg?: string };
+    let base;
+    try {
+        base = extra.diff ? readPlanJson(extra.diff) : undefined;
+    } catch (e) {
+        console.error(`error: ${(e as Error).message}`);
+        return 2;
+    }
     const started = process.hrtime.bigint();
     let result;
     try {
@@ -70,11 +84,19 @@ async function main(argv: string[]): Promise<number> {
             console.log(`\n${renderCostDelta(diffCost(baseCost, cost))}`);
         }
     }
+    const diff = base ? diffPlans(base, toPlanJson(graph, packs.map((p) => p.name), violations), { secrets: secretPlaintexts(graph) }) : undefined;
+    if (diff) console.log(`\n${renderDiff(diff, path.relative(process.cwd(), path.resolve(extra.diff!)))}`);
+    try {
+        for (const line of writeDiagrams(graph, { mermaid: extra.diagram, svg: extra.diagramSvg })) console.log(`\n${line}`);
+    } catch (e) {
+        console.error(`error: the diagram cannot be written: ${(e as Error).message}`);
+        return 2;
+    }
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const advisory = violations.filter((v) => v.enforcementLevel === "advisory").length;
     if (o.json) {
         const file = path.resolve(o.json);
-        fs.writeFileSync(file, JSON.stringify({ ...toPlanJson(graph, packs.map((p) => p.name), violations), ...(costOpts.cost ? { cost } : {}) }, null, 2) + "\n");
+        fs.writeFileSync(file, JSON.stringify({ ...toPlanJson(graph, packs.map((p) => p.name), violations), ...(costOpts.cost ? { cost } : {}), ...(diff ? { diff } : {}) }, null, 2) + "\n");
         console.log(`\nWrote ${path.relative(process.cwd(), file) || file}`);
     }
     console.log(
