@@ -16,6 +16,7 @@ export const COVERED_FAMILIES = [
     "elasticache",
     "iam",
     "kms",
+    "lb",
     "rds",
     "s3",
     "secretsmanager",
