@@ -13,3 +13,4 @@ export * from "./registry";
 export * from "./deploy";
 export * from "./observe";
 export * from "./telemetry";
+export * from "./loadbalancer";

@@ -1,9 +1,9 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cache } from "../components/cache";
-import type { Cdn } from "../components/cdn";
 import type { Cluster, ClusterAddons } from "../components/cluster";
 import type { Database } from "../components/database";
+import type { LoadBalancer } from "../components/loadbalancer";
 import type { WorkloadIdentity } from "../components/identity";
 import type { Network } from "../components/network";
 import type { Queue } from "../components/queue";
@@ -20,6 +20,9 @@ export const API_PORT = 8080;
 
 /** Port of the API's /metrics: a container port no Service, Ingress or CDN behaviour exposes (a scraper reaches the pod). */
 export const API_METRICS_PORT = 9464;
+
+/** The API's readiness endpoint: the pod's readiness probe and the load balancer's health check both ask it. */
+export const API_READINESS_PATH = "/readyz";
 
 /** Worker health and metrics port inside the pod. */
 export const WORKER_HEALTH_PORT = 9091;
@@ -64,10 +67,11 @@ export interface AppDeps {
     readonly cache: Cache;
     /** The jobs queue. */
     readonly jobs: Queue;
-    /** The edge: origin security group and origin-verify header for the API's ingress. */
-    readonly cdn: Cdn;
-    /** Host name CloudFront uses for the API origin (`groundwork:apiOriginDomain`): the ingress answers to it. */
-    readonly apiOriginDomain: string;
+    /**
+     * The API's load balancer (CloudFront's origin): its target group receives the API's pods through a
+     * TargetGroupBinding. Without one, the API is reached inside the cluster only.
+     */
+    readonly apiLoadBalancer?: LoadBalancer;
     /** IRSA roles of the workloads: the migrations job reads the master secret, api and worker use IAM auth. */
     readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity; readonly migrate: WorkloadIdentity };
     /**
@@ -104,12 +108,12 @@ export interface AppWorkloads {
 /**
  * Deploys the reference app's API and worker into `namespace`, one image, two commands, configured for the
  * platform: IAM authentication to PostgreSQL and Valkey (no passwords), the jobs queue, pool sizes that fit the
- * database, the API behind an internet-facing ALB that only CloudFront can reach (origin security group and the
- * origin-verify header), the worker on the Spot queue-worker nodes scaled by KEDA on queue depth, and the app's SLO
+ * database, the API registered in the program's load balancer (`deps.apiLoadBalancer`), which only CloudFront can
+ * reach (origin security group and the origin-verify header), the worker on the Spot queue-worker nodes scaled by KEDA on queue depth, and the app's SLO
  * alert rules for `spec.tier` (prod's, the stricter, when no tier is given).
  */
 export function deployApp(name: string, namespace: string, spec: AppSpec & { readonly image: string; readonly tier?: Tier }, region: string, jobsMaxReceiveCount: number, deps: AppDeps, common: { tags: Record<string, string> }): AppWorkloads {
-    const { cluster, database, cache, jobs, cdn, identities } = deps;
+    const { cluster, database, cache, jobs, identities } = deps;
     const dependsOn = [deps.clusterAddons];
     const ns = new NamespaceIsolation(`${name}-namespace`, { ...common, provider: cluster.provider, namespace }, { dependsOn });
     const maxPods = spec.apiMaxReplicas + spec.workerMaxReplicas;
@@ -154,18 +158,10 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             egressTo: [...common2.egressTo, ...t.egressTo],
             roleArn: identities.api.roleArn,
             scaling: { kind: "hpa", min: spec.apiMinReplicas, max: spec.apiMaxReplicas, cpuUtilization: 70 },
+            readinessPath: API_READINESS_PATH,
+            // The load balancer reaches pod IPs from its addresses in the VPC.
             ingressFrom: [{ cidr: deps.network.cidrBlock }, ...t.scrapedOn(API_METRICS_PORT)],
-            ...(spec.originCertificateArn !== undefined
-                ? {
-                      ingress: {
-                          host: deps.apiOriginDomain,
-                          certificateArn: spec.originCertificateArn,
-                          scheme: "internet-facing" as const,
-                          securityGroupIds: [cdn.originSecurityGroupId],
-                          requiredHeader: { name: cdn.originVerifyHeaderName, value: cdn.originVerifyHeaderValue },
-                      },
-                  }
-                : {}),
+            ...(deps.apiLoadBalancer !== undefined ? { targetGroup: { arn: deps.apiLoadBalancer.targetGroupArn } } : {}),
         },
         rollout,
     );

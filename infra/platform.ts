@@ -10,8 +10,9 @@ import { WorkloadIdentity } from "../components/identity";
 import { Queue } from "../components/queue";
 import { ContainerRegistry } from "../components/registry";
 import { ClusterTelemetry, loadDashboards } from "../components/telemetry";
-import { AppWorkloads, appMonitorLabels, deployApp } from "./app";
+import { API_PORT, API_READINESS_PATH, AppWorkloads, appMonitorLabels, deployApp } from "./app";
 import { Network } from "../components/network";
+import { LoadBalancer } from "../components/loadbalancer";
 import { AlertTopic, isObservable, Observable, ServiceHealth } from "../components/observe";
 import { CLOUDFRONT_REGION } from "../components/cdn/args";
 import type { PlatformSpec } from "../stacks";
@@ -52,6 +53,8 @@ export interface Platform {
     readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity; readonly migrate: WorkloadIdentity };
     /** ECR repository of the app's image (CI pushes, nodes pull). */
     readonly registry: ContainerRegistry;
+    /** The API's load balancer (CloudFront's origin), with the app and `groundwork:apiOriginCertificateArn`. */
+    readonly apiLoadBalancer?: LoadBalancer;
     /** The reference app's API and worker, when `groundwork:appImage` is set. */
     readonly app?: AppWorkloads;
     /** The SNS topic(s) every alarm notifies, encrypted, with the stack's `groundwork:alertSubscriptions`. */
@@ -96,6 +99,8 @@ export interface PlatformOutputs {
     readonly staticBucketName: pulumi.Output<string>;
     /** Security group to attach to the API load balancer: HTTPS only from CloudFront. */
     readonly originSecurityGroupId: pulumi.Output<string>;
+    /** DNS name of the API's load balancer (the origin domain's alias target); with the app and its certificate. */
+    readonly apiLoadBalancerDnsName?: pulumi.Output<string>;
     /** EKS cluster name. */
     readonly clusterName: pulumi.Output<string>;
     /** EKS API endpoint (private unless the stack allow-lists CIDRs). */
@@ -323,6 +328,40 @@ export function buildPlatform(spec: PlatformSpec): Platform {
     // The app's image repository: immutable tags, scanned on push, KMS-encrypted.
     const registry = new ContainerRegistry("app-images", { ...common, protect: spec.settings.protect });
 
+    // The API's load balancer, owned by the program so its alarms and the packs see it (the controller only registers
+    // the pods, through a TargetGroupBinding): HTTPS for the origin domain, reached only from CloudFront (origin
+    // security group) with the origin-verify header, forwarding to the API pods, which share the nodes' group.
+    const publicSubnetIds = spec.network.availabilityZones.map((_, i) => network.publicSubnetIds.apply((ids) => ids[i]));
+    const apiLoadBalancer =
+        spec.app.image === undefined || spec.app.originCertificateArn === undefined
+            ? undefined
+            : new LoadBalancer("api-lb", {
+                  ...common,
+                  vpcId: network.vpcId,
+                  subnetIds: publicSubnetIds,
+                  scheme: "internet-facing",
+                  clientSecurityGroupIds: [cdn.originSecurityGroupId],
+                  certificateArn: spec.app.originCertificateArn,
+                  host: spec.cdn.apiOriginDomain,
+                  requiredHeader: { name: cdn.originVerifyHeaderName, value: cdn.originVerifyHeaderValue },
+                  targetPort: API_PORT,
+                  healthCheckPath: API_READINESS_PATH,
+                  targetSecurityGroupId: cluster.nodeSecurityGroupId,
+                  bindingClusterName: cluster.knownClusterName,
+                  deletionProtection: spec.settings.protect,
+              });
+
+    // The origin's name resolves to the load balancer when it lies in the stack's own hosted zone; otherwise the
+    // owner of that zone points it at the `apiLoadBalancerDnsName` output.
+    const zoneId = spec.cdn.hostedZoneId;
+    if (apiLoadBalancer && zoneId !== undefined && spec.cdn.domain !== undefined && spec.cdn.apiOriginDomain.endsWith(`.${spec.cdn.domain}`)) {
+        new aws.route53.Record(
+            "api-origin-record",
+            { zoneId, name: spec.cdn.apiOriginDomain, type: "A", aliases: [{ name: apiLoadBalancer.dnsName, zoneId: apiLoadBalancer.zoneId, evaluateTargetHealth: true }] },
+            { parent: apiLoadBalancer },
+        );
+    }
+
     // The reference app: API and worker from one pinned image, once CI has pushed one (groundwork:appImage).
     const app =
         spec.app.image === undefined
@@ -333,13 +372,13 @@ export function buildPlatform(spec: PlatformSpec): Platform {
                   { ...spec.app, image: spec.app.image, tier: spec.tier },
                   spec.region,
                   d.jobsMaxReceiveCount,
-                  { network, cluster, clusterAddons, database, dbUser: APP_DB_USER, cache, jobs, cdn, apiOriginDomain: spec.cdn.apiOriginDomain, identities: { api, worker, migrate }, telemetry },
+                  { network, cluster, clusterAddons, database, dbUser: APP_DB_USER, cache, jobs, apiLoadBalancer, identities: { api, worker, migrate }, telemetry },
                   common,
               );
 
     // Observability, from one registry: every observable component's alarms, the composite health alarm and the dashboard.
     // The platform's components are the registry: whichever of them is Observable is alarmed and drawn.
-    const components = { network, cdn, cluster, clusterAddons, database, cache, jobs, registry };
+    const components = { network, cdn, ...(apiLoadBalancer ? { apiLoadBalancer } : {}), cluster, clusterAddons, database, cache, jobs, registry };
     const health = new ServiceHealth("health", { ...common, target: alerts, components: observedComponents(components) });
 
     return {
@@ -366,6 +405,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             cdnDistributionId: cdn.distributionId,
             staticBucketName: cdn.staticBucketName,
             originSecurityGroupId: cdn.originSecurityGroupId,
+            ...(apiLoadBalancer ? { apiLoadBalancerDnsName: apiLoadBalancer.dnsName } : {}),
             clusterName: cluster.clusterName,
             clusterEndpoint: cluster.endpoint,
             clusterOidcIssuer: cluster.oidcIssuer,
@@ -394,9 +434,8 @@ export function buildPlatform(spec: PlatformSpec): Platform {
  * ({@link Observable}), in dashboard order. It is computed from the components, not listed by hand, so a new
  * observable component passed here is alarmed and drawn on the dashboard without a second edit.
  *
- * The API's load balancer is not among them: the AWS Load Balancer Controller creates it from the app's Ingress, and
- * its metric dimension (`app/<name>/<id>`) holds an id AWS assigns when it does, which the program cannot know. The
- * edge's 5xx alarm sees the origin's errors as viewers get them, and the cluster's restart alarm the pods behind it.
+ * The API's load balancer is among them because the program owns it (`LoadBalancer`); an ALB the controller created
+ * from an Ingress could not be, since its metric dimension (`app/<name>/<id>`) holds an id AWS assigns at creation.
  */
 export function observedComponents(components: Readonly<Record<string, unknown>>): Observable[] {
     return Object.values(components).filter(isObservable);

@@ -80,7 +80,7 @@ export interface ObserveSpec {
 export interface AppSpec {
     /** Container image, pinned (`repo@sha256:...`; a digest is required on prod). */
     readonly image?: string;
-    /** Regional ACM certificate for `groundwork:apiOriginDomain`; with it the API gets an HTTPS ALB ingress. */
+    /** Regional ACM certificate for `groundwork:apiOriginDomain`; with it the API gets an HTTPS load balancer (`LoadBalancer`). */
     readonly originCertificateArn?: string;
     /** Fewest API pods. */
     readonly apiMinReplicas: number;

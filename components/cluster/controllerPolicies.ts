@@ -29,6 +29,12 @@ function arn(f: AccountFacts, service: string, resource: string): pulumi.Output<
 /** Tag the AWS Load Balancer Controller puts on everything it creates; its value is the cluster name. */
 export const LBC_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
 
+/**
+ * Tag of a target group the program owns and the controller fills through a `TargetGroupBinding` (`LoadBalancer`):
+ * its value is the cluster's name. The controller may register and deregister targets in such a group, nothing more.
+ */
+export const TARGET_GROUP_BINDING_TAG = "groundwork.dev/target-group-binding";
+
 /** What {@link loadBalancerControllerStatements} needs. */
 export interface LoadBalancerControllerPolicyInput extends AccountFacts {
     /** EKS cluster name (tag value). */
@@ -150,6 +156,13 @@ export function loadBalancerControllerStatements(i: LoadBalancerControllerPolicy
             ],
             resources: [...loadBalancers, targetGroups],
             condition: { StringEquals: ownTag },
+        },
+        {
+            // Target groups a LoadBalancer component owns: the controller only moves pods in and out of them.
+            sid: "RegisterIntoBoundTargetGroups",
+            actions: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+            resources: [targetGroups],
+            condition: { StringEquals: { [`aws:ResourceTag/${TARGET_GROUP_BINDING_TAG}`]: i.clusterName } },
         },
         {
             sid: "ManageOwnListeners",

@@ -21,7 +21,7 @@ export type ResolvedIngress = ServiceIngressArgs & Resolved<Pick<ServiceIngressA
  * Fields of {@link ServiceArgs} that the component reads as given, with no default to apply: the provider, the
  * container's command, arguments and environment, the IRSA role, the tags and the transforms.
  */
-export type UnresolvedServiceFields = "provider" | "command" | "commandArgs" | "env" | "roleArn" | "tags" | "transform";
+export type UnresolvedServiceFields = "provider" | "command" | "commandArgs" | "env" | "roleArn" | "tags" | "transform" | "targetGroup";
 
 /**
  * {@link ServiceArgs} with every default applied and validated: every field required except `port` (a worker serves
@@ -178,6 +178,17 @@ export function resolveServiceArgs(name: string, args: ServiceArgs): ResolvedSer
         if (!r.ingress.path.startsWith("/")) fail("ingress.path", `'${r.ingress.path}' is not an absolute path`, "start it with '/'");
         if (!r.ingressFrom.some((p) => p.cidr !== undefined)) {
             fail("ingressFrom", "the ALB reaches the pods from VPC addresses, which no ingressFrom peer admits", "add `{ cidr: <VPC CIDR> }` to ingressFrom");
+        }
+    }
+    if (args.targetGroup !== undefined) {
+        if (r.ingress) fail("targetGroup", "a workload is exposed either by an Ingress (the controller's load balancer) or by a target group (yours), not both", "drop ingress or targetGroup");
+        if (r.port === undefined) fail("targetGroup", "the binding registers the Service's endpoints, and a Service needs `port`", "set port, or drop targetGroup");
+        if (args.targetGroup.arn === undefined || args.targetGroup.arn === "") fail("targetGroup.arn", "no target group ARN is given", "pass LoadBalancer.targetGroupArn");
+        if (typeof args.targetGroup.arn === "string" && !/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[^/]+\/[0-9a-f]+$/.test(args.targetGroup.arn)) {
+            fail("targetGroup.arn", `'${args.targetGroup.arn}' is not a target group ARN`, "pass the ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)");
+        }
+        if (!r.ingressFrom.some((p) => p.cidr !== undefined)) {
+            fail("ingressFrom", "the load balancer reaches the pods from VPC addresses, which no ingressFrom peer admits", "add `{ cidr: <VPC CIDR> }` to ingressFrom");
         }
     }
     r.tolerations.forEach((t, i) => {

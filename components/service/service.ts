@@ -18,7 +18,8 @@ import { albAnnotations, allowPolicySpec, objectLabels, podSpec, regionOfQueueUr
  * - a HorizontalPodAutoscaler (CPU), or a KEDA ScaledObject plus TriggerAuthentication on an SQS queue;
  * - a NetworkPolicy allowing only the given peers in, and DNS plus the given destinations out (the namespace's
  *   default deny, from {@link NamespaceIsolation}, blocks the rest);
- * - with `port`, a ClusterIP Service; with `ingress`, an HTTPS-only ALB Ingress.
+ * - with `port`, a ClusterIP Service; with `ingress`, an HTTPS-only ALB Ingress; with `targetGroup`, a
+ *   TargetGroupBinding registering the pods in a load balancer the program owns.
  *
  * Every Kubernetes object is named after the component (`metadata.name = name`), so the Service's DNS name is
  * stable: `<name>.<namespace>.svc.cluster.local`.
@@ -208,6 +209,23 @@ export class Service extends GroundworkComponent {
                                 },
                             ],
                         },
+                    },
+                    k8s({ dependsOn: [svc] }),
+                ),
+            );
+        }
+
+        if (args.targetGroup !== undefined && svc) {
+            // Program-owned load balancer: the controller registers the Service's endpoints (pod IPs) in the group.
+            new kubernetes.apiextensions.CustomResource(
+                ...applyTransform(
+                    t.targetGroupBinding,
+                    this.childName("target-group-binding"),
+                    {
+                        apiVersion: "elbv2.k8s.aws/v1beta1",
+                        kind: "TargetGroupBinding",
+                        metadata: meta(),
+                        spec: { serviceRef: { name, port: r.port! }, targetGroupARN: args.targetGroup.arn, targetType: "ip" },
                     },
                     k8s({ dependsOn: [svc] }),
                 ),

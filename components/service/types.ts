@@ -165,6 +165,15 @@ export interface ServiceIngressArgs {
     readonly requiredHeader?: { name: pulumi.Input<string>; value: pulumi.Input<string> };
 }
 
+/** A target group a {@link ServiceArgs.targetGroup} binding registers the pods in. */
+export interface ServiceTargetGroupArgs {
+    /**
+     * ARN of the target group; its target type must be `ip` and its port the workload's `port`.
+     * @default - required
+     */
+    readonly arn: pulumi.Input<string>;
+}
+
 /** A toleration of a node taint (Kubernetes `Toleration`, the fields Groundwork uses). */
 export interface ServiceToleration {
     /** Taint key. */
@@ -305,6 +314,14 @@ export interface ServiceArgs extends BaseArgs {
      */
     readonly ingress?: ServiceIngressArgs;
     /**
+     * An existing IP target group (for example `LoadBalancer.targetGroupArn`) the pods are registered in, through a
+     * `TargetGroupBinding` the AWS Load Balancer Controller acts on: the program owns the load balancer, the
+     * controller only moves pods in and out. Needs `port` and an `ingressFrom` CIDR peer (the load balancer reaches
+     * pod IPs from VPC addresses); exclusive with `ingress`.
+     * @default - no binding
+     */
+    readonly targetGroup?: ServiceTargetGroupArgs;
+    /**
      * Extra labels for every object and the pods (the selector labels win).
      * @default {}
      */
@@ -353,6 +370,8 @@ export interface ServiceTransforms {
     readonly service?: Transform<kubernetes.core.v1.ServiceArgs>;
     /** The ALB Ingress, with `ingress`. */
     readonly ingress?: Transform<kubernetes.networking.v1.IngressArgs>;
+    /** The TargetGroupBinding, with `targetGroup`. */
+    readonly targetGroupBinding?: Transform<kubernetes.apiextensions.CustomResourceArgs>;
     /** The `NamespaceIsolation` created with `createNamespace`: its own per-child transforms. */
     readonly namespace?: NamespaceIsolationTransforms;
 }

@@ -51,14 +51,56 @@ describe("the reference app on the prod stack", () => {
         expect(sa("worker").inputs.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(g.one("aws:iam/role:Role", "worker-role").outputs.arn);
     });
 
-    test("the API's ingress only admits CloudFront: origin security group and the origin-verify header", () => {
-        const ing = g.one("kubernetes:networking.k8s.io/v1:Ingress");
-        const ann = ing.inputs.metadata.annotations;
-        expect(ann["alb.ingress.kubernetes.io/security-groups"]).toContain(g.one("aws:ec2/securityGroup:SecurityGroup", "edge-origin").outputs.id);
-        expect(ann["alb.ingress.kubernetes.io/certificate-arn"]).toBe(stackConfig("prod")["groundwork:apiOriginCertificateArn"]);
-        expect(ing.inputs.spec.rules[0].host).toBe(stackConfig("prod")["groundwork:apiOriginDomain"]);
+    test("the API's load balancer only admits CloudFront: origin security group, the origin domain's certificate and the origin-verify header", () => {
+        const lb = g.one("aws:lb/loadBalancer:LoadBalancer");
+        expect(lb.inputs).toMatchObject({ internal: false, dropInvalidHeaderFields: true, enableDeletionProtection: true });
+        expect(lb.inputs.securityGroups).toContain(g.one("aws:ec2/securityGroup:SecurityGroup", "edge-origin").outputs.id);
+        expect(g.one("aws:lb/listener:Listener").inputs).toMatchObject({ protocol: "HTTPS", port: 443, certificateArn: stackConfig("prod")["groundwork:apiOriginCertificateArn"] });
+        const rule = g.one("aws:lb/listenerRule:ListenerRule").inputs;
+        expect(rule.conditions[0].hostHeader.values).toEqual([stackConfig("prod")["groundwork:apiOriginDomain"]]);
         // The header condition carries the origin secret, so the plan records it only as a secret.
-        expect(ann["alb.ingress.kubernetes.io/conditions.api"]).toBe("[secret]");
+        expect(rule.conditions[1].httpHeader.values).toEqual(["[secret]"]);
+        expect(g.byType("kubernetes:networking.k8s.io/v1:Ingress")).toEqual([]);
+        // The origin domain resolves to the load balancer (prod's zone holds it)
+        const record = g.one("aws:route53/record:Record", "api-origin-record").inputs;
+        expect(record).toMatchObject({ name: stackConfig("prod")["groundwork:apiOriginDomain"], type: "A", aliases: [{ name: lb.outputs.dnsName, zoneId: lb.outputs.zoneId, evaluateTargetHealth: true }] });
+    });
+
+    test("the load balancer and the API pods agree: binding, port, health check path, security groups and NetworkPolicy", () => {
+        const tg = g.one("aws:lb/targetGroup:TargetGroup");
+        const tgb = g.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding").inputs.spec;
+        const svc = g.byType("kubernetes:core/v1:Service").find((s) => s.name === "api-svc")!.inputs.spec;
+        const container = g.one("kubernetes:apps/v1:Deployment", "api-deployment").inputs.spec.template.spec.containers[0];
+        // The binding fills this very group with the api Service's endpoints, on the port the container serves
+        expect(tgb).toEqual({ serviceRef: { name: "api", port: svc.ports[0].port }, targetGroupARN: tg.outputs.arn, targetType: "ip" });
+        expect(tg.inputs.port).toBe(svc.ports[0].targetPort);
+        expect(container.ports.map((p: any) => p.containerPort)).toContain(tg.inputs.port);
+        // The load balancer's health check asks what the pod's readiness probe asks
+        expect(tg.inputs.healthCheck.path).toBe(container.readinessProbe.httpGet.path);
+        expect(Number(tg.inputs.healthCheck.port)).toBe(container.readinessProbe.httpGet.port);
+        // Security groups: the load balancer's own group reaches the nodes' group on that port, which admits it
+        const nodeSg = g.outputs.nodeSecurityGroupId;
+        const lbSg = g.one("aws:ec2/securityGroup:SecurityGroup", "api-lb-to-targets").outputs.id;
+        const egress = g.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === lbSg);
+        expect(egress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort])).toEqual([[nodeSg, tg.inputs.port]]);
+        const ingress = g.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.referencedSecurityGroupId === lbSg);
+        expect(ingress.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort])).toEqual([[nodeSg, tg.inputs.port, tg.inputs.port]]);
+        // And the api's NetworkPolicy admits VPC addresses (the load balancer's) on that port
+        const np = g.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "api-netpol").inputs.spec;
+        expect(np.ingress).toContainEqual({ from: [{ ipBlock: { cidr: g.outputs.vpcCidr } }], ports: [{ protocol: "TCP", port: tg.inputs.port }] });
+    });
+
+    test("the load balancer's alarms notify the alert topic and are part of the service-health composite", () => {
+        const topic = g.outputs.alertTopicArn;
+        const lbAlarms = g.byType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("api-lb-alarm-"));
+        expect(lbAlarms.map((a) => a.name).sort()).toEqual(["api-lb-alarm-no-healthy-targets", "api-lb-alarm-p99-latency", "api-lb-alarm-target-5xx", "api-lb-alarm-unhealthy-targets"]);
+        const suffix = g.one("aws:lb/loadBalancer:LoadBalancer").outputs.arnSuffix;
+        for (const a of lbAlarms) {
+            expect(a.inputs).toMatchObject({ alarmActions: [topic], okActions: [topic] });
+            expect(a.inputs.dimensions.LoadBalancer).toBe(suffix);
+        }
+        const composite = g.one("aws:cloudwatch/compositeAlarm:CompositeAlarm").inputs.alarmRule as string;
+        for (const a of lbAlarms) expect(composite).toContain(`ALARM("${a.outputs.name ?? a.inputs.name}")`);
     });
 
     test("a migrations Job with the master secret (its own role) runs before the workloads roll out", () => {

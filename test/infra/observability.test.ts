@@ -26,8 +26,9 @@ function ownerOf(g: Graph, r: RecordedResource): RecordedResource {
 }
 
 describe.each([
-    // stack, alarms by component: NATs, edge, cluster, database, cache nodes x (4 + lag), queue
-    ["prod", { network: 3, edge: 2, cluster: 3, db: 6, cache: 15, jobs: 2 }],
+    // stack, alarms by component: NATs, edge, the API's load balancer (prod has an origin certificate), cluster,
+    // database, cache nodes x (4 + lag), queue
+    ["prod", { network: 3, edge: 2, "api-lb": 4, cluster: 3, db: 6, cache: 15, jobs: 2 }],
     ["dev", { network: 1, edge: 2, cluster: 3, db: 6, cache: 4, jobs: 2 }],
 ] as const)("observability of stack %s", (stack, counts) => {
     let g: Graph;
@@ -102,7 +103,7 @@ describe.each([
         const classes = (Object.values(library) as unknown[]).filter(
             (v): v is { name: string; prototype: { alarmSpecs?: unknown } } => typeof v === "function" && typeof (v.prototype as { alarmSpecs?: unknown } | undefined)?.alarmSpecs === "function",
         );
-        expect(classes.map((c) => c.name).sort()).toEqual(["Cache", "Cdn", "Cluster", "Database", "Network", "Queue"]);
+        expect(classes.map((c) => c.name).sort()).toEqual(["Cache", "Cdn", "Cluster", "Database", "LoadBalancer", "Network", "Queue"]);
         for (const cls of classes) {
             for (const r of g.resources.filter((x) => x.type.startsWith("groundwork:") && x.type.endsWith(`:${cls.name}`))) {
                 const alarms = g.byType(ALARM).filter((a) => ownerOf(g, a).urn === r.urn);

@@ -380,9 +380,28 @@ export function fakeResource(
             state.fqdn = String(inputs.name ?? args.name).replace(/\.$/, "");
             return { id: `${inputs.zoneId}_${state.fqdn}_${inputs.type}`, state };
         case "aws:lb/loadBalancer:LoadBalancer":
-            state.arn = `arn:aws:elasticloadbalancing:${region}:${acct}:loadbalancer/app/${state.name}/${h}`;
-            state.dnsName = `${state.name}-${h}.${region}.elb.amazonaws.com`;
+        case "aws:alb/loadBalancer:LoadBalancer": {
+            const kind = inputs.loadBalancerType === "network" ? "net" : inputs.loadBalancerType === "gateway" ? "gwy" : "app";
+            const h16 = digest(`${type}::${args.name}`, 16);
+            // The ARN suffix is what CloudWatch's LoadBalancer dimension names: `app/<name>/<16 hex>`.
+            state.arnSuffix = `${kind}/${state.name}/${h16}`;
+            state.arn = `arn:aws:elasticloadbalancing:${region}:${acct}:loadbalancer/${state.arnSuffix}`;
+            state.dnsName = `${inputs.internal ? "internal-" : ""}${state.name}-${h16.slice(0, 10)}.${region}.elb.amazonaws.com`;
             state.zoneId = "Z35SXDOTRQ7X7K";
+            break;
+        }
+        case "aws:lb/targetGroup:TargetGroup":
+        case "aws:alb/targetGroup:TargetGroup":
+            state.arnSuffix = `targetgroup/${state.name}/${digest(`${type}::${args.name}`, 16)}`;
+            state.arn = `arn:aws:elasticloadbalancing:${region}:${acct}:${state.arnSuffix}`;
+            break;
+        case "aws:lb/listener:Listener":
+        case "aws:alb/listener:Listener":
+            state.arn = `${String(inputs.loadBalancerArn ?? "").replace(":loadbalancer/", ":listener/")}/${digest(`${type}::${args.name}`, 16)}`;
+            break;
+        case "aws:lb/listenerRule:ListenerRule":
+        case "aws:alb/listenerRule:ListenerRule":
+            state.arn = `${String(inputs.listenerArn ?? "").replace(":listener/", ":listener-rule/")}/${digest(`${type}::${args.name}`, 16)}`;
             break;
         default:
             break;

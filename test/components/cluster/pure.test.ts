@@ -192,6 +192,7 @@ describe("controller statements", () => {
             "CreateTaggedLoadBalancers",
             "TagOnCreate",
             "ManageOwnLoadBalancers",
+            "RegisterIntoBoundTargetGroups",
             "ManageOwnListeners",
         ]);
         // The scopable read is on the cluster's VPC only; certificate and COIP discovery are not granted at all
@@ -203,8 +204,16 @@ describe("controller statements", () => {
         for (const s of doc.Statement.slice(4)) {
             for (const r of s.Resource) expect(r).toMatch(new RegExp(`^arn:aws:(ec2|elasticloadbalancing):eu-west-1:${ACCOUNT}:`));
             const eq = s.Condition?.StringEquals ?? {};
-            expect(eq["aws:ResourceTag/elbv2.k8s.aws/cluster"] ?? eq["aws:RequestTag/elbv2.k8s.aws/cluster"]).toBe("c1");
+            expect(eq["aws:ResourceTag/elbv2.k8s.aws/cluster"] ?? eq["aws:RequestTag/elbv2.k8s.aws/cluster"] ?? eq["aws:ResourceTag/groundwork.dev/target-group-binding"]).toBe("c1");
         }
+        // A program-owned target group (LoadBalancer + TargetGroupBinding): only targets move, the group itself is not the controller's
+        expect(doc.Statement.find((s) => s.Sid === "RegisterIntoBoundTargetGroups")).toEqual({
+            Sid: "RegisterIntoBoundTargetGroups",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+            Resource: [`arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:targetgroup/*/*`],
+            Condition: { StringEquals: { "aws:ResourceTag/groundwork.dev/target-group-binding": "c1" } },
+        });
         expect(JSON.stringify(doc)).not.toMatch(/iam:CreateServiceLinkedRole|waf|shield|cognito/);
     });
 

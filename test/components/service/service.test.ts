@@ -263,6 +263,37 @@ describe("Service: placement and the CloudFront origin", () => {
     });
 });
 
+describe("Service: a target group the program owns", () => {
+    const TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api-targets/0123456789abcdef";
+    it("a TargetGroupBinding registers the Service's pods (by IP) in the given group, and no Ingress is declared", async () => {
+        const g = await run((p) => api(p, { ingress: undefined, targetGroup: { arn: TG_ARN } }));
+        const tgb = g.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
+        expect(tgb.inputs).toMatchObject({ apiVersion: "elbv2.k8s.aws/v1beta1", kind: "TargetGroupBinding", metadata: { name: "api", namespace: "app" } });
+        expect(tgb.inputs.spec).toEqual({ serviceRef: { name: "api", port: 8080 }, targetGroupARN: TG_ARN, targetType: "ip" });
+        // The binding names the Service, so it is declared after it
+        expect(tgb.dependencies).toContain(g.one(T.svc).urn);
+        expect(g.byType(T.ingress)).toEqual([]);
+    });
+
+    it.each<[string, Partial<ServiceArgs>, RegExp]>([
+        ["with an Ingress too", { targetGroup: { arn: TG_ARN } }, /invalid 'targetGroup': a workload is exposed either by an Ingress .* or by a target group/],
+        ["without a port", { ingress: undefined, port: undefined, healthPort: 9090, targetGroup: { arn: TG_ARN } }, /invalid 'targetGroup': .* a Service needs `port`/],
+        ["with a malformed ARN", { ingress: undefined, targetGroup: { arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1" } }, /invalid 'targetGroup\.arn': .* is not a target group ARN/],
+        ["without a VPC peer", { ingress: undefined, ingressFrom: [], targetGroup: { arn: TG_ARN } }, /invalid 'ingressFrom': the load balancer reaches the pods from VPC addresses/],
+    ])("refuses a binding %s", async (_label, change, expected) => {
+        let thrown: unknown;
+        const g = await run((p) => {
+            try {
+                api(p, change);
+            } catch (e) {
+                thrown = e;
+            }
+        });
+        expect(String(thrown)).toMatch(expected);
+        expect(g.byType("kubernetes:apps/v1:Deployment")).toEqual([]);
+    });
+});
+
 describe("Service: ordering", () => {
     it("every child depends on what the component depends on (the namespace is created first)", async () => {
         const g = await run((p) => {

@@ -1,0 +1,3 @@
+export * from "./args";
+export * from "./alarms";
+export * from "./loadBalancer";
