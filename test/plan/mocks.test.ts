@@ -1,4 +1,4 @@
-import { mockInvoke, policyDocumentFromArgs } from "../../tools/plan/mocks";
+import { fakeResource, mockInvoke, policyDocumentFromArgs } from "../../tools/plan/mocks";
 
 // The offline stand-in for aws.iam.getPolicyDocument must render every form the provider renders, or a rule reading
 // NotAction, NotResource or NotPrincipal would pass a document offline that it fails under the real provider.
@@ -43,5 +43,29 @@ describe("kubernetes:yaml:decode as the plan tool answers it", () => {
 
     it("does not pretend to render Helm charts (helm.v3.Chart needs the helm binary)", () => {
         expect(mockInvoke("kubernetes:helm:template", { jsonOpts: "{}" }, "us-east-1", "123456789012")).toBeUndefined();
+    });
+});
+
+// Alarms name a load balancer by its ARN suffix and Prometheus writes to AMP by the workspace's `aps` ARN: the doubles
+// must give both in AWS's forms, or the alarm-coverage rule and the remote-write grant would be judged on shapes that
+// AWS never returns. Shared by the mock engine and the real engine's stand-in provider.
+describe("computed attributes of load balancers and AMP workspaces", () => {
+    it("a load balancer's ARN ends with its ARN suffix app/<name>/<16 hex>; a target group's with targetgroup/<name>/<16 hex>", () => {
+        const lb = fakeResource({ type: "aws:lb/loadBalancer:LoadBalancer", name: "api-lb-alb", inputs: { loadBalancerType: "application" } }, "us-east-1").state;
+        expect(lb.arnSuffix).toMatch(/^app\/api-lb-alb-[0-9a-f]{7}\/[0-9a-f]{16}$/);
+        expect(lb.arn).toBe(`arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/${lb.arnSuffix}`);
+        const internal = fakeResource({ type: "aws:lb/loadBalancer:LoadBalancer", name: "x", inputs: { internal: true, loadBalancerType: "network" } }, "us-east-1").state;
+        expect(internal.arnSuffix).toMatch(/^net\//);
+        expect(internal.dnsName).toMatch(/^internal-/);
+        const tg = fakeResource({ type: "aws:lb/targetGroup:TargetGroup", name: "api-lb-targets", inputs: {} }, "us-east-1").state;
+        expect(tg.arn).toBe(`arn:aws:elasticloadbalancing:us-east-1:123456789012:${tg.arnSuffix}`);
+        expect(tg.arnSuffix).toMatch(/^targetgroup\/api-lb-targets-[0-9a-f]{7}\/[0-9a-f]{16}$/);
+    });
+
+    it("an AMP workspace is ws-<id>, with an aps ARN and its Prometheus endpoint", () => {
+        const ws = fakeResource({ type: "aws:amp/workspace:Workspace", name: "metrics", inputs: { alias: "m" } }, "eu-west-1");
+        expect(ws.id).toMatch(/^ws-/);
+        expect(ws.state.arn).toBe(`arn:aws:aps:eu-west-1:123456789012:workspace/${ws.id}`);
+        expect(ws.state.prometheusEndpoint).toBe(`https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/${ws.id}/`);
     });
 });

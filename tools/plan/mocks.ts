@@ -31,6 +31,7 @@ function splitType(type: string): { pkg: string; module: string; resource: strin
 
 const ID_PREFIX: Record<string, string> = {
     "aws:ec2/vpc:Vpc": "vpc-",
+    "aws:amp/workspace:Workspace": "ws-",
     "aws:ec2/subnet:Subnet": "subnet-",
     "aws:ec2/securityGroup:SecurityGroup": "sg-",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg-",
@@ -390,6 +391,11 @@ export function fakeResource(
             state.zoneId = "Z35SXDOTRQ7X7K";
             break;
         }
+        case "aws:amp/workspace:Workspace":
+            // AMP names its resources by the workspace id: `arn:aws:aps:<region>:<account>:workspace/ws-...`.
+            state.arn = `arn:aws:aps:${region}:${acct}:workspace/${id}`;
+            state.prometheusEndpoint = `https://aps-workspaces.${region}.amazonaws.com/workspaces/${id}/`;
+            break;
         case "aws:lb/targetGroup:TargetGroup":
         case "aws:alb/targetGroup:TargetGroup":
             state.arnSuffix = `targetgroup/${state.name}/${digest(`${type}::${args.name}`, 16)}`;
