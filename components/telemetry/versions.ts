@@ -1,7 +1,9 @@
 import type { PinnedChart } from "../cluster/charts";
 
 /**
- * The telemetry charts, pinned (bump deliberately, with the chart's changelog read). Sources, checked 2026-12-02:
+ * The telemetry charts, pinned (bump deliberately, with the chart's changelog read). Every version in this file was
+ * confirmed to exist on 2026-12-02 by public projects that install it (the chart repositories, ECR Public and the EKS
+ * add-on API are out of reach of the machines that build Groundwork, so no install here proves them). Sources:
  * kube-prometheus-stack 78.5.0 ships Prometheus Operator v0.86.1 (PodMonitor `portNumber`, the CRDs the app's
  * PrometheusRule needs), https://github.com/prometheus-community/helm-charts/releases; opentelemetry-collector 0.127.2,
  * https://github.com/open-telemetry/opentelemetry-helm-charts/releases.
