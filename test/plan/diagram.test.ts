@@ -71,7 +71,7 @@ describe("plan tool: the stack diagram", () => {
     it("draws the key resources inside their component, and leaves the rest out", () => {
         const shop = diagram.clusters.find((c) => c.label === "Shop: shop")!;
         expect(shop).toBeDefined();
-        for (const name of ["shop-vpc", "shop-lb-sg", "shop-app-sg", "shop-orders", "shop-api-role", "shop-worker-role", "shop-assets", "shop-cdn", "shop-web", "shop-api", "shop-api-allow"]) {
+        for (const name of ["shop-vpc", "shop-lb-sg", "shop-app-sg", "shop-orders", "shop-api-role", "shop-worker-role", "shop-assets", "shop-lb", "shop-cdn", "shop-web", "shop-api", "shop-api-allow"]) {
             expect(node(diagram, name).cluster).toBe(shop.id);
         }
         expect(node(diagram, "shop-vpc").label).toEqual(["VPC shop-vpc", "10.20.0.0/16 · 0 subnets"]);
@@ -79,10 +79,11 @@ describe("plan tool: the stack diagram", () => {
         for (const name of ["shop-app-from-lb", "shop-api-send", "k8s", "shop-token"]) expect(diagram.nodes.some((n) => n.urn?.endsWith(`::${name}`))).toBe(false);
     });
 
-    it("draws a security group edge, a NetworkPolicy edge, IAM grants labelled producer and consumer, and a CDN origin", () => {
+    it("draws a security group edge, a NetworkPolicy edge, IAM grants labelled producer and consumer, and CDN origins", () => {
         expect(edgeTexts(diagram).sort()).toEqual([
             "shop-api-role -iam-> shop-orders: producer: sqs:GetQueueAttributes, SendMessage",
             "shop-cdn -cdn-> shop-assets: origin assets",
+            "shop-cdn -cdn-> shop-lb: origin api",
             "shop-lb-sg -network-> shop-app-sg: sg: tcp/8080",
             "shop-web -netpol-> shop-api: netpol api-allow: tcp/8080",
             "shop-worker-role -iam-> shop-orders: consumer: sqs:DeleteMessage, ReceiveMessage",
@@ -104,6 +105,7 @@ describe("plan tool: the stack diagram", () => {
         expect(edgeTexts(preview).sort()).toEqual([
             "shop-api-role -iam-> shop-orders: iam: actions unknown in preview",
             "shop-cdn -cdn-> shop-assets: origin",
+            "shop-cdn -cdn-> shop-lb: origin api",
             "shop-lb-sg -network-> shop-app-sg: sg: tcp/8080",
             "shop-web -netpol-> shop-api: netpol api-allow: tcp/8080",
             "shop-worker-role -iam-> shop-orders: iam: actions unknown in preview",

@@ -340,7 +340,27 @@ export function buildDiagram(graph: RecordedGraph): Diagram {
         addEdge({ from: idOf(role.urn), to: idOf(target.urn), kind: "iam", label: `${queue ?? "iam"}: ${verbsLabel([...actions])}`, ...(queue ? { queue } : {}) });
     }
 
-    // CDN origins: a bucket or load balancer of the program by its domain name, otherwise the domain itself.
+    // CDN origins: a bucket or load balancer of the program by its domain name, directly or through a Route 53
+    // alias record of the program (an origin name pointing at the load balancer), otherwise the domain itself.
+    const byDomain = (domain: string) =>
+        graph.resources.find((c) => [...BUCKETS, ...LBS].includes(c.type) && [c.outputs?.bucketRegionalDomainName, c.outputs?.bucketDomainName, c.outputs?.dnsName].includes(domain));
+    const fqdn = (n: unknown) => (isKnown(n) ? n.toLowerCase().replace(/\.$/, "") : "");
+    const originTarget = (domain: string): RecordedResource | undefined => {
+        const direct = byDomain(domain);
+        if (direct) return direct;
+        for (const rec of ofType(["aws:route53/record:Record"])) {
+            if (fqdn(rec.inputs.name) !== fqdn(domain)) continue;
+            const names = [...asArray<any>(rec.inputs.aliases).map((a) => a?.name), ...asArray<string>(rec.inputs.records)].filter(isKnown);
+            for (const n of names) {
+                const t = byDomain(n) ?? byDomain(fqdn(n));
+                if (t) return t;
+            }
+            // Preview: the alias's name is unknown, its dependencies are not.
+            const [dep] = [...resolve(rec, "aliases", UNKNOWN_MARK, [...BUCKETS, ...LBS]), ...resolve(rec, "records", UNKNOWN_MARK, [...BUCKETS, ...LBS])];
+            if (dep) return dep;
+        }
+        return undefined;
+    };
     for (const d of ofType(["aws:cloudfront/distribution:Distribution"])) {
         const origins = d.inputs.origins;
         if (origins === UNKNOWN_MARK || (Array.isArray(origins) && origins.some((o) => !isKnown(o?.domainName)))) {
@@ -352,9 +372,7 @@ export function buildDiagram(graph: RecordedGraph): Diagram {
         for (const o of asArray<any>(Array.isArray(origins) ? origins : [])) {
             if (!isKnown(o?.domainName)) continue;
             const label = `origin ${isKnown(o.originId) ? o.originId : ""}`.trim();
-            const t = graph.resources.find(
-                (c) => [...BUCKETS, ...LBS].includes(c.type) && [c.outputs?.bucketRegionalDomainName, c.outputs?.bucketDomainName, c.outputs?.dnsName].includes(o.domainName),
-            );
+            const t = originTarget(o.domainName);
             if (t) candidates.add(t.urn);
             addEdge({ from: idOf(d.urn), to: t ? idOf(t.urn) : external(`domain ${o.domainName}`), kind: "cdn", label });
         }
