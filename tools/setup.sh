@@ -29,6 +29,16 @@ if ! command -v promtool >/dev/null; then
   $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi
 
+# Graphviz's dot renders the stack diagrams (npm run docs:diagram, npm run plan -- --diagram-svg); Debian ships it
+# in `graphviz` (its recommended fonts give the layout real text widths).
+if ! command -v dot >/dev/null; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "setup: installing dot (graphviz) with apt-get"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq graphviz >/dev/null
+fi
+
 echo "setup: npm ci (platform)"
 npm ci --no-audit --no-fund --loglevel=error
 if [ -f app/package-lock.json ]; then
