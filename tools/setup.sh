@@ -39,6 +39,16 @@ if ! command -v dot >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq graphviz >/dev/null
 fi
 
+# ShellCheck: actionlint (npm run lint:workflows) runs it on every `run:` script of the GitHub Actions workflows;
+# Debian ships it in `shellcheck`.
+if ! command -v shellcheck >/dev/null; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "setup: installing shellcheck with apt-get"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq shellcheck >/dev/null
+fi
+
 echo "setup: npm ci (platform)"
 npm ci --no-audit --no-fund --loglevel=error
 if [ -f app/package-lock.json ]; then
@@ -59,3 +69,8 @@ bash tools/engine/kubernetes.sh "$k8s_version" >/dev/null
 # it is; otherwise it is built with Go from the module proxy. Without either, this fails with what to install.
 echo "setup: kube-score (tools/kube-score/kube-score.sh)"
 bash tools/kube-score/kube-score.sh >/dev/null
+
+# The workflow linter (npm run lint:workflows): an actionlint >= the pinned version on PATH is used as it is;
+# otherwise it is built with Go from the module proxy. Without either, this fails with what to install.
+echo "setup: actionlint (tools/actionlint/actionlint.sh)"
+bash tools/actionlint/actionlint.sh --print-path >/dev/null
