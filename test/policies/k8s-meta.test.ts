@@ -22,8 +22,11 @@ describeRuleQuality({
     ruleFileDepth: 2,
     name: /^k8s-[a-z0-9]+(-[a-z0-9]+)+$/,
     verbIndex: 2,
-    /** Control id formats of the Kubernetes benchmarks: PSS, kube-score, Polaris, Checkov, Trivy. */
-    control: /^(PSS [A-Za-z_]+|kube-score [a-z-]+|Polaris [A-Za-z]+|CKV2?_K8S_\d+|KSV-\d{4})$/,
+    /**
+     * Control id formats of the Kubernetes benchmarks: PSS, kube-score, Polaris, Checkov, Trivy, and `Groundwork ZT.n`
+     * for a zero-trust rule no public benchmark states as such (see RULES.md).
+     */
+    control: /^(PSS [A-Za-z_]+|kube-score [a-z-]+|Polaris [A-Za-z]+|CKV2?_K8S_\d+|KSV-\d{4}|Groundwork [A-Z]+\.\d+)$/,
     type: /^kubernetes:[a-z0-9.]+\/v[0-9a-z]+:[A-Z][A-Za-z]+$/,
     testFiles: filesUnder(__dirname, (f) => /k8s-.*\.test\.ts$/.test(f) && path.basename(f) !== "k8s-meta.test.ts"),
 });

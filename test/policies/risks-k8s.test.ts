@@ -77,6 +77,8 @@ const INSECURE: [string, Expected][] = [
     ["deployment-init-escalation.ts", { policy: "k8s-pod-disallow-privilege-escalation", type: T.deployment, name: "orders", level: "mandatory", flaw: /initContainer 'migrate': allowPrivilegeEscalation is not set/ }],
     ["pod-ephemeral-escalation.ts", { policy: "k8s-pod-disallow-privilege-escalation", type: T.pod, name: "checkout-debug", level: "mandatory", flaw: /ephemeralContainer 'debugger': allowPrivilegeEscalation is not set/ }],
     ["deployment-no-probes.ts", { policy: "k8s-pod-configure-probes", type: T.deployment, name: "catalog", level: "mandatory", flaw: /probe/i }],
+    ["deployment-literal-password.ts", { policy: "k8s-pod-disallow-literal-credential-env", type: T.deployment, name: "catalog", level: "mandatory", flaw: /DB_PASSWORD/ }],
+    ["secret-string-data.ts", { policy: "k8s-secret-disallow-literal-data", type: "kubernetes:core/v1:Secret", name: "partner-api", level: "mandatory", flaw: /stringData .*token/ }],
     ["deployment-one-replica.ts", { policy: "k8s-deployment-enforce-replicas", type: T.deployment, name: "search", level: "mandatory", flaw: /1/ }],
     ["stackref-image-latest.ts", { policy: "k8s-pod-enforce-image-pinned", type: T.deployment, name: "api", level: "mandatory", flaw: /latest/ }],
     ["service-node-port.ts", { policy: "k8s-service-disallow-node-port", type: T.service, name: "admin-ui", level: "advisory", flaw: /NodePort/ }],

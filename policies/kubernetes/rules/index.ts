@@ -18,6 +18,8 @@ import { podEnforceImagePinned } from "./pod/enforceImagePinned";
 import { podEnforceReadOnlyRootFilesystem } from "./pod/enforceReadOnlyRootFilesystem";
 import { podEnforceRunAsNonRoot } from "./pod/enforceRunAsNonRoot";
 import { podMissingNetworkPolicy } from "./pod/missingNetworkPolicy";
+import { podDisallowLiteralCredentialEnv } from "./pod/disallowLiteralCredentialEnv";
+import { secretDisallowLiteralData } from "./secret/disallowLiteralData";
 import { serviceDisallowExternalIps } from "./service/disallowExternalIps";
 import { serviceDisallowNodePort } from "./service/disallowNodePort";
 
@@ -52,4 +54,7 @@ export const allRules: Rule[] = [
     // Identity.
     podDisallowServiceAccountTokenAutomount,
     podDisallowDefaultServiceAccount,
+    // Secrets: from a secrets manager, never literal in the program.
+    podDisallowLiteralCredentialEnv,
+    secretDisallowLiteralData,
 ];
