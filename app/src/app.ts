@@ -5,13 +5,15 @@ import type { Platform } from "./platform/platform";
 import { accountsModule, type AccountsModule } from "./modules/accounts";
 import { catalogModule, type CatalogModule } from "./modules/catalog";
 import { reportsModule, type ReportsModule } from "./modules/reports";
+import { webhooksModule, type WebhooksModule } from "./modules/webhooks";
 
 /** Composition root: the only place that wires modules together (each through the other's public interface). */
-export function buildModules(platform: Platform): { accounts: AccountsModule; catalog: CatalogModule; reports: ReportsModule } {
+export function buildModules(platform: Platform): { accounts: AccountsModule; catalog: CatalogModule; reports: ReportsModule; webhooks: WebhooksModule } {
   const accounts = accountsModule(platform);
   const catalog = catalogModule(platform);
-  const reports = reportsModule(platform, { catalog: catalog.api });
-  return { accounts, catalog, reports };
+  const webhooks = webhooksModule(platform);
+  const reports = reportsModule(platform, { catalog: catalog.api, webhooks: webhooks.api });
+  return { accounts, catalog, reports, webhooks };
 }
 
 /** Every module's migrations, keyed by module name. */
@@ -23,5 +25,5 @@ export function allMigrations(platform: Platform): Record<string, Migration[]> {
 /** The API: every module's routes, with API keys verified by the accounts module. */
 export async function buildApi(platform: Platform): Promise<FastifyInstance> {
   const m = buildModules(platform);
-  return buildHttpServer(platform, [m.accounts, m.catalog, m.reports], m.accounts.api.authenticator);
+  return buildHttpServer(platform, [m.accounts, m.catalog, m.reports, m.webhooks], m.accounts.api.authenticator);
 }

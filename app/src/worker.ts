@@ -23,7 +23,7 @@ export interface RunningWorker {
 export async function startWorker(env: NodeJS.ProcessEnv = process.env, opts: { logDestination?: DestinationStream; readSecret?: SecretReader } = {}): Promise<RunningWorker> {
   const config = await loadConfig(env, opts.readSecret);
   const platform = await createPlatform(config, { role: "worker", logDestination: opts.logDestination });
-  const { reports } = buildModules(platform);
+  const { reports, webhooks } = buildModules(platform);
   const log = platform.log;
   const consumer = new QueueConsumer(
     platform.sqs,
@@ -44,6 +44,9 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env, opts: { 
     }, Math.max(10000, (config.JOB_REQUEUE_AFTER_S * 1000) / 4));
     sweep.unref();
   }
+
+  // Signed webhooks for finished jobs, polled from PostgreSQL (modules/webhooks).
+  const delivery = webhooks.api.startDelivery(log);
 
   let http: FastifyInstance | undefined;
   if (config.WORKER_METRICS_PORT > 0) {
@@ -68,6 +71,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env, opts: { 
       (closing ??= (async () => {
         if (sweep) clearInterval(sweep);
         await consumer.stop();
+        await delivery.stop();
         await http?.close();
         await platform.close();
         log.info("worker stopped");

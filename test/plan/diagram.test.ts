@@ -1,3 +1,5 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { buildDiagram, Diagram, dotEscape, hasDot, mergeLabels, mermaidEscape, namesArn, renderSvg, selects, SVG_SOURCE_MARK, toDot, toMermaid, verbsLabel } from "../../tools/plan/diagram";
 import { withReadmeBlock } from "../../tools/plan/diagram-docs";
 import edges from "../fixtures/programs/diagram/edges";
@@ -98,6 +100,36 @@ describe("plan tool: the stack diagram", () => {
             expect(d.nodes.length).toBeGreaterThan(0);
             expect({ program, edges: d.edges }).toEqual({ program, edges: [] });
         }
+    });
+
+    it("reads the other ways of writing ingress and grants: inline rules, SecurityGroupRule, inline and attached policies", async () => {
+        // GIVEN a group allowing another inline, one allowing itself and another through SecurityGroupRule, and
+        // grants through a role's inline policy and through a customer-managed policy attached to a role
+        const graph = await runPulumi(
+            () => {
+                const doc = (action: string, arn: pulumi.Output<string>) => arn.apply((a) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: `${a}/*` }] }));
+                const assume = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+                const a = new aws.ec2.SecurityGroup("a-sg", { description: "a" });
+                new aws.ec2.SecurityGroup("b-sg", { description: "b", ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [a.id] }] });
+                const c = new aws.ec2.SecurityGroup("c-sg", { description: "c" });
+                new aws.ec2.SecurityGroupRule("c-from-a", { type: "ingress", securityGroupId: c.id, sourceSecurityGroupId: a.id, protocol: "tcp", fromPort: 6379, toPort: 6379 });
+                new aws.ec2.SecurityGroupRule("c-self", { type: "ingress", securityGroupId: c.id, self: true, protocol: "-1", fromPort: 0, toPort: 0 });
+                const bucket = new aws.s3.Bucket("files", {});
+                new aws.iam.Role("reader", { assumeRolePolicy: assume, inlinePolicies: [{ name: "read", policy: doc("s3:GetObject", bucket.arn) }] });
+                const writer = new aws.iam.Role("writer", { assumeRolePolicy: assume });
+                const policy = new aws.iam.Policy("write", { policy: doc("s3:PutObject", bucket.arn) });
+                new aws.iam.RolePolicyAttachment("writer-write", { role: writer.name, policyArn: policy.arn });
+            },
+            { stack: "dev" },
+        );
+        // THEN each is an edge
+        expect(edgeTexts(buildDiagram(graph)).sort()).toEqual([
+            "a-sg -network-> b-sg: sg: tcp/5432",
+            "a-sg -network-> c-sg: sg: tcp/6379",
+            "c-sg -network-> c-sg: sg: all traffic",
+            "reader -iam-> files: iam: s3:GetObject",
+            "writer -iam-> files: iam: s3:PutObject",
+        ]);
     });
 
     it("in preview, draws the edges the dependency graph shows (IAM verbs then unknown)", async () => {

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DIFF_LEGEND, diffPlans, diffValues, PlanDiff, readPlanJson, renderDiff, renderDiffMarkdown } from "../../tools/plan/diff";
+import { COMMENT_MARK, DIFF_LEGEND, diffPlans, diffValues, PlanDiff, readPlanJson, renderDiff, renderDiffMarkdown } from "../../tools/plan/diff";
 import { REPO_ROOT, secretPlaintexts } from "../../tools/plan/plan";
 import { PlanJson, toPlanJson } from "../../tools/plan/report";
 import edges from "../fixtures/programs/diagram/edges";
@@ -58,6 +58,17 @@ describe("plan tool: the plan diff", () => {
         for (const line of DIFF_LEGEND) expect(text).toContain(line);
         const markdown = renderDiffMarkdown([diff]);
         for (const out of [text, markdown, JSON.stringify(diff)]) for (const s of [...SECRETS, NOW_SECRET]) expect(out).not.toContain(s);
+    });
+
+    it("renders the pull request's comment: the marker the workflow finds it by, a section per stack, cut to fit", () => {
+        const markdown = renderDiffMarkdown([diff, { ...diff, head: { ...diff.head, stack: "prod" } }]);
+        expect(markdown.startsWith(`${COMMENT_MARK}\n`)).toBe(true);
+        expect(markdown).toContain("### `dev`: +1 -1 ~2");
+        expect(markdown).toContain("### `prod`: +1 -1 ~2");
+        expect(markdown).toContain('spec.template.spec.containers[0].image: "example/api:1" → "example/api:2"');
+        const short = renderDiffMarkdown([diff], 1000);
+        expect(short.length).toBeLessThan(1200);
+        expect(short).toContain("... (cut:");
     });
 
     it.each([

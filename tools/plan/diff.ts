@@ -223,7 +223,7 @@ export function renderDiffMarkdown(diffs: PlanDiff[], limit = 60_000): string {
     for (const d of diffs) {
         let text = renderDiff(d, "base branch");
         const budget = Math.floor(limit / Math.max(1, diffs.length)) - 400;
-        if (text.length > budget) text = `${text.slice(0, budget)}\n... (cut: the whole diff is in the job's plan JSON artifact and log)`;
+        if (text.length > budget) text = `${text.slice(0, budget)}\n... (cut: the whole diff is in the log of the job that planned it)`;
         parts.push(
             `### \`${d.head.stack}\`: +${d.added.length} -${d.removed.length} ~${d.modified.length}`,
             "",

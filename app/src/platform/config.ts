@@ -88,6 +88,25 @@ export const envSchema = z
     JOB_REQUEUE_AFTER_S: int(0, 86400).default(900),
 
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+
+    /** Webhooks (worker): per-attempt deadline, retries with exponential backoff and full jitter, then 'dead'. */
+    WEBHOOK_TIMEOUT_MS: int(100, 60000).default(5000),
+    WEBHOOK_MAX_ATTEMPTS: int(1, 100).default(8),
+    WEBHOOK_BACKOFF_BASE_MS: int(1, 3600000).default(5000),
+    WEBHOOK_BACKOFF_CAP_MS: int(1, 86400000).default(3600000),
+    WEBHOOK_POLL_MS: int(10, 60000).default(1000),
+    WEBHOOK_CONCURRENCY: int(1, 100).default(4),
+    /** Loopback, private, link-local and other non-public targets allowed: tests and local runs only (receivers on loopback). */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
+    /** http:// callback URLs allowed (tests and local runs); refused with NODE_ENV=production. */
+    WEBHOOK_ALLOW_HTTP: bool.default(false),
+    /** Encrypts webhook signing secrets at rest (AES-256-GCM): base64 of 32 random bytes. Unset: stored unencrypted. */
+    WEBHOOK_SECRET_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "must be base64 of 32 random bytes (openssl rand -base64 32)")
+      .optional(),
+    /** After a rotation the previous signing secret also signs for this long, so receivers can switch over. */
+    WEBHOOK_SECRET_ROTATION_GRACE_S: int(0, 30 * 86400).default(86400),
   });
 
 /**
@@ -153,6 +172,9 @@ function crossFieldIssues(env: NodeJS.ProcessEnv): string[] {
       issues.push(conflict("DATABASE_USER", "is not used with DATABASE_SECRET_ARN: the user comes from the secret (DATABASE_HOST, DATABASE_PORT and DATABASE_NAME may override the secret's)"));
     }
     if (env.DATABASE_CA_FILE && !isTrue(env.DATABASE_TLS)) issues.push(conflict("DATABASE_CA_FILE", "is only used with TLS: set DATABASE_TLS=true (or DATABASE_IAM_AUTH=true)"));
+  }
+  if ((env.NODE_ENV ?? "production") === "production" && isTrue(env.WEBHOOK_ALLOW_HTTP)) {
+    issues.push(conflict("WEBHOOK_ALLOW_HTTP", "http:// callbacks are refused in production: webhooks are sent over https only"));
   }
   if (isTrue(env.REDIS_IAM_AUTH)) {
     if (!env.REDIS_USER) issues.push(unset("REDIS_USER", "required when REDIS_IAM_AUTH=true (the IAM-enabled ElastiCache user id, e.g. app)"));

@@ -79,6 +79,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookAttempts = new Counter({
+    name: "webhook_delivery_attempts_total",
+    help: "Webhook delivery attempts by result (success, http_error, network_error, refused by the SSRF guard)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  readonly webhookDeliveries = new Counter({
+    name: "webhook_deliveries_total",
+    help: "Webhook deliveries that ended, by outcome (delivered, dead after the last attempt)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly webhookAttemptDuration = new Histogram({
+    name: "webhook_delivery_attempt_duration_seconds",
+    help: "Time of one webhook delivery attempt (DNS, connect, request, response)",
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }

@@ -3,6 +3,7 @@ import type { Logger } from "../../platform/log";
 import type { Platform } from "../../platform/platform";
 import type { Delivery } from "../../platform/queue";
 import type { CatalogApi } from "../catalog";
+import type { WebhooksApi } from "../webhooks";
 import { migrations } from "./migrations";
 import { JobRepository } from "./repository";
 import { reportRoutes } from "./routes";
@@ -22,9 +23,9 @@ export type ReportsModule = AppModule & { api: ReportsApi };
 
 export function reportsModule(
   platform: Pick<Platform, "db" | "producer" | "config" | "metrics">,
-  deps: { catalog: CatalogApi },
+  deps: { catalog: CatalogApi; webhooks?: WebhooksApi },
 ): ReportsModule {
-  const service = new ReportService(new JobRepository(platform.db), platform.producer, deps.catalog, platform.config, platform.metrics);
+  const service = new ReportService(new JobRepository(platform.db), platform.producer, deps.catalog, platform.config, platform.metrics, deps.webhooks);
   return {
     name: "reports",
     migrations,

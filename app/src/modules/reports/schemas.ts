@@ -8,6 +8,8 @@ export const submitReportBody = z
     minPriceCents: z.number().int().min(0).default(0),
     /** Artificial work time, capped by REPORTS_MAX_DELAY_MS (0 = ignored); lets tests and demos make jobs slow. */
     delayMs: z.number().int().min(0).max(600000).default(0),
+    /** Where the job's outcome is POSTed, signed (webhooks module); checked there, and never stored in params. */
+    callbackUrl: z.string().optional(),
   })
   .strict();
 

@@ -5,6 +5,7 @@ import type { Metrics } from "../../platform/metrics";
 import { PoisonMessageError, type Delivery, type QueueProducer } from "../../platform/queue";
 import { SpanKind, SpanStatusCode, context, extractContext, injectCarrier, trace, tracer, type Context } from "../../platform/tracing";
 import type { CatalogApi } from "../catalog";
+import type { WebhooksApi } from "../webhooks";
 import type { JobRepository } from "./repository";
 import { REPORT_KIND, jobMessage, type Job, type JobResult, type ReportParams } from "./schemas";
 
@@ -30,12 +31,17 @@ export class ReportService {
     private readonly catalog: CatalogApi,
     private readonly config: Pick<Config, "REPORTS_MAX_DELAY_MS" | "JOB_MAX_RECEIVES">,
     private readonly metrics: Metrics,
+    /** Signed callbacks on completion: checks and stores a job's callbackUrl, and hears when the job ends. */
+    private readonly webhooks?: WebhooksApi,
   ) {}
 
-  async submit(params: ReportParams, ctx: SubmitContext): Promise<Job> {
+  async submit({ callbackUrl, ...params }: ReportParams, ctx: SubmitContext): Promise<Job> {
+    if (callbackUrl !== undefined) await this.webhooks?.checkCallback(callbackUrl, ctx.owner);
     const capped = { ...params, delayMs: Math.min(params.delayMs, this.config.REPORTS_MAX_DELAY_MS) };
     const job = await this.repo.insertQueued(REPORT_KIND, capped, ctx.correlationId, ctx.owner);
     try {
+      // Stored before the message is sent: a failure here fails the job and answers 503, so a 202 covers the callback too.
+      if (callbackUrl !== undefined) await this.webhooks?.register(job.id, callbackUrl, ctx.owner);
       await this.enqueue(job, ctx.otelContext);
     } catch (err) {
       await this.repo.markFailed(job.id, "enqueue_failed").catch(() => undefined);
@@ -121,6 +127,7 @@ export class ReportService {
         if (job.status === "done" || job.status === "failed") {
           outcome = "duplicate";
           jlog.info({ status: job.status }, "job already finished; acknowledging duplicate delivery");
+          await this.webhooks?.jobCompleted(job); // idempotent: covers a crash between finishing and this call
           return;
         }
         const claimed = await this.repo.markRunning(job.id);
@@ -137,11 +144,14 @@ export class ReportService {
         } catch (err) {
           outcome = "retry";
           if (d.receiveCount >= this.config.JOB_MAX_RECEIVES) {
-            await this.repo.markFailed(job.id, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+            const error = err instanceof Error ? err.message : String(err);
+            await this.repo.markFailed(job.id, error).then(() => this.webhooks?.jobCompleted({ ...claimed, status: "failed", error })).catch(() => undefined);
             jlog.error({ err }, "job failed on its last delivery; message goes to the dead-letter queue");
           }
           throw err;
         }
+        // A failure here is retried: the redelivery finds the job finished and calls it again (above).
+        if (outcome === "done") await this.webhooks?.jobCompleted({ ...claimed, status: "done", error: null });
       });
     } catch (err) {
       span.setStatus({ code: SpanStatusCode.ERROR });
