@@ -142,7 +142,7 @@ test("a receiver that always fails ends dead, visible to the job's key only; a m
   expect(dead).toMatchObject({ attempts: 3, lastStatus: 500, lastError: "HTTP 500: answer 500" });
   expect(receiver.on("/down")).toHaveLength(3);
   expect(await metric(worker!.platform.metrics, "webhook_deliveries_total", { outcome: "dead" })).toBe(deadBefore + 1);
-  expect(worker!.logs.find((l) => l.msg?.toString().startsWith("webhook delivery dead") && l.jobId === jobId)).toHaveLength(1);
+  expect(worker!.logs.find((l) => String(l.msg).startsWith("webhook delivery dead") && l.jobId === jobId)).toHaveLength(1);
   expect((await (await c.as(`/webhooks/deliveries/${dead.id}`)).json()) as Delivery).toMatchObject({ id: dead.id, state: "dead" });
 
   // Another key sees nothing: the same 404 as for a delivery that does not exist.
