@@ -7,7 +7,7 @@ import { parseStackReferences } from "./stackReferences";
 import { countByType, renderPolicies, renderTree, toPlanJson } from "./report";
 import { writeDiagrams } from "./diagram";
 import { diffPlans, readPlanJson, renderDiff } from "./diff";
-import { CostEstimate, diffCost, estimateCost, loadPrices, renderCost, renderCostDelta } from "./cost";
+import { CostDelta, CostEstimate, diffCost, estimateCost, loadPrices, renderCost, renderCostDelta } from "./cost";
 
 /**
  * `npm run plan -- --stack <name> [--program <path>] [--json <file>] [--policy-pack <dir> ...] [--cost] [--cost-base <base.json>]`
@@ -69,10 +69,11 @@ async function main(argv: string[]): Promise<number> {
     const costOpts = cmd.opts() as { cost?: boolean; costBase?: string; diff?: unknown };
     const costBase = costOpts.costBase ?? (typeof costOpts.diff === "string" ? costOpts.diff : undefined);
     let cost: CostEstimate | undefined;
+    let costDelta: CostDelta | undefined;
     if (costOpts.cost || costBase) {
         const prices = loadPrices();
         cost = estimateCost(graph.resources, prices);
-        if (costOpts.cost) console.log(`\n${renderCost(cost, prices)}`);
+        if (costOpts.cost) console.log(`\n${renderCost(cost)}`);
         if (costBase) {
             let baseCost: CostEstimate;
             try {
@@ -81,7 +82,8 @@ async function main(argv: string[]): Promise<number> {
                 console.error(`error: the base plan '${costBase}' cannot be read as a plan JSON: ${(e as Error).message}`);
                 return 2;
             }
-            console.log(`\n${renderCostDelta(diffCost(baseCost, cost))}`);
+            costDelta = diffCost(baseCost, cost);
+            console.log(`\n${renderCostDelta(costDelta)}`);
         }
     }
     const diff = base ? diffPlans(base, toPlanJson(graph, packs.map((p) => p.name), violations), { secrets: secretPlaintexts(graph) }) : undefined;
@@ -96,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     const advisory = violations.filter((v) => v.enforcementLevel === "advisory").length;
     if (o.json) {
         const file = path.resolve(o.json);
-        fs.writeFileSync(file, JSON.stringify({ ...toPlanJson(graph, packs.map((p) => p.name), violations), ...(costOpts.cost ? { cost } : {}), ...(diff ? { diff } : {}) }, null, 2) + "\n");
+        fs.writeFileSync(file, JSON.stringify({ ...toPlanJson(graph, packs.map((p) => p.name), violations), ...(costOpts.cost ? { cost } : {}), ...(costDelta ? { costChange: costDelta } : {}), ...(diff ? { diff } : {}) }, null, 2) + "\n");
         console.log(`\nWrote ${path.relative(process.cwd(), file) || file}`);
     }
     console.log(

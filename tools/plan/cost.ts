@@ -51,8 +51,10 @@ export interface CostResource {
     type: string;
     /** Logical name. */
     name: string;
-    /** URN, to follow dependencies (a node group's launch template). */
+    /** URN, to follow dependencies (a node group's launch template) and parents (its component). */
     urn?: string;
+    /** URN of the parent: the estimate groups lines by the Groundwork component a resource belongs to. */
+    parent?: string | null;
     /** The program's inputs. */
     inputs: Record<string, any>;
     /** URNs this resource depends on. */
@@ -67,8 +69,21 @@ export interface Range {
     max: number;
 }
 
+/**
+ * How a line is billed: `fixed` for what is provisioned (hours of a gateway, node or instance, GB allocated, keys,
+ * alarms), `usage` for what the estimate can only price from a stated traffic assumption (NAT GB, LCUs).
+ */
+export type CostBasis = "fixed" | "usage";
+
+/** The group of resources outside any Groundwork component (declared by the program itself). */
+export const STACK_GROUP = "(stack)";
+
 /** One priced line: a price key applied to a quantity of one or more resources. */
 export interface CostLine {
+    /** The Groundwork component the resources belong to (see {@link componentOf}), or {@link STACK_GROUP}. */
+    component: string;
+    /** Fixed or usage-based (from an assumption). */
+    basis: CostBasis;
     /** What is billed, for a reader. */
     item: string;
     /** Key in the price table. */
@@ -97,8 +112,10 @@ export interface CostLine {
     note?: string;
 }
 
-/** Resources whose charge depends on usage: listed with the assumption, not in the total. */
+/** Resources whose charge depends on usage the estimate does not assume: listed with how they bill, not in the total. */
 export interface UsageItem {
+    /** The Groundwork component they belong to, or {@link STACK_GROUP}. */
+    component: string;
     /** Pulumi type token. */
     type: string;
     /** Logical names. */
@@ -117,6 +134,22 @@ export interface NotPriced {
     resources: string[];
     /** Why (no price for the type, or for its instance class). */
     reason: string;
+    /** The Groundwork components the resources belong to. */
+    components: string[];
+}
+
+/** The monthly cost of one Groundwork component: its total, split fixed vs usage-based, and its lines. */
+export interface ComponentCost extends Range {
+    /** The component's type token (`groundwork:database:Database`); absent for {@link STACK_GROUP}. */
+    type?: string;
+    /** Lines billed for what is provisioned. */
+    fixed: Range;
+    /** Lines priced from a usage assumption (the estimate's `assumptions`). */
+    usage: Range;
+    /** The priced lines, dearest first. */
+    lines: CostLine[];
+    /** Usage-billed resources the estimate does not price (not in any total). */
+    usageNotEstimated: UsageItem[];
 }
 
 /** The cost of one plan. */
@@ -129,12 +162,14 @@ export interface CostEstimate {
     priceDate: string;
     /** Hours in a month. */
     hoursPerMonth: number;
-    /** Priced lines. */
-    lines: CostLine[];
-    /** Sum of the lines' monthly amounts. */
-    total: Range;
-    /** Usage-priced resources (not in the total). */
-    usage: UsageItem[];
+    /** Sum of every line's monthly amount. */
+    monthly: Range;
+    /** Of which fixed. */
+    fixed: Range;
+    /** Of which usage-based (from the assumptions). */
+    usage: Range;
+    /** By Groundwork component (the outermost one a resource is declared in), dearest first; {@link STACK_GROUP} for the rest. */
+    byComponent: Record<string, ComponentCost>;
     /** Resources with no price in the table (never dropped silently). */
     notPriced: NotPriced[];
     /** Types AWS bills nothing for by themselves, with counts. */
@@ -251,6 +286,35 @@ function rdsEngine(engine: string | undefined): string {
 }
 
 /**
+ * Which Groundwork component each resource is declared in: the outermost ancestor whose type starts with
+ * `groundwork:` (so the database's KMS key and alarms count toward `db`, a node group's toward `cluster`), named by
+ * its logical name; {@link STACK_GROUP} when it has none. Two top-level components of one name (a `Service` and a
+ * `WorkloadIdentity` both called `api`) are told apart by their type: `api (Service)`.
+ */
+export function componentOf(resources: readonly CostResource[]): (r: CostResource) => { key: string; type?: string } {
+    const byUrn = new Map(resources.filter((r) => r.urn).map((r) => [r.urn!, r]));
+    const outermost = (r: CostResource): CostResource | undefined => {
+        let found: CostResource | undefined = r.type.startsWith("groundwork:") ? r : undefined;
+        const seen = new Set<string>();
+        for (let p = r.parent ? byUrn.get(r.parent) : undefined; p && !seen.has(p.urn!); p = p.parent ? byUrn.get(p.parent) : undefined) {
+            seen.add(p.urn!);
+            if (p.type.startsWith("groundwork:")) found = p;
+        }
+        return found;
+    };
+    const tops = new Map<string, Set<string>>();
+    for (const r of resources) {
+        const c = outermost(r);
+        if (c) tops.set(c.name, (tops.get(c.name) ?? new Set()).add(c.type));
+    }
+    return (r) => {
+        const c = outermost(r);
+        if (!c) return { key: STACK_GROUP };
+        return { key: tops.get(c.name)!.size > 1 ? `${c.name} (${c.type.split(":").pop()})` : c.name, type: c.type };
+    };
+}
+
+/**
  * Prices a plan's resources with a price table: monthly min and max (fewest and most nodes, allocated and maximum
  * storage), one line per price key naming the resources, usage-priced resources with their assumption, and every
  * resource the table cannot price listed as not priced. Pure: the HTML report calls it with the plan's resources.
@@ -264,27 +328,40 @@ export function estimateCost(resources: readonly CostResource[], prices: PriceTa
     const assumptions = new Set<string>();
     const byUrn = new Map(resources.filter((r) => r.urn).map((r) => [r.urn!, r]));
     const assume = (key: string, fallback: number) => prices.assumptions?.[key]?.value ?? fallback;
+    const groupOf = componentOf(resources);
+    const componentTypes = new Map<string, string | undefined>();
+    const group = (r: CostResource) => {
+        const g = groupOf(r);
+        componentTypes.set(g.key, g.type);
+        return g.key;
+    };
 
     const skip = (r: CostResource, reason: string) => {
         const k = `${r.type}\u0000${reason}`;
-        const e = notPriced.get(k) ?? { type: r.type, count: 0, resources: [], reason };
+        const e = notPriced.get(k) ?? { type: r.type, count: 0, resources: [], reason, components: [] };
         e.count++;
         e.resources.push(r.name);
+        const c = group(r);
+        if (!e.components.includes(c)) e.components.push(c);
         notPriced.set(k, e);
     };
     const addUsage = (r: CostResource, note: string) => {
-        const e = usage.get(r.type) ?? { type: r.type, resources: [], note };
+        const component = group(r);
+        const k = `${component}\u0000${r.type}`;
+        const e = usage.get(k) ?? { component, type: r.type, resources: [], note };
         e.resources.push(r.name);
-        usage.set(r.type, e);
+        usage.set(k, e);
     };
     /** Adds a line, or returns false (and lists the resource as not priced) when the key has no price. */
-    const add = (r: CostResource, key: string, item: string, count: Range, countUnit: string, per: number, perUnit: string, note?: string): boolean => {
+    const add = (r: CostResource, key: string, item: string, count: Range, countUnit: string, per: number, perUnit: string, note?: string, basis: CostBasis = "fixed"): boolean => {
         const p = prices.prices[key];
         if (!p) {
             skip(r, `no price '${key}' in the table`);
             return false;
         }
         lines.push({
+            component: group(r),
+            basis,
             item,
             priceKey: key,
             resources: [r.name],
@@ -310,7 +387,8 @@ export function estimateCost(resources: readonly CostResource[], prices: PriceTa
             case "aws:ec2/natGateway:NatGateway": {
                 const gb = assume("natGbPerGatewayMonth", 100);
                 add(r, "nat.hour", "NAT gateway hours", one, "gateway", hours, "h");
-                add(r, "nat.gb", "NAT gateway data processed (assumed)", one, "gateway", gb, "GB", `assumes ${gb} GB/month processed per gateway`);
+                // Usage-based: the assumption is listed once with the estimate's assumptions, not on each line.
+                add(r, "nat.gb", "NAT gateway data processed (assumed)", one, "gateway", gb, "GB", undefined, "usage");
                 assumptions.add(`NAT gateways process ${gb} GB each per month.`);
                 break;
             }
@@ -436,7 +514,7 @@ export function estimateCost(resources: readonly CostResource[], prices: PriceTa
                 const lcu = lb === "alb" ? assume("albLcuPerHour", 1) : assume("nlbLcuPerHour", 1);
                 const lcuKey = lb === "alb" ? "elb.alb.lcu-hour" : "elb.nlb.nlcu-hour";
                 add(r, `elb.${lb}.hour`, `${lb === "alb" ? "Application" : "Network"} load balancer hours`, one, "load balancer", hours, "h");
-                add(r, lcuKey, `${lb === "alb" ? "ALB LCUs" : "NLB NLCUs"} (assumed)`, one, "load balancer", lcu * hours, `${lb === "alb" ? "LCU" : "NLCU"}-h`, `assumes ${lcu} ${lb === "alb" ? "LCU" : "NLCU"} every hour`);
+                add(r, lcuKey, `${lb === "alb" ? "ALB LCUs" : "NLB NLCUs"} (assumed)`, one, "load balancer", lcu * hours, `${lb === "alb" ? "LCU" : "NLCU"}-h`, undefined, "usage");
                 assumptions.add(`${lb === "alb" ? "Application" : "Network"} load balancers use ${lcu} ${lb === "alb" ? "LCU" : "NLCU"} every hour.`);
                 // An internet-facing load balancer holds a public IPv4 address in each of its subnets.
                 const subnets = Array.isArray(i.subnets) ? i.subnets.length : Array.isArray(i.subnetMappings) ? i.subnetMappings.length : 0;
@@ -475,10 +553,10 @@ export function estimateCost(resources: readonly CostResource[], prices: PriceTa
         }
     }
 
-    // One line per price key and item: 9 KMS keys are one line naming the 9 keys.
+    // One line per component, price key and item: the database's 2 KMS keys are one line naming both.
     const merged = new Map<string, CostLine>();
     for (const l of lines) {
-        const k = lineKey(l);
+        const k = `${l.component}\u0000${lineKey(l)}`;
         const m = merged.get(k);
         if (!m) {
             merged.set(k, { ...l, resources: [...l.resources], count: { ...l.count }, monthly: { ...l.monthly } });
@@ -490,29 +568,71 @@ export function estimateCost(resources: readonly CostResource[], prices: PriceTa
         m.monthly.min += l.monthly.min;
         m.monthly.max += l.monthly.max;
     }
-    // Dearest first, so the table reads from what matters.
-    const out = [...merged.values()].sort((a, b) => b.monthly.max - a.monthly.max || b.monthly.min - a.monthly.min || a.item.localeCompare(b.item));
+    const zero = (): Range => ({ min: 0, max: 0 });
+    const plus = (a: Range, b: Range) => {
+        a.min += b.min;
+        a.max += b.max;
+    };
+    const groups = new Map<string, ComponentCost>();
+    const groupFor = (key: string) => {
+        let g = groups.get(key);
+        if (!g) {
+            const type = componentTypes.get(key);
+            g = { min: 0, max: 0, ...(type ? { type } : {}), fixed: zero(), usage: zero(), lines: [], usageNotEstimated: [] };
+            groups.set(key, g);
+        }
+        return g;
+    };
+    const totals = { monthly: zero(), fixed: zero(), usage: zero() };
+    for (const l of merged.values()) {
+        const g = groupFor(l.component);
+        g.lines.push(l);
+        plus(g, l.monthly);
+        plus(g[l.basis], l.monthly);
+        plus(totals.monthly, l.monthly);
+        plus(totals[l.basis], l.monthly);
+    }
+    for (const u of usage.values()) groupFor(u.component).usageNotEstimated.push(u);
+    // Dearest first, so the tables read from what matters; the program's own resources last.
+    const dearest = (a: Range, b: Range) => b.max - a.max || b.min - a.min;
+    for (const g of groups.values()) g.lines.sort((a, b) => dearest(a.monthly, b.monthly) || a.item.localeCompare(b.item));
+    const byComponent = Object.fromEntries(
+        [...groups.entries()].sort(([ka, a], [kb, b]) => Number(ka === STACK_GROUP) - Number(kb === STACK_GROUP) || dearest(a, b) || ka.localeCompare(kb)),
+    );
     return {
         currency: prices.currency,
         region: prices.region,
         priceDate: prices.date,
         hoursPerMonth: hours,
-        lines: out,
-        total: { min: out.reduce((s, l) => s + l.monthly.min, 0), max: out.reduce((s, l) => s + l.monthly.max, 0) },
-        usage: [...usage.values()],
+        monthly: totals.monthly,
+        fixed: totals.fixed,
+        usage: totals.usage,
+        byComponent,
         notPriced: [...notPriced.values()],
         noCharge: [...noCharge.entries()].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
         assumptions: [`${hours} hours per month, on-demand prices of ${prices.region} as of ${prices.date}.`, ...assumptions],
     };
 }
 
-/** The key lines are merged and compared by: price key, item, quantity per counted thing, note. */
+/** Every priced line of an estimate, component by component. */
+export function costLines(e: CostEstimate): CostLine[] {
+    return Object.values(e.byComponent).flatMap((g) => g.lines);
+}
+
+/** Every usage-billed resource group the estimate does not price, component by component. */
+export function usageNotEstimated(e: CostEstimate): UsageItem[] {
+    return Object.values(e.byComponent).flatMap((g) => g.usageNotEstimated);
+}
+
+/** The key lines are merged and compared by (within a component): price key, item, quantity per counted thing, note. */
 export function lineKey(l: Pick<CostLine, "priceKey" | "item" | "per" | "perUnit" | "note">): string {
     return [l.priceKey, l.item, l.per, l.perUnit, l.note ?? ""].join("\u0000");
 }
 
 /** How one line's monthly amount changed between two estimates. */
 export interface CostLineDelta {
+    /** The component of the line. */
+    component: string;
     /** The line's item. */
     item: string;
     /** Its price key. */
@@ -527,25 +647,42 @@ export interface CostLineDelta {
     delta: Range;
 }
 
+/** How one component's monthly amount changed. */
+export interface ComponentCostDelta {
+    /** Monthly amount in the base (0 when the component is new). */
+    base: Range;
+    /** Monthly amount now (0 when the component is gone). */
+    current: Range;
+    /** current − base. */
+    delta: Range;
+}
+
 /** The cost of a change: the difference between a base plan's estimate and the current one. */
 export interface CostDelta {
+    /** The estimates' currency. */
+    currency: string;
     /** Base total. */
     base: Range;
     /** Current total. */
     current: Range;
     /** current − base. */
     delta: Range;
+    /** Components whose monthly amount changed, by the largest change first. */
+    byComponent: Record<string, ComponentCostDelta>;
     /** Lines whose monthly amount changed. */
     lines: CostLineDelta[];
     /** Not-priced resources added by the change (their cost is unknown). */
     notPricedAdded: string[];
 }
 
-/** Compares two estimates line by line (pure). */
+const moved = (d: Range) => Math.abs(d.min) >= 1e-9 || Math.abs(d.max) >= 1e-9;
+
+/** Compares two estimates line by line within each component (pure). */
 export function diffCost(base: CostEstimate, current: CostEstimate): CostDelta {
     const zero = { min: 0, max: 0 };
-    const b = new Map(base.lines.map((l) => [lineKey(l), l]));
-    const c = new Map(current.lines.map((l) => [lineKey(l), l]));
+    const keyed = (e: CostEstimate) => new Map(costLines(e).map((l) => [`${l.component}\u0000${lineKey(l)}`, l]));
+    const b = keyed(base);
+    const c = keyed(current);
     const lines: CostLineDelta[] = [];
     for (const k of new Set([...b.keys(), ...c.keys()])) {
         const x = b.get(k);
@@ -553,71 +690,115 @@ export function diffCost(base: CostEstimate, current: CostEstimate): CostDelta {
         const bm = x?.monthly ?? zero;
         const cm = y?.monthly ?? zero;
         const delta = { min: cm.min - bm.min, max: cm.max - bm.max };
-        if (Math.abs(delta.min) < 1e-9 && Math.abs(delta.max) < 1e-9) continue;
+        if (!moved(delta)) continue;
         const l = (y ?? x)!;
-        lines.push({ item: l.item, priceKey: l.priceKey, resources: [...new Set([...(x?.resources ?? []), ...(y?.resources ?? [])])], base: bm, current: cm, delta });
+        lines.push({ component: l.component, item: l.item, priceKey: l.priceKey, resources: [...new Set([...(x?.resources ?? []), ...(y?.resources ?? [])])], base: bm, current: cm, delta });
+    }
+    const byComponent: Record<string, ComponentCostDelta> = {};
+    for (const k of new Set([...Object.keys(base.byComponent), ...Object.keys(current.byComponent)])) {
+        const bm = base.byComponent[k] ? { min: base.byComponent[k].min, max: base.byComponent[k].max } : zero;
+        const cm = current.byComponent[k] ? { min: current.byComponent[k].min, max: current.byComponent[k].max } : zero;
+        const delta = { min: cm.min - bm.min, max: cm.max - bm.max };
+        if (moved(delta)) byComponent[k] = { base: bm, current: cm, delta };
     }
     const names = (e: CostEstimate) => new Set(e.notPriced.flatMap((p) => p.resources.map((r) => `${p.type} ${r}`)));
     const before = names(base);
     return {
-        base: base.total,
-        current: current.total,
-        delta: { min: current.total.min - base.total.min, max: current.total.max - base.total.max },
+        currency: current.currency,
+        base: base.monthly,
+        current: current.monthly,
+        delta: { min: current.monthly.min - base.monthly.min, max: current.monthly.max - base.monthly.max },
+        byComponent: Object.fromEntries(Object.entries(byComponent).sort(([, x], [, y]) => Math.abs(y.delta.max) - Math.abs(x.delta.max) || Math.abs(y.delta.min) - Math.abs(x.delta.min))),
         lines,
         notPricedAdded: [...names(current)].filter((x) => !before.has(x)),
     };
 }
 
-const money = (v: number) => (Math.round(v * 100) / 100).toFixed(2);
+/** A monthly amount as printed: two decimals. */
+export const money = (v: number) => (Math.round(v * 100) / 100).toFixed(2);
 const signed = (v: number) => (v > 0.004 ? "+" : v < -0.004 ? "-" : " ") + money(Math.abs(v));
 const range = (r: Range) => (r.min === r.max ? String(r.min) : `${r.min}–${r.max}`);
-const price = (v: number) => v.toFixed(Math.max(2, (String(v).split(".")[1] ?? "").length));
+/** A unit price as printed: at least two decimals, all the table gives. */
+export const unitPrice = (v: number) => v.toFixed(Math.max(2, (String(v).split(".")[1] ?? "").length));
+/** A monthly range as printed: `12.00` or `12.00–34.50`. */
+export const moneyRange = (r: Range) => (money(r.min) === money(r.max) ? money(r.min) : `${money(r.min)}–${money(r.max)}`);
 // "3 nodes", "2 endpoint-AZs", "3 addresses", but "50 GB" and "1000 IOPS".
 const counted = (r: Range, unit: string) => `${range(r)} ${r.max === 1 || !/[a-z]$|AZ$/.test(unit) ? unit : unit.endsWith("s") ? `${unit}es` : `${unit}s`}`;
 
-/** Renders an estimate as the CLI prints it: one row per line, the resources under it, then what is not in the total. */
-export function renderCost(e: CostEstimate, prices?: PriceTable): string {
-    const rows = e.lines.map((l) => [
-        l.item,
-        `${counted(l.count, l.countUnit)}${l.per !== 1 || l.perUnit !== "month" ? ` × ${l.per} ${l.perUnit}` : ""}`,
-        `$${price(l.unitPrice)}/${l.unit}${l.verified ? "" : " (unverified)"}`,
+/** A line's quantity as printed: `2–3 nodes × 730 h` (the price key and unit price make the rest of the product). */
+export function quantity(l: CostLine): string {
+    return `${counted(l.count, l.countUnit)}${l.per !== 1 || l.perUnit !== "month" ? ` × ${l.per} ${l.perUnit}` : ""}`;
+}
+
+/** The price keys of the table an estimate used that are not verified on the table's date. */
+export function unverifiedKeys(e: CostEstimate): string[] {
+    return [...new Set(costLines(e).filter((l) => !l.verified).map((l) => l.priceKey))].sort();
+}
+
+/**
+ * Renders an estimate as the CLI prints it: the total (fixed vs usage-based), a summary by component, then each
+ * component's lines (quantity × unit price, the price table's key, the resources), what is not in the total, and
+ * the assumptions once.
+ */
+export function renderCost(e: CostEstimate): string {
+    const split = (g: Range & { fixed: Range; usage: Range }) => [moneyRange(g.fixed), moneyRange(g.usage), money(g.min), money(g.max)];
+    const out = [
+        `Cost (${e.region} on-demand, ${e.currency}, price table of ${e.priceDate}, ${e.hoursPerMonth} h/month): ${money(e.monthly.min)}–${money(e.monthly.max)} a month ` +
+            `(fixed ${moneyRange(e.fixed)}, usage-based ${moneyRange(e.usage)})`,
+        "",
+    ];
+    const summary = [["Component", "Fixed", "Usage-based", "Min/month", "Max/month"], ...Object.entries(e.byComponent).map(([k, g]) => [k, ...split(g)]), ["Total", ...split({ ...e.monthly, fixed: e.fixed, usage: e.usage })]];
+    const sw = summary[0].map((_, k) => Math.max(...summary.map((r) => r[k].length)));
+    for (const r of summary) out.push(`    ${r[0].padEnd(sw[0])}  ${r.slice(1).map((c, k) => c.padStart(sw[k + 1])).join("  ")}`);
+
+    const head = ["Item", "Quantity", "Unit price", "Price key", "Min/month", "Max/month"];
+    const all = costLines(e);
+    const row = (l: CostLine) => [
+        `${l.item}${l.basis === "usage" ? " [usage]" : ""}`,
+        quantity(l),
+        `$${unitPrice(l.unitPrice)}/${l.unit}${l.verified ? "" : " (unverified)"}`,
+        l.priceKey,
         money(l.monthly.min),
         money(l.monthly.max),
-    ]);
-    const head = ["Item", "Quantity", "Unit price", "Min/month", "Max/month"];
-    const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
-    const fmt = (r: string[]) => `    ${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${r[3].padStart(w[3])}  ${r[4].padStart(w[4])}`;
-    const out = [`Cost (${e.region} on-demand, ${e.currency}, price table of ${e.priceDate}, ${e.hoursPerMonth} h/month):`, fmt(head)];
-    e.lines.forEach((l, k) => {
-        out.push(fmt(rows[k]));
-        out.push(`      ${l.resources.join(", ")}${l.note ? `  (${l.note})` : ""}`);
-    });
-    out.push(fmt(["Total", "", "", money(e.total.min), money(e.total.max)]));
-    if (e.usage.length > 0) {
-        out.push("", "  Usage-priced (not in the total):");
-        for (const u of e.usage) out.push(`    ${u.type} × ${u.resources.length}: ${u.note}  [${u.resources.join(", ")}]`);
+    ];
+    const w = head.map((h, k) => Math.max(h.length, ...all.map((l) => row(l)[k].length)));
+    const fmt = (r: string[]) => `      ${r.slice(0, 4).map((c, k) => c.padEnd(w[k])).join("  ")}  ${r[4].padStart(w[4])}  ${r[5].padStart(w[5])}`;
+    for (const [k, g] of Object.entries(e.byComponent)) {
+        if (g.lines.length === 0) continue;
+        out.push("", `  ${k}${g.type ? ` (${g.type})` : ""}: ${moneyRange(g)} a month`, fmt(head));
+        for (const l of g.lines) {
+            out.push(fmt(row(l)));
+            out.push(`        ${l.resources.join(", ")}${l.note ? `  (${l.note})` : ""}`);
+        }
+    }
+    const unestimated = usageNotEstimated(e);
+    if (unestimated.length > 0) {
+        out.push("", "  Usage-billed, not estimated (not in the total):");
+        for (const u of unestimated) out.push(`    ${u.component}: ${u.type} × ${u.resources.length}: ${u.note}  [${u.resources.join(", ")}]`);
     }
     out.push("", e.notPriced.length === 0 ? "  Not priced: none" : `  Not priced (${e.notPriced.reduce((s, p) => s + p.count, 0)} resources, not in the total):`);
-    for (const p of e.notPriced) out.push(`    ${p.type} × ${p.count}: ${p.reason}  [${p.resources.join(", ")}]`);
+    for (const p of e.notPriced) out.push(`    ${p.type} × ${p.count}: ${p.reason}  [${p.resources.join(", ")}] in ${p.components.join(", ")}`);
     const free = e.noCharge.reduce((s, x) => s + x.count, 0);
     out.push("", `  No charge of their own: ${free} resource(s) of ${e.noCharge.length} type(s) (configuration, IAM, components, Kubernetes objects on the priced nodes, gateway endpoints).`);
     out.push("", "  Assumptions:");
     for (const a of e.assumptions) out.push(`    - ${a}`);
-    const used = [...new Set(e.lines.map((l) => l.priceKey))];
-    const unverified = used.filter((k) => prices?.prices[k] && prices.prices[k].verified !== true);
+    const unverified = unverifiedKeys(e);
     if (unverified.length > 0) out.push(`    - Not verified on ${e.priceDate} (check the source page): ${unverified.join(", ")}.`);
-    out.push("", "  Sources:");
-    for (const s of [...new Set(e.lines.map((l) => l.source))].sort()) out.push(`    ${s}`);
+    out.push("", "  Sources (prices: tools/plan/prices/*.json, by price key):");
+    for (const s of [...new Set(all.map((l) => l.source))].sort()) out.push(`    ${s}`);
     return out.join("\n");
 }
 
-/** Renders the cost of a change: totals, then each line whose monthly amount moved. */
+/** Renders the cost of a change: totals, each component whose monthly amount moved, then each line that moved. */
 export function renderCostDelta(d: CostDelta): string {
     const out = [
         `Cost of the change (per month): min ${signed(d.delta.min)} (${money(d.base.min)} → ${money(d.current.min)}), max ${signed(d.delta.max)} (${money(d.base.max)} → ${money(d.current.max)})`,
     ];
-    for (const l of d.lines) {
-        out.push(`    ${signed(l.delta.min)} / ${signed(l.delta.max)}  ${l.item}  [${l.resources.join(", ")}]  (${money(l.base.min)}–${money(l.base.max)} → ${money(l.current.min)}–${money(l.current.max)})`);
+    for (const [k, c] of Object.entries(d.byComponent)) {
+        out.push(`  ${k}: ${signed(c.delta.min)} / ${signed(c.delta.max)}  (${moneyRange(c.base)} → ${moneyRange(c.current)})`);
+        for (const l of d.lines.filter((x) => x.component === k)) {
+            out.push(`    ${signed(l.delta.min)} / ${signed(l.delta.max)}  ${l.item}  [${l.resources.join(", ")}]  (${money(l.base.min)}–${money(l.base.max)} → ${money(l.current.min)}–${money(l.current.max)})`);
+        }
     }
     if (d.lines.length === 0) out.push("    no priced line changed");
     if (d.notPricedAdded.length > 0) out.push(`    not priced, added by the change (cost unknown): ${d.notPricedAdded.join(", ")}`);
