@@ -3,8 +3,9 @@
  * a real HTTP receiver on loopback (so these runs set WEBHOOK_ALLOW_PRIVATE_TARGETS and WEBHOOK_ALLOW_HTTP, except
  * where a test shows what happens without them).
  */
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
+import { buildModules } from "../src/app";
 import type { RunningWorker } from "../src/worker";
 import { eventually, metric, sql, startLocalStack, startTestApi, startTestWorker, type LocalStack, type LogCapture, type TestApi } from "./support/harness";
 import { WebhookReceiver, type ReceivedWebhook } from "./support/webhook-receiver";
@@ -12,7 +13,7 @@ import { WebhookReceiver, type ReceivedWebhook } from "./support/webhook-receive
 const SECRET_KEY = Buffer.alloc(32, 42).toString("base64");
 const permissive = { WEBHOOK_ALLOW_HTTP: "true", WEBHOOK_ALLOW_PRIVATE_TARGETS: "true", WEBHOOK_SECRET_KEY: SECRET_KEY };
 // A short visibility timeout: a long poll cut by the worker restart below can hold a message until it expires.
-const fastRetries = { WORKER_VISIBILITY_TIMEOUT_S: "2", WEBHOOK_MAX_ATTEMPTS: "3", WEBHOOK_BACKOFF_BASE_MS: "50", WEBHOOK_BACKOFF_CAP_MS: "200", WEBHOOK_POLL_MS: "50", WEBHOOK_TIMEOUT_MS: "2000" };
+const fastRetries = { WORKER_VISIBILITY_TIMEOUT_S: "2", WORKER_MAX_BACKOFF_S: "1", WEBHOOK_MAX_ATTEMPTS: "3", WEBHOOK_BACKOFF_BASE_MS: "50", WEBHOOK_BACKOFF_CAP_MS: "200", WEBHOOK_POLL_MS: "50", WEBHOOK_TIMEOUT_MS: "2000" };
 
 let stack: LocalStack;
 let api: TestApi;
@@ -218,6 +219,41 @@ test("validation: a bad callbackUrl, or a key without a signing secret, answers 
     expect(metadata).toEqual([{ field: "callbackUrl", message: "must reach a public address: 169.254.169.254 is linkLocal" }]);
   } finally {
     await strict.close();
+  }
+});
+
+test("a job that fails on its last delivery is reported as failed, signed like any other", async () => {
+  const c = await client();
+  await sql(stack.pg.url, "ALTER TABLE catalog_items RENAME TO catalog_items_away");
+  try {
+    const jobId = await submit(c.as, receiver.script("/failed", [200]));
+    await waitState(c.as, jobId, "delivered");
+  } finally {
+    await sql(stack.pg.url, "ALTER TABLE catalog_items_away RENAME TO catalog_items");
+  }
+  const [got] = receiver.on("/failed");
+  const payload = new Webhook(c.secret!).verify(got.body, headersOf(got)) as { data: Record<string, unknown> };
+  expect(payload.data).toMatchObject({ status: "failed", error: expect.stringMatching(/catalog_items/) });
+  expect(payload.data).not.toHaveProperty("resultLocation");
+});
+
+test("several delivery loops share the due rows (SKIP LOCKED): each delivery is sent once; a job reported finished twice gets one delivery", async () => {
+  const c = await client();
+  const { webhooks } = buildModules(api.platform);
+  const second = webhooks.api.startDelivery(api.platform.log);
+  try {
+    const jobs = Array.from({ length: 12 }, (_, i) => ({ id: randomUUID(), path: `/shared/${i}` }));
+    for (const j of jobs) {
+      await webhooks.api.register(j.id, receiver.script(j.path, [200]), c.id);
+      const finished = { id: j.id, status: "done", error: null, correlationId: `shared-${j.path}` };
+      await Promise.all([webhooks.api.jobCompleted(finished), webhooks.api.jobCompleted(finished)]);
+    }
+    for (const j of jobs) await waitState(c.as, j.id, "delivered");
+    expect(jobs.map((j) => receiver.on(j.path).length)).toEqual(jobs.map(() => 1));
+    const counts = await sql<{ n: number }>(stack.pg.url, "SELECT count(*)::int AS n FROM webhooks_deliveries WHERE job_id = ANY($1::uuid[]) GROUP BY job_id", [jobs.map((j) => j.id)]);
+    expect(counts).toEqual(jobs.map(() => ({ n: 1 })));
+  } finally {
+    await second.stop();
   }
 });
 
