@@ -115,6 +115,19 @@ describe("guarded POST", () => {
     await expect(guardedPost(new URL(receiver.script("/hang", ["hang"])), {}, "{}", { ...opts, timeoutMs: 300 })).rejects.toThrow(/timed out/);
     expect(Date.now() - started).toBeLessThan(5000);
 
+    // Headers and part of a body, then nothing: the deadline still ends the attempt.
+    const stalls: Server = createServer((_req, res) => {
+      res.writeHead(200);
+      res.write("partial");
+    });
+    await new Promise<void>((r) => stalls.listen(0, "127.0.0.1", r));
+    try {
+      await expect(guardedPost(new URL(`http://127.0.0.1:${(stalls.address() as AddressInfo).port}/`), {}, "{}", { ...opts, timeoutMs: 300 })).rejects.toThrow(/timed out/);
+    } finally {
+      stalls.closeAllConnections();
+      await new Promise((r) => stalls.close(r));
+    }
+
     const big: Server = createServer((_req, res) => {
       res.writeHead(200);
       const chunk = Buffer.alloc(64 * 1024, 97);

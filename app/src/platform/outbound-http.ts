@@ -124,6 +124,8 @@ export async function guardedPost(url: URL, headers: Record<string, string>, bod
         });
         res.on("end", done);
         res.on("error", (err) => (kept >= opts.maxResponseBytes ? undefined : reject(err)));
+        // A connection cut mid-body (or by the deadline) must settle the attempt too; after done() this is a no-op.
+        res.on("close", () => reject(new Error(signal.aborted ? `timed out after ${opts.timeoutMs} ms` : "connection closed before the answer ended")));
       },
     );
     req.on("timeout", () => req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)));
