@@ -2,6 +2,7 @@
 import { createHmac } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { callbackUrlSchema } from "../src/modules/webhooks/schemas";
+import { parseEnv } from "../src/platform/config";
 import { SecretBox, newSecret, sign } from "../src/modules/webhooks/secrets";
 import { backoffMs } from "../src/modules/webhooks/service";
 
@@ -105,5 +106,21 @@ describe("callback URL rules", () => {
     expect(messages(strict, "https://hooks.example.com/reports?token=abc")).toEqual([]);
     const lax = callbackUrlSchema({ allowHttp: true, allowPrivate: true });
     expect(messages(lax, "http://127.0.0.1:8080/hook")).toEqual([]);
+  });
+});
+
+describe("webhook configuration", () => {
+  const env = { DATABASE_URL: "postgres://u:p@127.0.0.1:5432/db", REDIS_URL: "redis://127.0.0.1:6379", AWS_REGION: "us-east-1", SQS_QUEUE_URL: "http://127.0.0.1:1/000000000000/jobs" };
+
+  test("http callbacks cannot be allowed in production (the default NODE_ENV); tests and development may", () => {
+    expect(() => parseEnv({ ...env, WEBHOOK_ALLOW_HTTP: "true" })).toThrow(/WEBHOOK_ALLOW_HTTP: http:\/\/ callbacks are refused in production/);
+    expect(parseEnv({ ...env, NODE_ENV: "test", WEBHOOK_ALLOW_HTTP: "true" }).WEBHOOK_ALLOW_HTTP).toBe(true);
+    expect(parseEnv(env)).toMatchObject({ WEBHOOK_ALLOW_HTTP: false, WEBHOOK_ALLOW_PRIVATE_TARGETS: false, WEBHOOK_MAX_ATTEMPTS: 8 });
+    expect(parseEnv(env).WEBHOOK_SECRET_KEY).toBeUndefined();
+  });
+
+  test("WEBHOOK_SECRET_KEY must be base64 of 32 bytes", () => {
+    expect(() => parseEnv({ ...env, WEBHOOK_SECRET_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/WEBHOOK_SECRET_KEY: must be base64 of 32 random bytes \(openssl rand -base64 32\)/);
+    expect(parseEnv({ ...env, WEBHOOK_SECRET_KEY: Buffer.alloc(32, 1).toString("base64") }).WEBHOOK_SECRET_KEY).toBeDefined();
   });
 });
