@@ -1,69 +1,107 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { assertBuildCurrent, createConsumerProject, PackedLibrary, packLibrary, typeCheckConsumer } from "../../tools/engine/consumer";
 
-// Another project importing the published library: `require("groundwork")` through package.json "exports"
-// resolves to the build in dist/ (npm run build, which `npm test` runs first), and its types type-check.
+// Another team's project using the library as npm delivers it: `npm pack` of this repository, `npm install` of that
+// tarball into a fresh folder outside the repository (test/fixtures/programs/consumer), its own strict type-check, and
+// the offline plan of its program with both packs. The same project under the real CLI is `npm run test:engine`'s
+// consumer step. jest packs the current build (`npm test` builds first); `npm publish` would rebuild it (prepack).
 const ROOT = path.join(__dirname, "..", "..");
-const DIST = path.join(ROOT, "dist", "components", "index.js");
 
-describe("the component library as another project imports it", () => {
-    let dir: string;
+/** Runs a command without blocking the event loop, so the type-check and the plan can run side by side. */
+function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; out: string; seconds: number }> {
+    const started = Date.now();
+    return new Promise((resolve) => {
+        const child = spawn(cmd, args, { cwd });
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (out += d));
+        child.on("close", (code) => resolve({ code, out, seconds: (Date.now() - started) / 1000 }));
+    });
+}
+
+describe("the published package in another project", () => {
+    let tmp: string;
+    let project: string;
+    let packed: PackedLibrary;
+    let planned: Promise<{ code: number | null; out: string; seconds: number }>;
+    const planJson = () => path.join(tmp, "plan.json");
+
     beforeAll(() => {
-        if (!fs.existsSync(DIST)) throw new Error("dist/components/index.js is missing. Fix: run `npm run build` first (npm test does).");
-        // GIVEN a consumer project whose node_modules/groundwork is this package (as `npm install` of it would link it)
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "groundwork-consumer-"));
-        fs.mkdirSync(path.join(dir, "node_modules"));
-        fs.symlinkSync(ROOT, path.join(dir, "node_modules", "groundwork"), "dir");
-        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, dependencies: { groundwork: "*" } }));
-    });
-    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-    it("resolves the exports entry and declares a Network under Pulumi's mocks", () => {
-        fs.writeFileSync(
-            path.join(dir, "program.js"),
-            `
-const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [require.resolve("groundwork")] }));
-const registered = [];
-pulumi.runtime.setMocks({
-    newResource: (a) => { registered.push(a.type + "::" + a.name); return { id: a.name + "-id", state: { ...a.inputs, arn: "arn:aws:mock:::" + a.name } }; },
-    call: (a) => (a.token.endsWith("getAvailabilityZones") ? { names: ["us-east-1a", "us-east-1b"] } : { accountId: "123456789012", partition: "aws", name: "us-east-1", region: "us-east-1", dnsSuffix: "amazonaws.com" }),
-}, "consumer", "test", false).then(async () => {
-    const gw = require("groundwork");
-    new gw.Network("net", { cidrBlock: "10.1.0.0/16", availabilityZones: ["us-east-1a", "us-east-1b"], natMode: "none", protect: false });
-    await new Promise((r) => setTimeout(r, 500));
-    console.log(JSON.stringify({ resolved: require.resolve("groundwork"), exports: Object.keys(gw).sort(), registered }));
-});
-`,
-        );
-        // WHEN it runs with plain Node (no ts-node: the build output is JavaScript)
-        const r = spawnSync(process.execPath, ["program.js"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
-        expect(r.stderr).not.toMatch(/Error/);
-        const out = JSON.parse(r.stdout.trim().split("\n").pop() as string);
-        // THEN the package's "exports" led to dist/, the public API is there, and the component declared its children
-        expect(fs.realpathSync(out.resolved)).toBe(fs.realpathSync(DIST));
-        expect(out.exports).toEqual(expect.arrayContaining(["Network", "GroundworkComponent", "ArgumentError"]));
-        expect(out.registered).toEqual(expect.arrayContaining(["groundwork:network:Network::net", "aws:ec2/vpc:Vpc::net-vpc", "aws:ec2/flowLog:FlowLog::net-flow-log"]));
+        assertBuildCurrent();
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "groundwork-consumer-"));
+        packed = packLibrary(tmp, { build: false });
+        project = path.join(tmp, "consumer-app");
+        const seconds = createConsumerProject(project, packed.tarball);
+        console.log(`consumer: npm pack + npm install ${seconds.toFixed(0)}s (${packed.files.length} files, ${(packed.size / 1024).toFixed(0)} kB packed)`);
+        // The offline plan starts now and runs while the type-check does.
+        const ts = require.resolve("ts-node/dist/bin.js", { paths: [ROOT] });
+        planned = run(process.execPath, [ts, "--transpile-only", path.join(ROOT, "tools/plan/cli.ts"), "--program", project, "--stack", "dev", "--json", planJson()], ROOT);
+    }, 600_000);
+    afterAll(async () => {
+        await planned?.catch(() => undefined);
+        if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    it("type-checks a TypeScript consumer against the published declarations", () => {
-        fs.writeFileSync(
-            path.join(dir, "typed.ts"),
-            `import { Network, NetworkArgs } from "groundwork";
-const args: NetworkArgs = { cidrBlock: "10.2.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
-export const net: Network = new Network("net", args);
-// @ts-expect-error natMode takes only the documented modes
-export const bad: NetworkArgs = { ...args, natMode: "sometimes" };
-`,
+    it("packs the built library only: no tests, tools, app, infra, stacks, policies or source maps", () => {
+        expect(packed.name).toBe("@groundwork-platform/components");
+        const unexpected = packed.files.filter(
+            (f) =>
+                !/^dist\/components\/.+\.(js|d\.ts)$/.test(f) &&
+                !/^node_modules\/@groundwork\/policy-kit\/(dist\/.+\.(js|d\.ts)|package\.json|README\.md)$/.test(f) &&
+                !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f),
         );
+        expect(unexpected).toEqual([]);
+        expect(packed.files).toEqual(expect.arrayContaining(["dist/components/index.js", "dist/components/index.d.ts", "LICENSE", "CHANGELOG.md", "node_modules/@groundwork/policy-kit/dist/index.js"]));
+    });
+
+    it("installs from the tarball and loads under plain Node: its bundled policy kit, one @pulumi/pulumi shared with the program", () => {
+        // GIVEN the installed package WHEN plain Node (not jest's resolver, which maps the kit to its source) loads it
+        const script = `
+const r = (id, from) => require.resolve(id, { paths: [from] });
+const lib = require("@groundwork-platform/components");
+const pkgDir = require("path").dirname(r("@groundwork-platform/components/package.json", "."));
+console.log(JSON.stringify({ pkgDir, entry: r("@groundwork-platform/components", "."), kit: r("@groundwork/policy-kit", pkgDir),
+  sdkOfLib: r("@pulumi/pulumi", pkgDir), sdkOfProgram: r("@pulumi/pulumi", "."), exports: Object.keys(lib) }));`;
+        const r = spawnSync(process.execPath, ["-e", script], { cwd: project, encoding: "utf8", timeout: 120_000 });
+        expect(r.stderr).toBe("");
+        const out = JSON.parse(r.stdout);
+        // THEN it is a copy inside the project (not a link to this repository), entered through "exports"
+        expect(out.pkgDir).toBe(path.join(project, "node_modules", "@groundwork-platform", "components"));
+        expect(fs.lstatSync(out.pkgDir).isSymbolicLink()).toBe(false);
+        expect(out.entry).toBe(path.join(out.pkgDir, "dist", "components", "index.js"));
+        expect(out.kit).toBe(path.join(out.pkgDir, "node_modules", "@groundwork", "policy-kit", "dist", "index.js"));
+        // the components register their resources with the program's own SDK (a peer dependency, installed once)
+        expect(out.sdkOfLib).toBe(out.sdkOfProgram);
+        expect(out.exports).toEqual(expect.arrayContaining(["Network", "Database", "Queue", "WorkloadIdentity", "GroundworkComponent", "ArgumentError"]));
+    });
+
+    it("type-checks the program strictly against the published declarations", () => {
+        // GIVEN an argument value the declarations must reject (they are real types, not any)
         fs.writeFileSync(
-            path.join(dir, "tsconfig.json"),
-            JSON.stringify({ compilerOptions: { strict: true, module: "commonjs", target: "ES2022", skipLibCheck: true, noEmit: true, types: [], typeRoots: [path.join(ROOT, "node_modules", "@types")] }, files: ["typed.ts"] }),
+            path.join(project, "args-check.ts"),
+            `import type { NetworkArgs } from "@groundwork-platform/components";\n// @ts-expect-error natMode takes only the documented modes\nexport const bad: NetworkArgs = { natMode: "sometimes" };\n`,
         );
-        const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-        const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir, encoding: "utf8", timeout: 120_000 });
-        expect(r.stdout + r.stderr).toBe("");
-        expect(r.status).toBe(0);
+        // WHEN the project's own TypeScript checks it
+        const r = typeCheckConsumer(project);
+        // THEN no error, and the expected one was raised
+        expect(r.output).toBe("");
+        expect(r.code).toBe(0);
+    });
+
+    it("plans offline with both packs: 0 mandatory violations, every component and grant declared", async () => {
+        const r = await planned;
+        expect(r.out).not.toMatch(/^error:/m);
+        expect(r.code).toBe(0);
+        const plan = JSON.parse(fs.readFileSync(planJson(), "utf8"));
+        expect([...plan.policies.packs].sort()).toEqual(["groundwork-kubernetes", "groundwork-security"]);
+        expect(plan.policies.violations.filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory")).toEqual([]);
+        const types = plan.resources.map((r: { type: string }) => r.type);
+        expect(types).toEqual(expect.arrayContaining(["groundwork:network:Network", "groundwork:database:Database", "groundwork:queue:Queue", "groundwork:identity:WorkloadIdentity"]));
+        // The grants: one role policy per verb on the workload's role, each naming only its resource.
+        const grants = plan.resources.filter((r: { type: string; name: string }) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.startsWith("orders-api-"));
+        expect(grants.map((g: { name: string }) => g.name).sort()).toEqual(["orders-api-orders-db-connect-ordersapi", "orders-api-orders-jobs-send"]);
     });
 });
