@@ -165,6 +165,19 @@ test("a receiver that always fails ends dead, visible to the job's key only; a m
   expect(() => new Webhook(c.secret!).verify(calls[3].body, headersOf(calls[3]))).not.toThrow();
 });
 
+test("a pending delivery cannot be redelivered (409): it is already being retried", async () => {
+  const c = await client();
+  // The first attempt hangs until WEBHOOK_TIMEOUT_MS, so the delivery is surely pending while it is asked to redeliver.
+  const jobId = await submit(c.as, receiver.script("/slow", ["hang", 200]));
+  await eventually(async () => receiver.on("/slow").length === 1, "the first attempt to arrive");
+  const pending = (await deliveryOf(c.as, jobId))!;
+  expect(pending.state).toBe("pending");
+  const res = await c.as(`/webhooks/deliveries/${pending.id}/redeliver`, { method: "POST" });
+  expect(res.status).toBe(409);
+  expect(await res.json()).toMatchObject({ error: "delivery_pending" });
+  expect(await waitState(c.as, jobId, "delivered")).toMatchObject({ attempts: 2, redeliveries: 0 });
+});
+
 test("after a rotation each delivery carries two signatures: the new secret and the old one both verify", async () => {
   const c = await client();
   const rotated = await c.as("/webhooks/secret/rotate", { method: "POST" });
