@@ -17,8 +17,8 @@ export interface RunningWorker {
 }
 
 /**
- * Second entry point over the same modules: consumes report jobs from SQS. Runs the re-queue sweep for jobs
- * whose message may have been lost, and serves /healthz and /metrics on WORKER_METRICS_PORT.
+ * Second entry point over the same modules: consumes report jobs from SQS, runs the outbox relay that publishes
+ * committed jobs to SQS, and serves /healthz and /metrics on WORKER_METRICS_PORT.
  */
 export async function startWorker(env: NodeJS.ProcessEnv = process.env, opts: { logDestination?: DestinationStream; readSecret?: SecretReader } = {}): Promise<RunningWorker> {
   const config = await loadConfig(env, opts.readSecret);
@@ -34,16 +34,10 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env, opts: { 
   );
   consumer.start();
 
-  let sweep: NodeJS.Timeout | undefined;
-  if (config.JOB_REQUEUE_AFTER_S > 0) {
-    sweep = setInterval(() => {
-      reports.api.requeueStale(config.JOB_REQUEUE_AFTER_S).then(
-        (n) => n && log.warn({ requeued: n }, "re-sent jobs stuck in queued"),
-        (err) => log.warn({ err }, "re-queue sweep failed"),
-      );
-    }, Math.max(10000, (config.JOB_REQUEUE_AFTER_S * 1000) / 4));
-    sweep.unref();
-  }
+  // The outbox relay runs here, not in the API: the API's request path then touches only PostgreSQL (and needs no
+  // sqs:SendMessage), and there are fewer worker replicas than API replicas competing for the same records.
+  const relay = reports.api.outboxRelay();
+  relay.start();
 
   // Signed webhooks for finished jobs, polled from PostgreSQL (modules/webhooks).
   const delivery = webhooks.api.startDelivery(log);
@@ -69,7 +63,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env, opts: { 
     http,
     close: () =>
       (closing ??= (async () => {
-        if (sweep) clearInterval(sweep);
+        await relay.stop();
         await consumer.stop();
         await delivery.stop();
         await http?.close();

@@ -84,8 +84,10 @@ export const envSchema = z
     REPORTS_MAX_DELAY_MS: int(0, 600000).default(0),
     /** Must equal the queue's redrive maxReceiveCount: on the last receive a failing job is marked failed. */
     JOB_MAX_RECEIVES: int(1, 1000).default(5),
-    /** A job still 'queued' after this long is re-sent by the worker (its message may have been lost). 0 = off. */
-    JOB_REQUEUE_AFTER_S: int(0, 86400).default(900),
+    /** Outbox relay (worker): records claimed per transaction (sent as SendMessageBatch calls of 10), idle poll, retention of sent records. */
+    OUTBOX_CLAIM: int(1, 1000).default(50),
+    OUTBOX_POLL_MS: int(10, 60000).default(100),
+    OUTBOX_RETENTION_S: int(0, 30 * 86400).default(86400),
 
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 

@@ -79,6 +79,39 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly outboxBacklog = new Gauge({
+    name: "outbox_backlog",
+    help: "Outbox records committed but not yet published to SQS, by outbox (sampled by the relay)",
+    labelNames: ["outbox"] as const,
+    registers: [this.registry],
+  });
+  readonly outboxOldestAge = new Gauge({
+    name: "outbox_oldest_unsent_seconds",
+    help: "Age of the oldest unpublished outbox record, by outbox (0 when empty)",
+    labelNames: ["outbox"] as const,
+    registers: [this.registry],
+  });
+  readonly outboxBatchSize = new Histogram({
+    name: "outbox_relay_batch_size",
+    help: "Records per SendMessageBatch sent by the outbox relay",
+    labelNames: ["outbox"] as const,
+    buckets: [1, 2, 5, 8, 10],
+    registers: [this.registry],
+  });
+  readonly outboxBatchDuration = new Histogram({
+    name: "outbox_relay_batch_duration_seconds",
+    help: "Time of one SendMessageBatch call of the outbox relay",
+    labelNames: ["outbox"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly outboxPublishFailures = new Counter({
+    name: "outbox_publish_failures_total",
+    help: "Outbox records SQS did not accept (retried by the next relay round), by outbox and reason (rejected, error)",
+    labelNames: ["outbox", "reason"] as const,
+    registers: [this.registry],
+  });
+
   readonly webhookAttempts = new Counter({
     name: "webhook_delivery_attempts_total",
     help: "Webhook delivery attempts by result (success, http_error, network_error, refused by the SSRF guard)",

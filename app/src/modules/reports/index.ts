@@ -1,11 +1,12 @@
 import type { AppModule } from "../../platform/http";
 import type { Logger } from "../../platform/log";
+import { OutboxRelay, type RelayFaults } from "../../platform/outbox";
 import type { Platform } from "../../platform/platform";
 import type { Delivery } from "../../platform/queue";
 import type { CatalogApi } from "../catalog";
 import type { WebhooksApi } from "../webhooks";
 import { migrations } from "./migrations";
-import { JobRepository } from "./repository";
+import { JobRepository, OUTBOX_TABLE } from "./repository";
 import { reportRoutes } from "./routes";
 import { ReportService } from "./service";
 
@@ -15,21 +16,39 @@ export type { Job, JobStatus } from "./schemas";
 export interface ReportsApi {
   /** Handles one SQS delivery of a report job (idempotent). */
   handle(d: Delivery, log: Logger): Promise<void>;
-  /** Re-sends jobs stuck in 'queued' for longer than `olderThanSeconds`. */
-  requeueStale(olderThanSeconds: number): Promise<number>;
+  /**
+   * The relay that publishes committed job messages from the outbox to SQS (runs in the worker). `faults`,
+   * `queueUrl` and `claim` let tests simulate a crash at each step, an unreachable queue and overlapping relays.
+   */
+  outboxRelay(opts?: { faults?: RelayFaults; queueUrl?: string; claim?: number }): OutboxRelay;
 }
 
 export type ReportsModule = AppModule & { api: ReportsApi };
 
 export function reportsModule(
-  platform: Pick<Platform, "db" | "producer" | "config" | "metrics">,
+  platform: Pick<Platform, "db" | "sqs" | "config" | "metrics" | "log">,
   deps: { catalog: CatalogApi; webhooks?: WebhooksApi },
 ): ReportsModule {
-  const service = new ReportService(new JobRepository(platform.db), platform.producer, deps.catalog, platform.config, platform.metrics, deps.webhooks);
+  const { config } = platform;
+  // Half the pool at most for submission transactions: reads, authentication and the relay keep the rest.
+  const repo = new JobRepository(platform.db, { maxSize: 500, maxInFlight: Math.max(1, Math.floor(config.DB_POOL_MAX / 2)) });
+  const service = new ReportService(repo, deps.catalog, config, platform.metrics, deps.webhooks);
   return {
     name: "reports",
     migrations,
     routes: reportRoutes(service),
-    api: { handle: (d, log) => service.handle(d, log), requeueStale: (s) => service.requeueStale(s) },
+    api: {
+      handle: (d, log) => service.handle(d, log),
+      outboxRelay: (opts = {}) =>
+        new OutboxRelay(platform.db, platform.sqs, platform.metrics, platform.log, {
+          name: "reports",
+          table: OUTBOX_TABLE,
+          queueUrl: opts.queueUrl ?? config.SQS_QUEUE_URL,
+          claim: opts.claim ?? config.OUTBOX_CLAIM,
+          pollMs: config.OUTBOX_POLL_MS,
+          retentionS: config.OUTBOX_RETENTION_S,
+          faults: opts.faults,
+        }),
+    },
   };
 }

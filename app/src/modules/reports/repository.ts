@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { MicroBatcher } from "../../platform/batch";
 import type { Queryable } from "../../platform/db";
+import { insertOutbox, type OutboxRecord } from "../../platform/outbox";
 import type { Job, JobResult, ReportParams } from "./schemas";
 
 interface Row {
@@ -29,26 +30,50 @@ const toJob = (r: Row): Job => ({
   finishedAt: r.finished_at?.toISOString() ?? null,
 });
 
+export const OUTBOX_TABLE = "reports_outbox";
+
 interface NewJob {
   id: string;
   kind: string;
   params: ReportParams;
   correlationId: string;
   createdBy: string;
+  /** The job's SQS message, committed with it. */
+  message: (jobId: string) => OutboxRecord;
+  /** More writes in the job's transaction (its webhook callback). */
+  inTx?: (q: Queryable, jobId: string) => Promise<void>;
 }
 
 export class JobRepository {
-  /** Submissions arriving together are inserted with one multi-row INSERT (one round trip, one commit). */
-  private readonly inserts = new MicroBatcher<NewJob, Job>((jobs) => this.insertMany(jobs), 100, 2);
+  /**
+   * Group commit: submissions arriving within 2 ms (or while `maxInFlight` transactions are already committing) are
+   * stored by one transaction with two multi-row INSERTs (jobs and their outbox records): one commit for many 202s.
+   */
+  private readonly inserts: MicroBatcher<NewJob, Job>;
 
-  constructor(private readonly db: Queryable & { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> }) {}
-
-  insertQueued(kind: string, params: ReportParams, correlationId: string, createdBy: string): Promise<Job> {
-    return this.inserts.add({ id: randomUUID(), kind, params, correlationId, createdBy });
+  constructor(
+    private readonly db: Queryable & { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> },
+    batching: { maxSize: number; maxInFlight: number } = { maxSize: 500, maxInFlight: 4 },
+  ) {
+    this.inserts = new MicroBatcher<NewJob, Job>((jobs) => this.insertMany(jobs), batching.maxSize, 2, batching.maxInFlight);
   }
 
-  private async insertMany(jobs: NewJob[]): Promise<Job[]> {
-    const { rows } = await this.db.query<Row>(
+  /** Stores a 'queued' job and its outbox message in one transaction; resolves once committed. */
+  insertQueued(kind: string, params: ReportParams, correlationId: string, createdBy: string, message: NewJob["message"], inTx?: NewJob["inTx"]): Promise<Job> {
+    return this.inserts.add({ id: randomUUID(), kind, params, correlationId, createdBy, message, inTx });
+  }
+
+  private insertMany(jobs: NewJob[]): Promise<Job[]> {
+    return this.db.tx(async (q) => {
+      const out = await this.insertJobs(q, jobs);
+      for (const j of jobs) await j.inTx?.(q, j.id);
+      await insertOutbox(q, OUTBOX_TABLE, jobs.map((j) => j.message(j.id)));
+      return out;
+    });
+  }
+
+  private async insertJobs(q: Queryable, jobs: NewJob[]): Promise<Job[]> {
+    const { rows } = await q.query<Row>(
       `INSERT INTO reports_jobs (id, kind, status, params, correlation_id, created_by)
        SELECT id, kind, 'queued', params, correlation_id, created_by
        FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::text[]) AS t(id, kind, params, correlation_id, created_by)
@@ -111,14 +136,5 @@ export class JobRepository {
 
   async markFailed(id: string, error: string): Promise<void> {
     await this.db.query("UPDATE reports_jobs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status <> 'done'", [id, error]);
-  }
-
-  /** Jobs still 'queued' after `olderThanSeconds`: their message may never have been sent (crash between insert and send). */
-  async staleQueued(olderThanSeconds: number, limit: number): Promise<Job[]> {
-    const { rows } = await this.db.query<Row>(
-      "SELECT * FROM reports_jobs WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2",
-      [olderThanSeconds, limit],
-    );
-    return rows.map(toJob);
   }
 }

@@ -1,8 +1,9 @@
 import type { Config } from "../../platform/config";
-import { ServiceBusyError, notFound } from "../../platform/errors";
+import type { Queryable } from "../../platform/db";
+import { notFound } from "../../platform/errors";
 import type { Logger } from "../../platform/log";
 import type { Metrics } from "../../platform/metrics";
-import { PoisonMessageError, type Delivery, type QueueProducer } from "../../platform/queue";
+import { PoisonMessageError, type Delivery } from "../../platform/queue";
 import { SpanKind, SpanStatusCode, context, extractContext, injectCarrier, trace, tracer, type Context } from "../../platform/tracing";
 import type { CatalogApi } from "../catalog";
 import type { WebhooksApi } from "../webhooks";
@@ -19,15 +20,14 @@ export interface SubmitContext {
 /**
  * Report jobs.
  *
- * Submission order: the job row is inserted as 'queued' first, then the message is sent. If the send fails the
- * job is marked 'failed' and the caller gets 503 + Retry-After, so a 202 always means "row stored and message
- * accepted by SQS". If the process dies between insert and send, the worker's re-queue sweep re-sends jobs still
- * 'queued' after JOB_REQUEUE_AFTER_S; processing is idempotent, so a duplicate message is harmless.
+ * Submission: the job row ('queued') and its SQS message (an outbox record) are committed in one transaction,
+ * then the caller gets 202: a 202 means the job is durable. The worker's outbox relay publishes the message
+ * afterwards (at least once), so a crash anywhere loses no job; processing is idempotent by job id, so a message
+ * published twice runs the job once.
  */
 export class ReportService {
   constructor(
     private readonly repo: JobRepository,
-    private readonly producer: QueueProducer,
     private readonly catalog: CatalogApi,
     private readonly config: Pick<Config, "REPORTS_MAX_DELAY_MS" | "JOB_MAX_RECEIVES">,
     private readonly metrics: Metrics,
@@ -38,23 +38,19 @@ export class ReportService {
   async submit({ callbackUrl, ...params }: ReportParams, ctx: SubmitContext): Promise<Job> {
     if (callbackUrl !== undefined) await this.webhooks?.checkCallback(callbackUrl, ctx.owner);
     const capped = { ...params, delayMs: Math.min(params.delayMs, this.config.REPORTS_MAX_DELAY_MS) };
-    const job = await this.repo.insertQueued(REPORT_KIND, capped, ctx.correlationId, ctx.owner);
+    const webhooks = this.webhooks;
+    // The callback is stored in the job's own transaction, so a 202 covers it too (and a failure stores neither).
+    const inTx = callbackUrl !== undefined && webhooks ? (q: Queryable, jobId: string) => webhooks.register(jobId, callbackUrl, ctx.owner, q) : undefined;
+    // The producer span covers the commit of the message; its context travels in the message attributes.
+    const span = tracer().startSpan("reports.enqueue", { kind: SpanKind.PRODUCER, attributes: { "messaging.system": "aws_sqs" } }, ctx.otelContext);
+    const carrier = injectCarrier(trace.setSpan(ctx.otelContext, span));
     try {
-      // Stored before the message is sent: a failure here fails the job and answers 503, so a 202 covers the callback too.
-      if (callbackUrl !== undefined) await this.webhooks?.register(job.id, callbackUrl, ctx.owner);
-      await this.enqueue(job, ctx.otelContext);
-    } catch (err) {
-      await this.repo.markFailed(job.id, "enqueue_failed").catch(() => undefined);
-      throw Object.assign(new ServiceBusyError("job queue", 5), { cause: err });
-    }
-    return job;
-  }
-
-  /** Sends the job's message with the correlation id and W3C trace context as message attributes. */
-  async enqueue(job: Pick<Job, "id" | "kind" | "correlationId">, parent: Context): Promise<void> {
-    const span = tracer().startSpan("reports.enqueue", { kind: SpanKind.PRODUCER, attributes: { "messaging.system": "aws_sqs", "job.id": job.id } }, parent);
-    try {
-      await this.producer.send({ jobId: job.id, kind: job.kind }, { correlation_id: job.correlationId ?? job.id, job_id: job.id, ...injectCarrier(trace.setSpan(parent, span)) });
+      const job = await this.repo.insertQueued(REPORT_KIND, capped, ctx.correlationId, ctx.owner, (jobId) => ({
+        body: JSON.stringify({ jobId, kind: REPORT_KIND }),
+        attributes: { correlation_id: ctx.correlationId || jobId, job_id: jobId, ...carrier },
+      }), inTx);
+      span.setAttribute("job.id", job.id);
+      return job;
     } catch (err) {
       span.setStatus({ code: SpanStatusCode.ERROR });
       throw err;
@@ -163,12 +159,5 @@ export class ReportService {
       this.metrics.jobDuration.observe({ kind: REPORT_KIND, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
       span.end();
     }
-  }
-
-  /** Re-sends jobs stuck in 'queued' (see the class comment). Returns how many were re-sent. */
-  async requeueStale(olderThanSeconds: number, repoLimit = 100): Promise<number> {
-    const stale = await this.repo.staleQueued(olderThanSeconds, repoLimit);
-    for (const job of stale) await this.enqueue(job, context.active());
-    return stale.length;
   }
 }

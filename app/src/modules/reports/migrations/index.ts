@@ -26,4 +26,16 @@ export const migrations: Migration[] = [
     );
     CREATE INDEX reports_jobs_status_created ON reports_jobs (status, created_at) WHERE status IN ('queued', 'running')`,
   },
+  {
+    // Transactional outbox: the job's SQS message is committed with the job and published by the worker's relay.
+    id: "002_outbox",
+    sql: `CREATE TABLE reports_outbox (
+      id bigserial PRIMARY KEY,
+      body text NOT NULL,
+      attributes jsonb NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      sent_at timestamptz
+    );
+    CREATE INDEX reports_outbox_unsent ON reports_outbox (id) WHERE sent_at IS NULL`,
+  },
 ];
