@@ -49,6 +49,20 @@ if ! command -v shellcheck >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq shellcheck >/dev/null
 fi
 
+# Chromium opens the plan tool's HTML report in test/plan/html.test.ts (playwright-core drives /usr/bin/chromium:
+# GitHub's Ubuntu runners link one there; Debian ships it as `chromium`). Without recommends: the test needs no
+# desktop integration. Where no package provides it (Ubuntu's is a snap), say so: the test is then skipped locally
+# and fails under CI. playwright-core never downloads a browser; the variable keeps any playwright package from it.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "setup: installing chromium with apt-get"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null ||
+    echo "setup: no chromium package here: install a Chromium at /usr/bin/chromium for test/plan/html.test.ts"
+fi
+
 echo "setup: npm ci (platform)"
 npm ci --no-audit --no-fund --loglevel=error
 if [ -f app/package-lock.json ]; then

@@ -8,11 +8,13 @@ import { countByType, renderPolicies, renderTree, toPlanJson } from "./report";
 import { writeDiagrams } from "./diagram";
 import { diffPlans, readPlanJson, renderDiff } from "./diff";
 import { CostDelta, CostEstimate, diffCost, estimateCost, loadPrices, renderCost, renderCostDelta } from "./cost";
+import { htmlDiagram, writeHtmlReport } from "./html";
 
 /**
  * `npm run plan -- --stack <name> [--program <path>] [--json <file>] [--policy-pack <dir> ...] [--cost] [--cost-base <base.json>]`
  * Exit codes: 0 no mandatory violation; 1 at least one; 2 the program, its config or a pack failed.
- * `--diff <base.json>` prints what changed since a plan written by `--json`; `--diagram`/`--diagram-svg` draw the stack.
+ * `--diff <base.json>` prints what changed since a plan written by `--json`; `--diagram`/`--diagram-svg` draw the stack;
+ * `--html <file>` writes all of it (tree, findings, diagram, cost, diff) as one self-contained page.
  */
 async function main(argv: string[]): Promise<number> {
     const cmd = new Command()
@@ -31,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
         .option("--diagram-svg <file.svg>", "write the stack's diagram as SVG through Graphviz (`dot`)")
         .option("--cost", "print the monthly cost (min/max) from the price table in tools/plan/prices; --json then includes it")
         .option("--cost-base <base.json>", "also print the cost of the change from a base plan written by --json")
+        .option("--html <file>", "write one self-contained HTML page: resources by component, findings, diagram, cost (and the diff with --diff); --json then includes the cost")
         .exitOverride();
     try {
         cmd.parse(argv, { from: "user" });
@@ -66,11 +69,11 @@ async function main(argv: string[]): Promise<number> {
     console.log("");
     console.log(renderPolicies(graph, packs, violations));
     // Cost: --cost prints the table; --cost-base (or the diff option's base file, when given) prints the change's cost.
-    const costOpts = cmd.opts() as { cost?: boolean; costBase?: string; diff?: unknown };
+    const costOpts = cmd.opts() as { cost?: boolean; costBase?: string; diff?: unknown; html?: string };
     const costBase = costOpts.costBase ?? (typeof costOpts.diff === "string" ? costOpts.diff : undefined);
     let cost: CostEstimate | undefined;
     let costDelta: CostDelta | undefined;
-    if (costOpts.cost || costBase) {
+    if (costOpts.cost || costBase || costOpts.html) {
         const prices = loadPrices();
         cost = estimateCost(graph.resources, prices);
         if (costOpts.cost) console.log(`\n${renderCost(cost)}`);
@@ -94,11 +97,16 @@ async function main(argv: string[]): Promise<number> {
         console.error(`error: the diagram cannot be written: ${(e as Error).message}`);
         return 2;
     }
+    const planJson = toPlanJson(graph, packs.map((p) => p.name), violations);
+    if (costOpts.html) {
+        const input = { plan: planJson, packs, tier: result.tier, preview: o.preview, diagram: htmlDiagram(graph), cost, diff, costDelta, secrets: secretPlaintexts(graph), generated: new Date().toISOString() };
+        console.log(`\n${writeHtmlReport(path.resolve(costOpts.html), { ...input, baseName: extra.diff ? path.basename(extra.diff) : undefined })}`);
+    }
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const advisory = violations.filter((v) => v.enforcementLevel === "advisory").length;
     if (o.json) {
         const file = path.resolve(o.json);
-        fs.writeFileSync(file, JSON.stringify({ ...toPlanJson(graph, packs.map((p) => p.name), violations), ...(costOpts.cost ? { cost } : {}), ...(costDelta ? { costChange: costDelta } : {}), ...(diff ? { diff } : {}) }, null, 2) + "\n");
+        fs.writeFileSync(file, JSON.stringify({ ...planJson, ...(cost && (costOpts.cost || costOpts.html) ? { cost } : {}), ...(costDelta ? { costChange: costDelta } : {}), ...(diff ? { diff } : {}) }, null, 2) + "\n");
         console.log(`\nWrote ${path.relative(process.cwd(), file) || file}`);
     }
     console.log(
