@@ -776,7 +776,7 @@ export function renderCost(e: CostEstimate): string {
         out.push("", "  Usage-billed, not estimated (not in the total):");
         for (const u of unestimated) out.push(`    ${u.component}: ${u.type} × ${u.resources.length}: ${u.note}  [${u.resources.join(", ")}]`);
     }
-    out.push("", e.notPriced.length === 0 ? "  Not priced: none" : `  Not priced (${e.notPriced.reduce((s, p) => s + p.count, 0)} resources, not in the total):`);
+    out.push("", e.notPriced.length === 0 ? "  Not priced: none" : `  Not priced (${counted({ min: e.notPriced.reduce((s, p) => s + p.count, 0), max: e.notPriced.reduce((s, p) => s + p.count, 0) }, "resource")}, not in the total):`);
     for (const p of e.notPriced) out.push(`    ${p.type} × ${p.count}: ${p.reason}  [${p.resources.join(", ")}] in ${p.components.join(", ")}`);
     const free = e.noCharge.reduce((s, x) => s + x.count, 0);
     out.push("", `  No charge of their own: ${free} resource(s) of ${e.noCharge.length} type(s) (configuration, IAM, components, Kubernetes objects on the priced nodes, gateway endpoints).`);
