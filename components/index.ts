@@ -14,3 +14,4 @@ export * from "./deploy";
 export * from "./observe";
 export * from "./telemetry";
 export * from "./loadbalancer";
+export * from "./mesh";

@@ -4,6 +4,7 @@ import type { Cache } from "../components/cache";
 import type { Cluster, ClusterAddons } from "../components/cluster";
 import type { Database } from "../components/database";
 import type { LoadBalancer } from "../components/loadbalancer";
+import { meshPrincipal, type Mesh } from "../components/mesh";
 import type { WorkloadIdentity } from "../components/identity";
 import type { Network } from "../components/network";
 import type { Queue } from "../components/queue";
@@ -59,6 +60,11 @@ export interface AppDeps {
     readonly cluster: Cluster;
     /** The add-ons (the load balancer controller and KEDA must exist before the workloads). */
     readonly clusterAddons: ClusterAddons;
+    /**
+     * The mesh: the app's namespace is enrolled with STRICT mTLS, each workload admits only its callers' principals,
+     * and the API is reached from the load balancer through the mesh's ingress gateway.
+     */
+    readonly mesh: Mesh;
     /** PostgreSQL (IAM authentication as `dbUser`). */
     readonly database: Database;
     /** PostgreSQL role the app connects as. */
@@ -68,8 +74,8 @@ export interface AppDeps {
     /** The jobs queue. */
     readonly jobs: Queue;
     /**
-     * The API's load balancer (CloudFront's origin): its target group receives the API's pods through a
-     * TargetGroupBinding. Without one, the API is reached inside the cluster only.
+     * The API's load balancer (CloudFront's origin): its target group receives the mesh's ingress gateway (the
+     * `Mesh`'s `ingressGateway`), which routes to the API. Without one, the API is reached inside the cluster only.
      */
     readonly apiLoadBalancer?: LoadBalancer;
     /** IRSA roles of the workloads: the migrations job reads the master secret, api and worker use IAM auth. */
@@ -103,6 +109,8 @@ export interface AppWorkloads {
     readonly alertRules: kubernetes.apiextensions.CustomResource;
     /** PodMonitors of the api's and worker's metrics ports, with the cluster's metrics (`deps.telemetry`). */
     readonly podMonitors: kubernetes.apiextensions.CustomResource[];
+    /** The VirtualService routing the mesh's ingress gateway to the API; undefined without an ingress gateway. */
+    readonly ingressRoute?: kubernetes.apiextensions.CustomResource;
 }
 
 /**
@@ -114,8 +122,9 @@ export interface AppWorkloads {
  */
 export function deployApp(name: string, namespace: string, spec: AppSpec & { readonly image: string; readonly tier?: Tier }, region: string, jobsMaxReceiveCount: number, deps: AppDeps, common: { tags: Record<string, string> }): AppWorkloads {
     const { cluster, database, cache, jobs, identities } = deps;
-    const dependsOn = [deps.clusterAddons];
-    const ns = new NamespaceIsolation(`${name}-namespace`, { ...common, provider: cluster.provider, namespace }, { dependsOn });
+    // ztunnel and istio-cni run before the app's pods start, so none of them starts outside the mesh.
+    const dependsOn = [deps.clusterAddons, deps.mesh];
+    const ns = new NamespaceIsolation(`${name}-namespace`, { ...common, provider: cluster.provider, namespace, mesh: true }, { dependsOn });
     const maxPods = spec.apiMaxReplicas + spec.workerMaxReplicas;
     const env: Record<string, pulumi.Input<string>> = {
         NODE_ENV: "production",
@@ -146,6 +155,9 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
     const migrations = migrationsJob(name, namespace, spec.image, deps, env, common2.egressTo, [ns, ...dependsOn]);
     // Telemetry: traces to the collector (its OTLP ports, nothing else of its namespace); Prometheus scrapes the metrics ports.
     const t = telemetryWiring(deps.telemetry);
+    // The API's callers from outside its namespace: the mesh's ingress gateway (the load balancer's target) on the API port.
+    const gateway = deps.mesh.ingressGatewayPeer;
+    const fromGateway = gateway ? [{ namespace: gateway.namespace, podLabels: { ...gateway.podLabels }, ports: [API_PORT], principal: gateway.principal }] : [];
     // The provider waits for the Job to succeed, so pods of a new image only start on a migrated schema.
     const rollout = { dependsOn: [ns, migrations, ...dependsOn] };
     const api = new Service(
@@ -159,9 +171,9 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             roleArn: identities.api.roleArn,
             scaling: { kind: "hpa", min: spec.apiMinReplicas, max: spec.apiMaxReplicas, cpuUtilization: 70 },
             readinessPath: API_READINESS_PATH,
-            // The load balancer reaches pod IPs from its addresses in the VPC.
-            ingressFrom: [{ cidr: deps.network.cidrBlock }, ...t.scrapedOn(API_METRICS_PORT)],
-            ...(deps.apiLoadBalancer !== undefined ? { targetGroup: { arn: deps.apiLoadBalancer.targetGroupArn } } : {}),
+            // In the mesh: only the gateway (API port) and Prometheus (metrics port), each by its certificate.
+            mesh: true,
+            ingressFrom: [...fromGateway, ...t.scrapedOn(API_METRICS_PORT)],
         },
         rollout,
     );
@@ -173,6 +185,7 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             healthPort: WORKER_HEALTH_PORT,
             env: { ...env, ...t.env, WORKER_METRICS_PORT: String(WORKER_HEALTH_PORT) },
             egressTo: [...common2.egressTo, ...t.egressTo],
+            mesh: true,
             ingressFrom: t.scrapedOn(WORKER_HEALTH_PORT),
             roleArn: identities.worker.roleArn,
             scaling: { kind: "queue", queueUrl: jobs.url, min: spec.workerMinReplicas, max: spec.workerMaxReplicas, messagesPerReplica: 5 },
@@ -214,18 +227,37 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
                           { ...crds, dependsOn: [...crds.dependsOn, workload] },
                       ),
               );
-    return { namespace: ns, api, worker, migrations, alertRules, podMonitors };
+    // The gateway's HTTPS requests (any Host: the load balancer's rule has checked it) go to the API over mTLS.
+    const ingressRoute =
+        deps.mesh.ingressGatewayRef === undefined
+            ? undefined
+            : new kubernetes.apiextensions.CustomResource(
+                  `${name}-ingress-route`,
+                  {
+                      apiVersion: "networking.istio.io/v1",
+                      kind: "VirtualService",
+                      metadata: { name: "api", namespace, labels: { "app.kubernetes.io/name": "api", "app.kubernetes.io/part-of": name } },
+                      spec: {
+                          hosts: ["*"],
+                          gateways: [deps.mesh.ingressGatewayRef],
+                          http: [{ route: [{ destination: { host: `api.${namespace}.svc.cluster.local`, port: { number: API_PORT } } }] }],
+                      },
+                  },
+                  { provider: cluster.provider, dependsOn: [ns, api] },
+              );
+    return { namespace: ns, api, worker, migrations, alertRules, podMonitors, ...(ingressRoute ? { ingressRoute } : {}) };
 }
 
 /**
  * What the cluster's telemetry adds to api and worker: the OTLP endpoint env and egress to the collector's pods on its
- * OTLP ports (with traces), ingress from Prometheus on a metrics port and the release whose CRDs the app's
+ * OTLP ports (with traces), ingress from Prometheus on a metrics port (with its mesh principal, from the service
+ * account the chart runs it as) and the release whose CRDs the app's
  * PrometheusRule and PodMonitors need (with metrics). Empty without telemetry. Pure.
  */
 export function telemetryWiring(telemetry: Pick<ClusterTelemetry, "otlpEndpoint" | "collectorPeer" | "prometheusPeer" | "metricsRelease"> | undefined): {
     env: Record<string, string>;
     egressTo: { namespace: string; podLabels: Record<string, string>; ports: number[] }[];
-    scrapedOn: (port: number) => { namespace: string; podLabels: Record<string, string>; ports: number[] }[];
+    scrapedOn: (port: number) => { namespace: string; podLabels: Record<string, string>; ports: number[]; principal: string }[];
     metricsRelease: pulumi.Resource[];
 } {
     const collector = telemetry?.collectorPeer;
@@ -233,7 +265,7 @@ export function telemetryWiring(telemetry: Pick<ClusterTelemetry, "otlpEndpoint"
     return {
         env: telemetry?.otlpEndpoint !== undefined ? { OTEL_EXPORTER_OTLP_ENDPOINT: telemetry.otlpEndpoint } : {},
         egressTo: collector ? [{ namespace: collector.namespace, podLabels: { ...collector.podLabels }, ports: [...collector.ports] }] : [],
-        scrapedOn: (port) => (prometheus ? [{ namespace: prometheus.namespace, podLabels: { ...prometheus.podLabels }, ports: [port] }] : []),
+        scrapedOn: (port) => (prometheus ? [{ namespace: prometheus.namespace, podLabels: { ...prometheus.podLabels }, ports: [port], principal: meshPrincipal(prometheus.namespace, prometheus.serviceAccountName) }] : []),
         metricsRelease: telemetry?.metricsRelease ? [telemetry.metricsRelease] : [],
     };
 }

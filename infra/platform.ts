@@ -10,9 +10,10 @@ import { WorkloadIdentity } from "../components/identity";
 import { Queue } from "../components/queue";
 import { ContainerRegistry } from "../components/registry";
 import { ClusterTelemetry, loadDashboards } from "../components/telemetry";
-import { API_PORT, API_READINESS_PATH, AppWorkloads, appMonitorLabels, deployApp } from "./app";
+import { API_READINESS_PATH, AppWorkloads, appMonitorLabels, deployApp } from "./app";
 import { Network } from "../components/network";
 import { LoadBalancer } from "../components/loadbalancer";
+import { INGRESS_GATEWAY_HTTPS_PORT, Mesh } from "../components/mesh";
 import { AlertTopic, isObservable, Observable, ServiceHealth } from "../components/observe";
 import { CLOUDFRONT_REGION } from "../components/cdn/args";
 import type { PlatformSpec } from "../stacks";
@@ -41,6 +42,8 @@ export interface Platform {
     readonly cluster: Cluster;
     /** The cluster's Helm add-ons (load balancer controller, metrics-server, autoscaler, KEDA). */
     readonly clusterAddons: ClusterAddons;
+    /** Istio in ambient mode (mTLS between enrolled pods) and, with the API's load balancer, its ingress gateway. */
+    readonly mesh: Mesh;
     /** Metrics (kube-prometheus-stack), traces (ADOT collector to X-Ray) and logs (CloudWatch) of the cluster. */
     readonly telemetry: ClusterTelemetry;
     /** RDS PostgreSQL in the isolated subnets. */
@@ -291,6 +294,42 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         queueArns: [jobs.arn],
     });
 
+    // The API's load balancer, owned by the program so its alarms and the packs see it (the controller only registers
+    // the pods, through a TargetGroupBinding): HTTPS for the origin domain, reached only from CloudFront (origin
+    // security group) with the origin-verify header, forwarding over HTTPS to the mesh's ingress gateway (its pods
+    // share the nodes' group), which forwards to the API over mTLS. The health check goes the same way to the API's
+    // readiness endpoint, so a target is healthy when the gateway and an API pod behind it are.
+    const publicSubnetIds = spec.network.availabilityZones.map((_, i) => network.publicSubnetIds.apply((ids) => ids[i]));
+    const apiLoadBalancer =
+        spec.app.image === undefined || spec.app.originCertificateArn === undefined
+            ? undefined
+            : new LoadBalancer("api-lb", {
+                  ...common,
+                  vpcId: network.vpcId,
+                  subnetIds: publicSubnetIds,
+                  scheme: "internet-facing",
+                  clientSecurityGroupIds: [cdn.originSecurityGroupId],
+                  certificateArn: spec.app.originCertificateArn,
+                  host: spec.cdn.apiOriginDomain,
+                  requiredHeader: { name: cdn.originVerifyHeaderName, value: cdn.originVerifyHeaderValue },
+                  targetPort: INGRESS_GATEWAY_HTTPS_PORT,
+                  targetProtocol: "HTTPS",
+                  healthCheckPath: API_READINESS_PATH,
+                  targetSecurityGroupId: cluster.nodeSecurityGroupId,
+                  bindingClusterName: cluster.knownClusterName,
+                  deletionProtection: spec.settings.protect,
+              });
+
+    // The mesh: Istio ambient (istio-cni and ztunnel on every node, istiod), in every tier: the same traffic path in dev
+    // and prod. With the API's load balancer, the ingress gateway it targets over HTTPS (certificate from cert-manager).
+    const mesh = new Mesh("mesh", {
+        ...common,
+        kubernetesProvider: cluster.provider,
+        kubernetesDependsOn: [clusterAddons],
+        replicas: c.addonReplicas,
+        ...(apiLoadBalancer ? { ingressGateway: { targetGroupArn: apiLoadBalancer.targetGroupArn, host: spec.cdn.apiOriginDomain } } : {}),
+    });
+
     // The alert topic (plus one in us-east-1, where the edge's alarms live, when the stack is elsewhere): the alarms and
     // the cluster's Alertmanager notify it.
     const alerts = new AlertTopic("alerts", {
@@ -320,36 +359,15 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             correlationIdField: APP_CORRELATION_ID_FIELD,
             appNamespace: APP_NAMESPACE,
             protect: spec.settings.protect,
-            kubernetesDependsOn: [clusterAddons],
+            // Enrolled in the mesh: Prometheus scrapes and the app's OTLP exports are mTLS.
+            mesh: true,
+            kubernetesDependsOn: [clusterAddons, mesh],
             nodeGroups: Object.values(cluster.nodeGroups).map((g) => g.nodeGroup),
         },
     );
 
     // The app's image repository: immutable tags, scanned on push, KMS-encrypted.
     const registry = new ContainerRegistry("app-images", { ...common, protect: spec.settings.protect });
-
-    // The API's load balancer, owned by the program so its alarms and the packs see it (the controller only registers
-    // the pods, through a TargetGroupBinding): HTTPS for the origin domain, reached only from CloudFront (origin
-    // security group) with the origin-verify header, forwarding to the API pods, which share the nodes' group.
-    const publicSubnetIds = spec.network.availabilityZones.map((_, i) => network.publicSubnetIds.apply((ids) => ids[i]));
-    const apiLoadBalancer =
-        spec.app.image === undefined || spec.app.originCertificateArn === undefined
-            ? undefined
-            : new LoadBalancer("api-lb", {
-                  ...common,
-                  vpcId: network.vpcId,
-                  subnetIds: publicSubnetIds,
-                  scheme: "internet-facing",
-                  clientSecurityGroupIds: [cdn.originSecurityGroupId],
-                  certificateArn: spec.app.originCertificateArn,
-                  host: spec.cdn.apiOriginDomain,
-                  requiredHeader: { name: cdn.originVerifyHeaderName, value: cdn.originVerifyHeaderValue },
-                  targetPort: API_PORT,
-                  healthCheckPath: API_READINESS_PATH,
-                  targetSecurityGroupId: cluster.nodeSecurityGroupId,
-                  bindingClusterName: cluster.knownClusterName,
-                  deletionProtection: spec.settings.protect,
-              });
 
     // The origin's name resolves to the load balancer when it lies in the stack's own hosted zone; otherwise the
     // owner of that zone points it at the `apiLoadBalancerDnsName` output.
@@ -372,7 +390,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
                   { ...spec.app, image: spec.app.image, tier: spec.tier },
                   spec.region,
                   d.jobsMaxReceiveCount,
-                  { network, cluster, clusterAddons, database, dbUser: APP_DB_USER, cache, jobs, apiLoadBalancer, identities: { api, worker, migrate }, telemetry },
+                  { network, cluster, clusterAddons, mesh, database, dbUser: APP_DB_USER, cache, jobs, apiLoadBalancer, identities: { api, worker, migrate }, telemetry },
                   common,
               );
 
@@ -383,6 +401,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
 
     return {
         ...components,
+        mesh,
         telemetry,
         identities: { api, worker, migrate },
         ...(app ? { app } : {}),

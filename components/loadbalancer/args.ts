@@ -81,6 +81,19 @@ export interface LoadBalancerArgs extends BaseArgs {
      */
     readonly targetPort: number;
     /**
+     * Protocol from the load balancer to its targets, health checks included. `HTTPS` needs targets that serve TLS
+     * (the mesh's ingress gateway does; the ALB encrypts but does not verify the target's certificate). `HTTP` is
+     * plaintext inside the VPC and needs `plaintextTargetsReason`.
+     * @default "HTTPS"
+     */
+    readonly targetProtocol?: "HTTPS" | "HTTP";
+    /**
+     * Why the targets may be reached in plaintext (at least 20 characters), required with `targetProtocol: "HTTP"`: it
+     * becomes the target group's exemption from `aws-lb-targetgroup-enforce-tls`.
+     * @default - none
+     */
+    readonly plaintextTargetsReason?: string;
+    /**
      * Path of the targets' readiness endpoint, probed by the load balancer.
      * @default "/"
      */
@@ -134,6 +147,8 @@ export interface LoadBalancerArgs extends BaseArgs {
 export interface ResolvedLoadBalancerArgs {
     /** See {@link LoadBalancerArgs.scheme}. */
     readonly scheme: "internal" | "internet-facing";
+    /** See {@link LoadBalancerArgs.targetProtocol}. */
+    readonly targetProtocol: "HTTPS" | "HTTP";
     /** See {@link LoadBalancerArgs.healthCheckPath}. */
     readonly healthCheckPath: string;
     /** See {@link LoadBalancerArgs.healthCheckPort}. */
@@ -161,6 +176,7 @@ export function resolveLoadBalancerArgs(name: string, args: LoadBalancerArgs): R
     };
     const r: ResolvedLoadBalancerArgs = {
         scheme: args.scheme ?? "internal",
+        targetProtocol: args.targetProtocol ?? "HTTPS",
         healthCheckPath: args.healthCheckPath ?? "/",
         healthCheckPort: args.healthCheckPort ?? args.targetPort,
         deletionProtection: args.deletionProtection ?? true,
@@ -179,6 +195,11 @@ export function resolveLoadBalancerArgs(name: string, args: LoadBalancerArgs): R
     if (typeof args.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(args.certificateArn)) {
         fail("certificateArn", `'${args.certificateArn}' is not an ACM certificate ARN`, "pass the certificate's ARN (arn:aws:acm:<region>:<account>:certificate/<id>)");
     }
+    if (r.targetProtocol !== "HTTPS" && r.targetProtocol !== "HTTP") fail("targetProtocol", `'${r.targetProtocol as string}' is not a protocol`, "use 'HTTPS' (or 'HTTP' with plaintextTargetsReason)");
+    if (r.targetProtocol === "HTTP" && (args.plaintextTargetsReason ?? "").trim().length < 20) {
+        fail("targetProtocol", "HTTP sends requests and health checks to the targets in plaintext, and no plaintextTargetsReason says why", "serve TLS on the targets (the mesh's ingress gateway) and keep 'HTTPS', or give plaintextTargetsReason (20 characters or more)");
+    }
+    if (r.targetProtocol === "HTTPS" && args.plaintextTargetsReason !== undefined) fail("plaintextTargetsReason", "the targets are reached over HTTPS, so there is no plaintext to explain", "drop plaintextTargetsReason");
     if (!isPort(args.targetPort)) fail("targetPort", `${args.targetPort} is not a port`, "use a whole number from 1 to 65535");
     if (!isPort(r.healthCheckPort)) fail("healthCheckPort", `${r.healthCheckPort} is not a port`, "use a whole number from 1 to 65535");
     if (!r.healthCheckPath.startsWith("/")) fail("healthCheckPath", `'${r.healthCheckPath}' is not an absolute path`, "start it with '/'");

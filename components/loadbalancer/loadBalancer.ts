@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { EXEMPTION_PREFIX } from "@groundwork/policy-kit";
 import { applyTransform, GroundworkComponent } from "../base";
 import { TARGET_GROUP_BINDING_TAG } from "../cluster/controllerPolicies";
 import { declareAlarms, type AlarmOptions, type AlarmSpec, type AlarmTarget, type Observable } from "../observe/alarms";
@@ -7,7 +8,8 @@ import { LISTENER_SSL_POLICY, resolveLoadBalancerArgs, type LoadBalancerArgs } f
 import { loadBalancerAlarmSpecs, type LoadBalancerAlarmInput } from "./alarms";
 
 /**
- * An application load balancer the program owns, in front of one workload's pods: HTTPS only (TLS 1.2+), invalid
+ * An application load balancer the program owns, in front of one workload's pods: HTTPS only (TLS 1.2+) from clients
+ * and HTTPS to the targets (health checks too), invalid
  * header fields dropped, deletion protection, and one rule that forwards requests for `host` (carrying
  * `requiredHeader` when given) to an IP target group; everything else gets 404. The pods are registered by the AWS
  * Load Balancer Controller through a `TargetGroupBinding` (`Service`'s `targetGroup`), so the controller creates no
@@ -89,13 +91,13 @@ export class LoadBalancer extends GroundworkComponent implements Observable {
                     vpcId: args.vpcId,
                     targetType: "ip",
                     port: args.targetPort,
-                    protocol: "HTTP",
+                    protocol: r.targetProtocol,
                     deregistrationDelay: r.deregistrationDelaySeconds,
                     healthCheck: {
                         enabled: true,
                         path: r.healthCheckPath,
                         port: String(r.healthCheckPort),
-                        protocol: "HTTP",
+                        protocol: r.targetProtocol,
                         matcher: "200",
                         interval: 10,
                         timeout: 5,
@@ -103,7 +105,11 @@ export class LoadBalancer extends GroundworkComponent implements Observable {
                         unhealthyThreshold: 2,
                     },
                     // The controller's role may register targets only in groups carrying this tag (Cluster's add-ons).
-                    tags: { ...this.childTags("targets"), [TARGET_GROUP_BINDING_TAG]: args.bindingClusterName },
+                    tags: {
+                        ...this.childTags("targets"),
+                        [TARGET_GROUP_BINDING_TAG]: args.bindingClusterName,
+                        ...(r.targetProtocol === "HTTP" ? { [`${EXEMPTION_PREFIX}aws-lb-targetgroup-enforce-tls`]: args.plaintextTargetsReason!.trim() } : {}),
+                    },
                 },
                 this.childOpts(),
             ),

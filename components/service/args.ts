@@ -23,6 +23,9 @@ export type ResolvedIngress = ServiceIngressArgs & Resolved<Pick<ServiceIngressA
  */
 export type UnresolvedServiceFields = "provider" | "command" | "commandArgs" | "env" | "roleArn" | "tags" | "transform" | "targetGroup";
 
+/** Where {@link ServiceArgs.secretMounts} are mounted in the container (read-only). */
+export const SECRET_MOUNT_PATH = "/mnt/secrets";
+
 /**
  * {@link ServiceArgs} with every default applied and validated: every field required except `port` (a worker serves
  * none) and `ingress`; `scaling` and `ingress` with their own defaults.
@@ -99,6 +102,8 @@ export function resolveServiceArgs(name: string, args: ServiceArgs): ResolvedSer
         terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
         nodeSelector: args.nodeSelector ?? {},
         tolerations: args.tolerations ?? [],
+        mesh: args.mesh ?? false,
+        secretMounts: args.secretMounts ?? [],
     };
 
     // Validation.
@@ -167,6 +172,16 @@ export function resolveServiceArgs(name: string, args: ServiceArgs): ResolvedSer
         e.ports.forEach((v) => port(`${field}.ports`, v));
         if (e.protocol !== undefined && e.protocol !== "TCP" && e.protocol !== "UDP") fail(`${field}.protocol`, `'${e.protocol as string}' is not a protocol`, "use 'TCP' or 'UDP'");
     });
+    if (r.mesh) {
+        if (r.ingress) fail("ingress", "an ALB Ingress reaches the pods in plaintext from outside the mesh, which STRICT mTLS refuses", "route the load balancer to the mesh's ingress gateway (Mesh ingressGateway) and drop ingress");
+        if (args.targetGroup !== undefined) fail("targetGroup", "the load balancer is outside the mesh, so STRICT mTLS refuses its connections to the pods", "register the mesh's ingress gateway in the target group (Mesh ingressGateway) and admit its principal in ingressFrom");
+        r.ingressFrom.forEach((p, i) => {
+            if (p.cidr !== undefined) fail(`ingressFrom[${i}].cidr`, "an address range is not a mesh identity, and STRICT mTLS refuses connections from outside the mesh", "name the peer's pods and its `principal` (meshPrincipal(namespace, serviceAccount))");
+            if (!p.principal || !/^[^/\s]+\/ns\/[a-z0-9-]+\/sa\/[a-z0-9.-]+$/.test(p.principal)) {
+                fail(`ingressFrom[${i}].principal`, `'${p.principal ?? ""}' is not a mesh principal`, "pass meshPrincipal(<namespace>, <service account>) of the peer's pods");
+            }
+        });
+    }
     if (r.ingress) {
         if (r.port === undefined) fail("ingress", "an Ingress needs a Service, which needs `port`", "set port, or drop ingress");
         if (!r.ingress.host || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(r.ingress.host)) fail("ingress.host", `'${r.ingress.host}' is not a host name`, "use a DNS name like api.example.com");
@@ -191,6 +206,17 @@ export function resolveServiceArgs(name: string, args: ServiceArgs): ResolvedSer
             fail("ingressFrom", "the load balancer reaches the pods from VPC addresses, which no ingressFrom peer admits", "add `{ cidr: <VPC CIDR> }` to ingressFrom");
         }
     }
+    if (r.secretMounts.length > 0 && args.roleArn === undefined) fail("secretMounts", "the AWS provider fetches the secrets with the pods' IAM role, and no roleArn is given", "pass roleArn (a WorkloadIdentity granted read on each secret)");
+    const files = new Set<string>();
+    r.secretMounts.forEach((m, i) => {
+        if (m.secretArn === undefined || m.secretArn === "") fail(`secretMounts[${i}].secretArn`, "no secret ARN is given", "pass the Secrets Manager secret's ARN");
+        if (typeof m.secretArn === "string" && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(m.secretArn)) {
+            fail(`secretMounts[${i}].secretArn`, `'${m.secretArn}' is not a Secrets Manager secret ARN`, "pass the ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
+        }
+        if (!/^[A-Za-z0-9._-]+$/.test(m.fileName ?? "") || m.fileName.startsWith(".")) fail(`secretMounts[${i}].fileName`, `'${m.fileName}' is not a plain file name`, "use letters, digits, '.', '_' and '-', not starting with '.'");
+        if (files.has(m.fileName)) fail(`secretMounts[${i}].fileName`, `'${m.fileName}' is mounted twice`, "give each secret its own file name");
+        files.add(m.fileName);
+    });
     r.tolerations.forEach((t, i) => {
         if (!t.key) fail(`tolerations[${i}].key`, "no taint key is given", "name the taint's key");
         if (t.operator === "Exists" && t.value !== undefined) fail(`tolerations[${i}].value`, "operator Exists takes no value", "drop value, or use operator Equal");

@@ -1,6 +1,7 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResolvedServiceArgs } from "./args";
+import { HBONE_PORT, PROBE_SNAT_CIDR } from "../mesh/constants";
+import { SECRET_MOUNT_PATH, type ResolvedServiceArgs } from "./args";
 import type { EgressRule, IngressPeer } from "./types";
 
 /**
@@ -87,10 +88,47 @@ export function podSpec(name: string, r: ResolvedServiceArgs, image: pulumi.Inpu
                 readinessProbe: probe(r.readinessPath, 5, 3),
                 livenessProbe: probe(r.livenessPath, 10, 3),
                 securityContext: containerSecurityContext(r.runAsUser, r.runAsGroup),
-                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(r.secretMounts.length > 0 ? [{ name: SECRETS_VOLUME, mountPath: SECRET_MOUNT_PATH, readOnly: true }] : [])],
             },
         ],
-        volumes: [{ name: "tmp", emptyDir: { sizeLimit: r.tmpSizeLimit } }],
+        volumes: [
+            { name: "tmp", emptyDir: { sizeLimit: r.tmpSizeLimit } },
+            ...(r.secretMounts.length > 0 ? [{ name: SECRETS_VOLUME, csi: { driver: SECRETS_STORE_CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: name } } }] : []),
+        ],
+    };
+}
+
+/** Name of the volume holding {@link ResolvedServiceArgs.secretMounts}. */
+export const SECRETS_VOLUME = "secrets";
+/** The Secrets Store CSI driver's name (its `CSIDriver` object). */
+export const SECRETS_STORE_CSI_DRIVER = "secrets-store.csi.k8s.io";
+
+/**
+ * The SecretProviderClass (secrets-store.csi.x-k8s.io/v1) of the secret mounts: the AWS provider fetches each secret
+ * by ARN with the pod's IRSA role and writes it to `<fileName>`; no `secretObjects`, so no Kubernetes Secret is
+ * synced from it. Pure.
+ */
+export function secretProviderClassSpec(r: ResolvedServiceArgs): Record<string, unknown> {
+    const objects = pulumi
+        .all(r.secretMounts.map((m) => pulumi.output(m.secretArn)))
+        .apply((arns) => arns.map((arn, i) => `- objectName: "${arn}"\n  objectAlias: "${r.secretMounts[i].fileName}"`).join("\n"));
+    return { provider: "aws", parameters: { objects, usePodIdentity: "false" } };
+}
+
+/**
+ * The AuthorizationPolicy (security.istio.io/v1, ALLOW) of a mesh workload: one rule per ingress peer, its principal
+ * on its ports, the same peers and ports as {@link allowPolicySpec}. With no peer, an ALLOW policy without rules
+ * admits nobody. Pure.
+ */
+export function authorizationPolicySpec(name: string, r: ResolvedServiceArgs): Record<string, unknown> {
+    const defaultPort = r.port ?? r.healthPort;
+    return {
+        selector: { matchLabels: selectorLabels(name) },
+        action: "ALLOW",
+        rules: r.ingressFrom.map((p: IngressPeer) => ({
+            from: [{ source: { principals: [p.principal!] } }],
+            to: [{ operation: { ports: (p.ports ?? [defaultPort]).map(String) } }],
+        })),
     };
 }
 
@@ -116,18 +154,24 @@ export const DNS_EGRESS = {
 /** The workload's allow policy: its ports from the given peers; egress to DNS and the given destinations. */
 export function allowPolicySpec(name: string, r: ResolvedServiceArgs): kubernetes.types.input.networking.v1.NetworkPolicySpec {
     const defaultPort = r.port ?? r.healthPort;
+    // In the mesh, a pod peer's connections arrive on (and leave for) the HBONE port, whatever the original port.
+    const hbone = (p: { cidr?: unknown }) => (r.mesh && p.cidr === undefined ? [HBONE_PORT] : []);
     return {
         podSelector: { matchLabels: selectorLabels(name) },
         policyTypes: ["Ingress", "Egress"],
-        ingress: r.ingressFrom.map((p: IngressPeer) => ({
-            from: [peerSelector(p, r.namespace)],
-            ports: (p.ports ?? [defaultPort]).map((port) => ({ protocol: "TCP", port })),
-        })),
+        ingress: [
+            ...r.ingressFrom.map((p: IngressPeer) => ({
+                from: [peerSelector(p, r.namespace)],
+                ports: [...(p.ports ?? [defaultPort]), ...hbone(p)].map((port) => ({ protocol: "TCP", port })),
+            })),
+            // The kubelet's probes, which istio-cni rewrites to a link-local source, on the health port only.
+            ...(r.mesh ? [{ from: [{ ipBlock: { cidr: PROBE_SNAT_CIDR } }], ports: [{ protocol: "TCP", port: r.healthPort }] }] : []),
+        ],
         egress: [
             DNS_EGRESS,
             ...r.egressTo.map((e: EgressRule) => ({
                 to: [peerSelector(e, r.namespace)],
-                ports: e.ports.map((port) => ({ protocol: e.protocol ?? "TCP", port })),
+                ports: [...e.ports.map((port) => ({ protocol: e.protocol ?? "TCP", port })), ...hbone(e).map((port) => ({ protocol: "TCP", port }))],
             })),
         ],
     };

@@ -6,7 +6,7 @@ import type { ServiceArgs } from "./types";
 import { imagePinProblem } from "./image";
 import { NamespaceIsolation } from "./isolation";
 import { dependsOnList } from "./options";
-import { albAnnotations, allowPolicySpec, objectLabels, podSpec, regionOfQueueUrl, selectorLabels } from "./manifests";
+import { albAnnotations, allowPolicySpec, authorizationPolicySpec, objectLabels, podSpec, regionOfQueueUrl, secretProviderClassSpec, selectorLabels } from "./manifests";
 
 /**
  * One workload of the app on the cluster, hardened by construction (PSS `restricted` plus a read-only root
@@ -19,7 +19,10 @@ import { albAnnotations, allowPolicySpec, objectLabels, podSpec, regionOfQueueUr
  * - a NetworkPolicy allowing only the given peers in, and DNS plus the given destinations out (the namespace's
  *   default deny, from {@link NamespaceIsolation}, blocks the rest);
  * - with `port`, a ClusterIP Service; with `ingress`, an HTTPS-only ALB Ingress; with `targetGroup`, a
- *   TargetGroupBinding registering the pods in a load balancer the program owns.
+ *   TargetGroupBinding registering the pods in a load balancer the program owns;
+ * - with `mesh`, an Istio AuthorizationPolicy admitting each ingress peer's principal on its ports (the
+ *   NetworkPolicy's peers, authenticated by their mesh certificates);
+ * - with `secretMounts`, a SecretProviderClass and a read-only CSI volume of Secrets Manager secrets.
  *
  * Every Kubernetes object is named after the component (`metadata.name = name`), so the Service's DNS name is
  * stable: `<name>.<namespace>.svc.cluster.local`.
@@ -88,6 +91,21 @@ export class Service extends GroundworkComponent {
             ),
         );
 
+        // Secrets Manager secrets as files, fetched by the CSI driver's AWS provider with the pods' role.
+        const spc =
+            r.secretMounts.length > 0
+                ? [
+                      new kubernetes.apiextensions.CustomResource(
+                          ...applyTransform(
+                              t.secretProviderClass,
+                              this.childName("secrets"),
+                              { apiVersion: "secrets-store.csi.x-k8s.io/v1", kind: "SecretProviderClass", metadata: meta(), spec: secretProviderClassSpec(r) },
+                              k8s(),
+                          ),
+                      ),
+                  ]
+                : [];
+
         // The workload. No `replicas`: the HPA or KEDA owns the count (a static value would fight it on every update).
         const deployment = new kubernetes.apps.v1.Deployment(
             ...applyTransform(
@@ -106,7 +124,7 @@ export class Service extends GroundworkComponent {
                         },
                     },
                 },
-                k8s({ dependsOn: [sa] }),
+                k8s({ dependsOn: [sa, ...spc] }),
             ),
         );
 
@@ -120,6 +138,17 @@ export class Service extends GroundworkComponent {
         );
 
         new kubernetes.networking.v1.NetworkPolicy(...applyTransform(t.networkPolicy, this.childName("netpol"), { metadata: meta(), spec: allowPolicySpec(name, r) }, k8s()));
+        if (r.mesh) {
+            // ztunnel admits only these principals on these ports: the NetworkPolicy's peers, authenticated.
+            new kubernetes.apiextensions.CustomResource(
+                ...applyTransform(
+                    t.authorizationPolicy,
+                    this.childName("authz"),
+                    { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: meta(), spec: authorizationPolicySpec(name, r) },
+                    k8s(),
+                ),
+            );
+        }
 
         const target = { apiVersion: "apps/v1", kind: "Deployment", name };
         const s = r.scaling;

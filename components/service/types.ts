@@ -92,6 +92,12 @@ export interface IngressPeer {
      * @default - [port] (or [healthPort] when the workload serves no port)
      */
     readonly ports?: number[];
+    /**
+     * The peer's mesh identity (`cluster.local/ns/<namespace>/sa/<serviceAccount>`, `meshPrincipal()`): with `mesh`,
+     * the AuthorizationPolicy admits it on `ports`, and required for every peer (a CIDR peer cannot be in the mesh).
+     * @default - none (required with `mesh`)
+     */
+    readonly principal?: string;
 }
 
 /** A destination this workload may reach (one NetworkPolicy egress rule). Give a CIDR, or pods/namespaces. */
@@ -322,6 +328,22 @@ export interface ServiceArgs extends BaseArgs {
      */
     readonly targetGroup?: ServiceTargetGroupArgs;
     /**
+     * The pods are in the ambient mesh (their namespace is enrolled with STRICT mTLS: `NamespaceIsolation` `mesh`).
+     * The NetworkPolicy then admits each pod peer on the HBONE port (15008) too, and the kubelet's probes from the
+     * address istio-cni rewrites them to (169.254.7.127) on the health port, and an AuthorizationPolicy admits each
+     * peer's `principal` on its ports only (every other caller is refused by ztunnel). Exclusive with `ingress` and
+     * `targetGroup`: a load balancer is outside the mesh, so it reaches the workload through the mesh's gateway.
+     * @default false
+     */
+    readonly mesh?: boolean;
+    /**
+     * Secrets Manager secrets mounted as files through the Secrets Store CSI driver and its AWS provider, fetched with
+     * the pods' own IAM role (`roleArn`, which needs `secretsmanager:GetSecretValue` on each): a SecretProviderClass
+     * and a read-only `csi` volume at `mountPath`, one file per secret named `fileName`. Never a Kubernetes Secret.
+     * @default [] (none)
+     */
+    readonly secretMounts?: SecretMount[];
+    /**
      * Extra labels for every object and the pods (the selector labels win).
      * @default {}
      */
@@ -350,6 +372,20 @@ export interface ServiceArgs extends BaseArgs {
     readonly transform?: ServiceTransforms;
 }
 
+/** One Secrets Manager secret mounted as a file (`<mountPath>/<fileName>`). */
+export interface SecretMount {
+    /**
+     * ARN of the secret (a name would be resolved in the pod's account and region; the ARN pins it).
+     * @default - required
+     */
+    readonly secretArn: pulumi.Input<string>;
+    /**
+     * File name under the mount path.
+     * @default - required
+     */
+    readonly fileName: string;
+}
+
 /** Per-child {@link Transform}s of a {@link Service}. */
 export interface ServiceTransforms {
     /** The ServiceAccount. */
@@ -370,6 +406,10 @@ export interface ServiceTransforms {
     readonly service?: Transform<kubernetes.core.v1.ServiceArgs>;
     /** The ALB Ingress, with `ingress`. */
     readonly ingress?: Transform<kubernetes.networking.v1.IngressArgs>;
+    /** The AuthorizationPolicy, with `mesh`. */
+    readonly authorizationPolicy?: Transform<kubernetes.apiextensions.CustomResourceArgs>;
+    /** The SecretProviderClass, with `secretMounts`. */
+    readonly secretProviderClass?: Transform<kubernetes.apiextensions.CustomResourceArgs>;
     /** The TargetGroupBinding, with `targetGroup`. */
     readonly targetGroupBinding?: Transform<kubernetes.apiextensions.CustomResourceArgs>;
     /** The `NamespaceIsolation` created with `createNamespace`: its own per-child transforms. */

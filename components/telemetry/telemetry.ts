@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { applyTransform, ArgumentError, BaseArgs, GroundworkComponent, LOG_RETENTION_DAYS, statefulOptions, Transform } from "../base";
 import { CONTAINER_SECURITY_CONTEXT, PinnedChart, POD_SECURITY_CONTEXT } from "../cluster/charts";
 import { WorkloadIdentity, WorkloadIdentityTransforms } from "../identity/workloadIdentity";
+import { AMBIENT_DATAPLANE_LABEL, OUT_OF_MESH_POD_LABEL, strictPeerAuthentication } from "../mesh/constants";
 import { alertmanagerConfig, alertPublisherStatements, ampRemoteWriteUrl, containerInsightsLogGroupNames, correlationQuery, logsKeyPolicy, logWriterStatements, remoteWriteStatements, xrayWriterStatements } from "./documents";
 import { ADOT_COLLECTOR_IMAGE, CLOUDWATCH_OBSERVABILITY_ADDON, OTLP_GRPC_PORT, OTLP_HTTP_PORT, TELEMETRY_CHARTS } from "./versions";
 
@@ -22,6 +23,8 @@ export interface TelemetryPeer {
     readonly podLabels: Record<string, string>;
     /** Ports (the collector's OTLP ports; none for Prometheus, which only connects out). */
     readonly ports: number[];
+    /** Service account of the pods: with the namespace, their mesh principal (`meshPrincipal`). */
+    readonly serviceAccountName: string;
 }
 
 /** Arguments of {@link ClusterTelemetry}. */
@@ -57,6 +60,14 @@ export interface ClusterTelemetryArgs extends BaseArgs {
      * @default []
      */
     readonly nodeGroups?: pulumi.Resource[];
+    /**
+     * Enroll the metrics and traces namespaces in the ambient mesh (`istio.io/dataplane-mode: ambient`) with a STRICT
+     * PeerAuthentication each, so Prometheus scrapes and the app's OTLP exports are mutual TLS. The Prometheus
+     * Operator's pod stays out of the mesh: its admission webhook is called by the API server, which has no mesh
+     * identity. Needs the mesh installed first (in `kubernetesDependsOn`).
+     * @default false
+     */
+    readonly mesh?: boolean;
     /**
      * Metrics: kube-prometheus-stack (Prometheus Operator and its CRDs, Prometheus, Alertmanager, Grafana with the
      * `dashboards`, kube-state-metrics).
@@ -267,8 +278,9 @@ export class ClusterTelemetry extends GroundworkComponent {
                 { namespace, serviceAccountName, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, tags: args.tags, transform: t.identity },
                 { parent: this },
             );
-        const namespace = (chart: PinnedChart) =>
-            new kubernetes.core.v1.Namespace(
+        const mesh = args.mesh ?? false;
+        const namespace = (chart: PinnedChart) => {
+            const ns = new kubernetes.core.v1.Namespace(
                 this.childName(`${chart.namespace}-namespace`),
                 {
                     metadata: {
@@ -279,11 +291,21 @@ export class ClusterTelemetry extends GroundworkComponent {
                             "pod-security.kubernetes.io/warn": "restricted",
                             "pod-security.kubernetes.io/audit": "restricted",
                             "app.kubernetes.io/managed-by": "pulumi",
+                            ...(mesh ? AMBIENT_DATAPLANE_LABEL : {}),
                         },
                     },
                 },
                 this.childOpts({ ...k8s, dependsOn: k8sAfter }),
             );
+            if (mesh) {
+                new kubernetes.apiextensions.CustomResource(
+                    this.childName(`${chart.namespace}-mtls-strict`),
+                    strictPeerAuthentication(chart.namespace, { "app.kubernetes.io/managed-by": "pulumi" }) as kubernetes.apiextensions.CustomResourceArgs,
+                    this.childOpts({ ...k8s, dependsOn: [...k8sAfter, ns] }),
+                );
+            }
+            return ns;
+        };
         const release = (part: string, chart: PinnedChart, values: pulumi.Input<Record<string, unknown>>, dependsOn: pulumi.Resource[]) =>
             new kubernetes.helm.v3.Release(
                 ...applyTransform(
@@ -354,6 +376,7 @@ export class ClusterTelemetry extends GroundworkComponent {
                         resources: resources("50m", "128Mi", "256Mi"),
                     },
                     prometheusOperator: {
+                        ...(mesh ? { podLabels: { ...OUT_OF_MESH_POD_LABEL } } : {}),
                         securityContext: podSecurity(65534),
                         containerSecurityContext: CONTAINER_SECURITY_CONTEXT,
                         resources: resources("100m", "128Mi", "256Mi"),
@@ -400,7 +423,7 @@ export class ClusterTelemetry extends GroundworkComponent {
                 },
                 [ns],
             );
-            this.prometheusPeer = { namespace: chart.namespace, podLabels, ports: [] };
+            this.prometheusPeer = { namespace: chart.namespace, podLabels, ports: [], serviceAccountName: serviceAccount.name as string };
             for (const [file, json] of Object.entries(dashboards)) {
                 const base = file.replace(/\.json$/, "");
                 new kubernetes.core.v1.ConfigMap(
@@ -452,7 +475,7 @@ export class ClusterTelemetry extends GroundworkComponent {
                 [ns],
             );
             this.otlpEndpoint = `http://otel-collector.${chart.namespace}.svc.cluster.local:${OTLP_HTTP_PORT}`;
-            this.collectorPeer = { namespace: chart.namespace, podLabels, ports: [OTLP_HTTP_PORT, OTLP_GRPC_PORT] };
+            this.collectorPeer = { namespace: chart.namespace, podLabels, ports: [OTLP_HTTP_PORT, OTLP_GRPC_PORT], serviceAccountName };
         }
 
         // Logs: container logs and Container Insights through the managed add-on, into groups created here.

@@ -66,28 +66,96 @@ describe("the reference app on the prod stack", () => {
         expect(record).toMatchObject({ name: stackConfig("prod")["groundwork:apiOriginDomain"], type: "A", aliases: [{ name: lb.outputs.dnsName, zoneId: lb.outputs.zoneId, evaluateTargetHealth: true }] });
     });
 
-    test("the load balancer and the API pods agree: binding, port, health check path, security groups and NetworkPolicy", () => {
+    test("the load balancer and the mesh's ingress gateway agree: HTTPS, binding, port, health check path, security groups; the gateway routes to the API", () => {
         const tg = g.one("aws:lb/targetGroup:TargetGroup");
-        const tgb = g.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding").inputs.spec;
-        const svc = g.byType("kubernetes:core/v1:Service").find((s) => s.name === "api-svc")!.inputs.spec;
+        const tgb = g.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
+        const release = g.one("kubernetes:helm.sh/v3:Release", "mesh-gateway").inputs;
+        const gatewayPort = release.values.service.ports.find((p: any) => p.name === "https");
+        const gateway = g.one("kubernetes:networking.istio.io/v1:Gateway").inputs;
+        // HTTPS from the load balancer to its targets, health checks included; the gateway serves TLS there
+        expect(tg.inputs).toMatchObject({ protocol: "HTTPS", targetType: "ip", healthCheck: { protocol: "HTTPS" } });
+        expect(gateway.spec.servers).toEqual([expect.objectContaining({ port: { number: tg.inputs.port, name: "https", protocol: "HTTPS" }, tls: expect.objectContaining({ mode: "SIMPLE" }) })]);
+        // The binding fills this very group with the gateway Service's endpoints (in the gateway's namespace), on the port the pods serve
+        expect(tgb.inputs.metadata.namespace).toBe(release.namespace);
+        expect(tgb.inputs.spec).toEqual({ serviceRef: { name: release.name, port: gatewayPort.port }, targetGroupARN: tg.outputs.arn, targetType: "ip" });
+        expect(tg.inputs.port).toBe(gatewayPort.targetPort);
+        expect(Number(tg.inputs.healthCheck.port)).toBe(tg.inputs.port);
+        // The gateway's certificate is issued in the cluster by cert-manager: its Secret is named, never written by the program
+        const cert = g.byType("kubernetes:cert-manager.io/v1:Certificate").find((c) => c.inputs.spec.secretName === gateway.spec.servers[0].tls.credentialName)!;
+        expect(cert.inputs.spec).toMatchObject({ dnsNames: [stackConfig("prod")["groundwork:apiOriginDomain"]], renewBefore: "720h" });
+        expect(g.byType("kubernetes:core/v1:Secret")).toEqual([]);
+        // The gateway forwards to the API's Service and port; the health check's path is the API's readiness probe's
+        const route = g.one("kubernetes:networking.istio.io/v1:VirtualService").inputs.spec;
+        const svc = g.byType("kubernetes:core/v1:Service").find((s) => s.name === "api-svc")!.inputs;
         const container = g.one("kubernetes:apps/v1:Deployment", "api-deployment").inputs.spec.template.spec.containers[0];
-        // The binding fills this very group with the api Service's endpoints, on the port the container serves
-        expect(tgb).toEqual({ serviceRef: { name: "api", port: svc.ports[0].port }, targetGroupARN: tg.outputs.arn, targetType: "ip" });
-        expect(tg.inputs.port).toBe(svc.ports[0].targetPort);
-        expect(container.ports.map((p: any) => p.containerPort)).toContain(tg.inputs.port);
-        // The load balancer's health check asks what the pod's readiness probe asks
+        expect(route.gateways).toEqual([`${release.namespace}/${gateway.metadata.name}`]);
+        expect(route.http[0].route[0].destination).toEqual({ host: `${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local`, port: { number: svc.spec.ports[0].port } });
         expect(tg.inputs.healthCheck.path).toBe(container.readinessProbe.httpGet.path);
-        expect(Number(tg.inputs.healthCheck.port)).toBe(container.readinessProbe.httpGet.port);
-        // Security groups: the load balancer's own group reaches the nodes' group on that port, which admits it
+        expect(container.ports.map((p: any) => p.containerPort)).toContain(svc.spec.ports[0].targetPort);
+        // Security groups: the load balancer's own group reaches the nodes' group (the gateway's pods) on that port, which admits it
         const nodeSg = g.outputs.nodeSecurityGroupId;
         const lbSg = g.one("aws:ec2/securityGroup:SecurityGroup", "api-lb-to-targets").outputs.id;
         const egress = g.byType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === lbSg);
         expect(egress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort])).toEqual([[nodeSg, tg.inputs.port]]);
         const ingress = g.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.referencedSecurityGroupId === lbSg);
         expect(ingress.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort])).toEqual([[nodeSg, tg.inputs.port, tg.inputs.port]]);
-        // And the api's NetworkPolicy admits VPC addresses (the load balancer's) on that port
+        // And the api's NetworkPolicy admits the gateway's pods (not VPC addresses) on the API port and on HBONE
         const np = g.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "api-netpol").inputs.spec;
-        expect(np.ingress).toContainEqual({ from: [{ ipBlock: { cidr: g.outputs.vpcCidr } }], ports: [{ protocol: "TCP", port: tg.inputs.port }] });
+        expect(np.ingress).toContainEqual({
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": release.namespace } }, podSelector: { matchLabels: release.values.labels } }],
+            ports: [{ protocol: "TCP", port: svc.spec.ports[0].targetPort }, { protocol: "TCP", port: 15008 }],
+        });
+        expect(JSON.stringify(np.ingress)).not.toContain(g.outputs.vpcCidr as string);
+    });
+
+    test("the app's, Prometheus's and the collector's namespaces are enrolled in the ambient mesh, each with a namespace-wide STRICT PeerAuthentication", () => {
+        const namespaces = g.byType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata);
+        const enrolled = namespaces.filter((m) => m.labels?.["istio.io/dataplane-mode"] === "ambient").map((m) => m.name).sort();
+        expect(enrolled).toEqual(["app", "monitoring", "telemetry"]);
+        const strict = g.byType("kubernetes:security.istio.io/v1:PeerAuthentication").map((p) => p.inputs);
+        for (const ns of enrolled) expect(strict).toContainEqual(expect.objectContaining({ metadata: expect.objectContaining({ namespace: ns }), spec: { mtls: { mode: "STRICT" } } }));
+        expect(strict.every((p) => p.spec.selector === undefined && p.spec.portLevelMtls === undefined)).toBe(true);
+        // The mesh's own namespace runs istio-cni and ztunnel (privileged, host network): Pod Security privileged, not enrolled
+        const system = namespaces.find((m) => m.name === "istio-system")!;
+        expect(system.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "privileged" });
+        expect(system.labels["istio.io/dataplane-mode"]).toBeUndefined();
+        // The Prometheus Operator (its webhook is called by the API server, which has no mesh identity) stays out of the mesh
+        const metrics = g.one("kubernetes:helm.sh/v3:Release", "telemetry-metrics").inputs.values;
+        expect(metrics.prometheusOperator.podLabels).toEqual({ "istio.io/dataplane-mode": "none" });
+    });
+
+    test("AuthorizationPolicies and NetworkPolicies agree: each workload admits the same callers on the same ports, the callers' principals derived from their service accounts", () => {
+        const release = (n: string) => g.one("kubernetes:helm.sh/v3:Release", n).inputs;
+        const prometheusSa = `cluster.local/ns/${release("telemetry-metrics").namespace}/sa/${release("telemetry-metrics").values.prometheus.serviceAccount.name}`;
+        const gatewaySa = `cluster.local/ns/${release("mesh-gateway").namespace}/sa/${release("mesh-gateway").values.serviceAccount.name}`;
+        const expected: Record<string, string[]> = { api: [gatewaySa, prometheusSa], worker: [prometheusSa] };
+        for (const name of ["api", "worker"]) {
+            const ap = g.one("kubernetes:security.istio.io/v1:AuthorizationPolicy", `${name}-authz`).inputs;
+            const np = g.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", `${name}-netpol`).inputs.spec;
+            expect(ap.spec.action).toBe("ALLOW");
+            expect(ap.spec.selector).toEqual(np.podSelector);
+            expect(ap.spec.rules.map((r: any) => r.from[0].source.principals[0])).toEqual(expected[name]);
+            // Pod peers of the NetworkPolicy (the probe rule aside), in order: the same ports, plus HBONE (15008) which carries them
+            const peers = np.ingress.filter((r: any) => r.from[0].ipBlock === undefined);
+            expect(peers).toHaveLength(ap.spec.rules.length);
+            peers.forEach((rule: any, i: number) => {
+                const apPorts = ap.spec.rules[i].to[0].operation.ports.map(Number);
+                expect(rule.ports.map((p: any) => p.port)).toEqual([...apPorts, 15008]);
+                // The NetworkPolicy names the principal's namespace
+                expect(rule.from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).toBe(ap.spec.rules[i].from[0].source.principals[0].split("/")[2]);
+            });
+        }
+    });
+
+    test("health probes keep working in the mesh: their ports and paths are untouched, and only the kubelet's rewritten source reaches the health port in plaintext", () => {
+        for (const [name, port, readiness] of [["api", 8080, "/readyz"], ["worker", 9091, "/readyz"]] as const) {
+            const container = g.one("kubernetes:apps/v1:Deployment", `${name}-deployment`).inputs.spec.template.spec.containers[0];
+            for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) expect(container[probe].httpGet).toMatchObject({ port, scheme: "HTTP" });
+            expect(container.readinessProbe.httpGet.path).toBe(readiness);
+            expect(container.livenessProbe.httpGet.path).toBe("/healthz");
+            const np = g.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", `${name}-netpol`).inputs.spec;
+            expect(np.ingress.filter((r: any) => r.from[0].ipBlock)).toEqual([{ from: [{ ipBlock: { cidr: "169.254.7.127/32" } }], ports: [{ protocol: "TCP", port }] }]);
+        }
     });
 
     test("the load balancer's alarms notify the alert topic and are part of the service-health composite", () => {

@@ -23,6 +23,7 @@ describe("resolveLoadBalancerArgs", () => {
     it("applies the defaults: internal, deletion protection, health check on the target port", () => {
         expect(resolveLoadBalancerArgs("api", { ...args, scheme: undefined, healthCheckPath: undefined })).toEqual({
             scheme: "internal",
+            targetProtocol: "HTTPS",
             healthCheckPath: "/",
             healthCheckPort: 8080,
             deletionProtection: true,
@@ -45,6 +46,10 @@ describe("resolveLoadBalancerArgs", () => {
         ["requiredHeader.name", { requiredHeader: { name: "", value: "v" } }, "no header name"],
         ["idleTimeoutSeconds", { idleTimeoutSeconds: 0 }, "out of range"],
         ["alarmThresholds.p99ResponseSeconds", { alarmThresholds: { p99ResponseSeconds: 0 } }, "is not a duration"],
+        ["targetProtocol", { targetProtocol: "HTTP" }, "in plaintext, and no plaintextTargetsReason"],
+        ["targetProtocol", { targetProtocol: "HTTP", plaintextTargetsReason: "legacy" }, "in plaintext, and no plaintextTargetsReason"],
+        ["targetProtocol", { targetProtocol: "TCP" as never }, "is not a protocol"],
+        ["plaintextTargetsReason", { plaintextTargetsReason: "the targets serve plain HTTP only" }, "no plaintext to explain"],
     ])("refuses a bad %s, naming it and the fix", (field, bad, problem) => {
         expect(() => resolveLoadBalancerArgs("api", { ...args, ...bad })).toThrow(new RegExp(`LoadBalancer 'api'.*invalid '${field.replace(/\./g, "\\.")}'.*${problem}.*Fix: `));
     });
@@ -82,11 +87,20 @@ describe("LoadBalancer", () => {
         expect(JSON.stringify(rule.inputs)).not.toContain("s3cr3t");
     });
 
-    it("an IP target group checked on the readiness path, tagged so only the bound cluster's controller registers pods in it", async () => {
+    it("an IP target group reached over HTTPS and checked over HTTPS on the readiness path, tagged so only the bound cluster's controller registers pods in it", async () => {
         const g = await runPulumi(() => new LoadBalancer("api", args));
         const tg = g.one("aws:lb/targetGroup:TargetGroup").inputs;
-        expect(tg).toMatchObject({ targetType: "ip", port: 8080, protocol: "HTTP", vpcId: "vpc-0123", healthCheck: { enabled: true, path: "/readyz", port: "8080", matcher: "200" } });
+        expect(tg).toMatchObject({ targetType: "ip", port: 8080, protocol: "HTTPS", vpcId: "vpc-0123", healthCheck: { enabled: true, path: "/readyz", port: "8080", protocol: "HTTPS", matcher: "200" } });
         expect(tg.tags[TARGET_GROUP_BINDING_TAG]).toBe("groundwork-prod");
+        expect(Object.keys(tg.tags).filter((k) => k.startsWith("exempt."))).toEqual([]);
+    });
+
+    it("plaintext to the targets only with a reason, which becomes the target group's exemption from the TLS rule", async () => {
+        const reason = "targets are a legacy fleet without TLS, retired in Q3";
+        const g = await runPulumi(() => new LoadBalancer("api", { ...args, targetProtocol: "HTTP", plaintextTargetsReason: reason }));
+        const tg = g.one("aws:lb/targetGroup:TargetGroup").inputs;
+        expect(tg).toMatchObject({ protocol: "HTTP", healthCheck: { protocol: "HTTP" } });
+        expect(tg.tags["exempt.groundwork.dev/aws-lb-targetgroup-enforce-tls"]).toBe(reason);
     });
 
     it("its own security group reaches only the targets' group, on the target and health ports, and that group admits only it", async () => {

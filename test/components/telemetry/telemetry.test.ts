@@ -166,7 +166,7 @@ describe("ClusterTelemetry", () => {
             t = new ClusterTelemetry("tel", { clusterName: CLUSTER, kubernetesProvider: cluster.provider, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer, metrics: false, logs: false });
         });
         expect(t!.otlpEndpoint).toBe(`http://otel-collector.telemetry.svc.cluster.local:${OTLP_HTTP_PORT}`);
-        expect(t!.collectorPeer).toEqual({ namespace: "telemetry", podLabels: { "groundwork.dev/telemetry": "otel-collector" }, ports: [4318, 4317] });
+        expect(t!.collectorPeer).toEqual({ namespace: "telemetry", podLabels: { "groundwork.dev/telemetry": "otel-collector" }, ports: [4318, 4317], serviceAccountName: "otel-collector" });
         expect(t!.metricsRelease).toBeUndefined();
     });
 
