@@ -89,7 +89,7 @@ console.log(JSON.stringify({ pkgDir, entry: r("@groundwork-platform/components",
         // THEN no error, and the expected one was raised
         expect(r.output).toBe("");
         expect(r.code).toBe(0);
-    });
+    }, 300_000); // @pulumi/aws's declarations: about 20 s idle, two minutes on a busy two-core machine
 
     it("plans offline with both packs: 0 mandatory violations, every component and grant declared", async () => {
         const r = await planned;
@@ -103,5 +103,5 @@ console.log(JSON.stringify({ pkgDir, entry: r("@groundwork-platform/components",
         // The grants: one role policy per verb on the workload's role, each naming only its resource.
         const grants = plan.resources.filter((r: { type: string; name: string }) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.startsWith("orders-api-"));
         expect(grants.map((g: { name: string }) => g.name).sort()).toEqual(["orders-api-orders-db-connect-ordersapi", "orders-api-orders-jobs-send"]);
-    });
+    }, 300_000);
 });

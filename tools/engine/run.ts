@@ -5,10 +5,15 @@
  * `pulumi preview --expect-no-changes`, `pulumi stack export`, `pulumi destroy` (prod's protected resources
  * must refuse it first). Then the fixture programs: a mandatory violation (preview and up fail naming the
  * policy), a broken stack config (fails naming the key), a violation that only `up` can see (the update stops
- * before the resource is created), and a StackReference between two local stacks. Every violation set is
+ * before the resource is created), and a StackReference between two local stacks. Last, another project: the
+ * package's npm tarball installed outside the repository, previewed with both packs as `pulumi policy publish` ships
+ * them (tools/engine/consumer.ts, tools/policy-pack/build.ts). Every violation set is
  * compared with the offline plan tool's (`--preview` for previews); a difference that is not listed in
  * tools/engine/parity.ts with its reason fails the run. `up` runs with --skip-preview: the preview is the command
  * before it, and a preview inside `up` would mix its "can't run" advisories into the update's findings.
+ *
+ * Then the components from other languages (tools/engine/sdk.ts): the component package's schema from the CLI, the
+ * Go and Python SDKs generated from it, and a Go program's `pulumi preview` through the Go SDK.
  *
  * What is real and what is a double is printed first, and explained in the README ("The real engine").
  * Exit code: 0 when every check passed, 1 otherwise. Last line: `engine: N passed, M failed`.
@@ -18,9 +23,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fakeRandomValue } from "../plan/mocks";
 import { readStackConfig, resolveProject } from "../plan/project";
+import { buildPolicyPacks, npm } from "../policy-pack/build";
+import { createConsumerProject, packLibrary, typeCheckConsumer } from "./consumer";
 import { compareViolations, ParityContext, ParityKey } from "./parity";
 import { packRules, phaseRows, renderPhases, withPhases } from "./phases";
 import { installBinary, installStandIn, REPO_ROOT, sdkPluginVersion } from "./plugins";
+import { runSdk } from "./sdk";
 import {
     createSandbox,
     disposeSandbox,
@@ -426,14 +434,80 @@ function runPackCopies(): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Another project: the published package and the published packs
+
+/**
+ * The consumer program (test/fixtures/programs/consumer) in a project of its own outside the repository: the
+ * library's `npm pack` tarball (its prepack rebuilds dist/components, as `npm publish` does) installed into a fresh
+ * folder, and both packs in the form `pulumi policy publish` uploads (`npm run policy:pack`'s folder, `npm pack`ed,
+ * extracted and `npm install`ed alone, as the CLI installs a published pack). `pulumi preview` with those packs must
+ * pass without a mandatory finding and raise what the offline plan of the same folder and packs raises.
+ */
+function runConsumer(): void {
+    console.log("A consumer project: the package and both packs as published");
+    const registry = path.join(sandbox.dir, "consumer-registry");
+    const started = Date.now();
+    const packed = packLibrary(registry, { build: true });
+    const dir = path.join(sandbox.dir, "projects", "consumer-app");
+    const installSeconds = createConsumerProject(dir, packed.tarball);
+    const installed = path.join(dir, "node_modules", "@groundwork-platform", "components");
+    check(
+        `consumer: ${path.basename(packed.tarball)} (${packed.files.length} files, ${(packed.size / 1024).toFixed(0)} kB) installs into a fresh project`,
+        fs.existsSync(path.join(installed, "dist", "components", "index.js")) && !fs.lstatSync(installed).isSymbolicLink(),
+    );
+    const tsc = typeCheckConsumer(dir);
+    check(`consumer: the project's own tsc (strict) accepts the program`, tsc.code === 0 && tsc.output === "", tsc.output);
+
+    const packs: { dir: string; config: string }[] = [];
+    for (const built of buildPolicyPacks({ outDir: path.join(sandbox.dir, "policy-packs-built") })) {
+        const tgz = JSON.parse(npm(["pack", "--json", "--pack-destination", registry], built.dir))[0].filename as string;
+        const packDir = path.join(sandbox.dir, "policy-packs-published", built.name);
+        fs.mkdirSync(packDir, { recursive: true });
+        execFileSync("tar", ["-xzf", path.join(registry, tgz), "-C", packDir, "--strip-components=1"]); // npm pack's package/ prefix
+        npm(["install", "--prefer-offline"], packDir);
+        const kitAt = fs.realpathSync(require.resolve("@groundwork/policy-kit", { paths: [packDir] }));
+        check(`${built.name} pack as published (${tgz}): installs alone, the kit from its vendored tarball`, kitAt.startsWith(packDir + path.sep), kitAt);
+        packs.push({ dir: packDir, config: path.join(packDir, "config", "dev.json") });
+    }
+    // The consumer's providers are what its own install resolved: the stand-ins must answer at those versions.
+    for (const pkg of ["aws", "random"] as const) {
+        const v = sdkPluginVersion(pkg, dir);
+        if (v !== versions[pkg]) installStandIn(previewHome, pkg, v, sandbox.stateDir);
+    }
+
+    const offlineArgs = ["--stack", "dev", "--program", dir, ...packs.flatMap((p) => ["--policy-pack", p.dir, "--policy-config", p.config])];
+    const offline = offlinePlan(offlineArgs);
+    const offlinePreview = offlinePlan([...offlineArgs, "--preview"]);
+    check(`consumer: offline plan with the published packs exits 0 (${levels(offline.violations)})`, offline.exitCode === 0, offline.violations.map((v) => `[${v.enforcementLevel}] ${v.policy}`).join("\n"));
+    pulumi(sandbox, dir, previewHome, ["stack", "init", "dev"]);
+    const preview = pulumi(sandbox, dir, previewHome, ["preview", "--stack", "dev", "--json", ...packs.flatMap((p) => ["--policy-pack", p.dir, "--policy-pack-config", p.config])]);
+    const violations = violationsOf(preview.events);
+    const creates = stepsOf(preview.events).filter((s) => s.op === "create");
+    check(
+        `consumer: pulumi preview with the published packs exits 0, no mandatory finding (${levels(violations)})`,
+        preview.code === 0 && !violations.some((v) => v.enforcementLevel === "mandatory"),
+        tail(preview),
+    );
+    check(`consumer: preview plans ${creates.length} creates, the offline plan ${offline.resources.length} resources`, creates.length === offline.resources.length);
+    parity("consumer preview vs offline --preview", offlinePreview.violations, violations, { phase: "preview", engineFailed: preview.code !== 0 });
+    pulumi(sandbox, dir, upHome, ["stack", "rm", "--yes", "--force", "dev"]);
+    figures.push(
+        `consumer ${packed.name}@${packed.version}: npm install ${installSeconds.toFixed(0)}s, tsc ${tsc.seconds.toFixed(0)}s, preview ${preview.seconds.toFixed(0)}s ` +
+            `(${creates.length} creates; ${levels(violations)}); ${((Date.now() - started) / 1000).toFixed(0)}s in all`,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------
 
 let exitCode = 0;
 try {
-    // --stacks-only, --fixtures-only and --packs-only run one part (while working on it); the default runs all.
-    const only = ["--stacks-only", "--fixtures-only", "--packs-only"].find((f) => process.argv.includes(f));
+    // --stacks-only, --fixtures-only, --packs-only, --consumer-only and --sdk-only run one part (while working on it); the default runs all.
+    const only = ["--stacks-only", "--fixtures-only", "--packs-only", "--consumer-only", "--sdk-only"].find((f) => process.argv.includes(f));
     if (!only || only === "--stacks-only") for (const stack of ["dev", "prod"]) runStack(stack);
     if (!only || only === "--fixtures-only") runFixtures();
     if (!only || only === "--packs-only") runPackCopies();
+    if (!only || only === "--consumer-only") runConsumer();
+    if (!only || only === "--sdk-only") runSdk({ sandbox, home: previewHome, check, figures });
 } catch (e) {
     failed++;
     console.error(`test:engine: ${(e as Error).stack ?? e}`);
