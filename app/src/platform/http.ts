@@ -26,6 +26,22 @@ export interface AppModule {
   routes?: FastifyPluginAsync;
 }
 
+/**
+ * The cross-cutting layers of the API, each on by default. Only the benchmark's throughput ladder turns some off,
+ * to price each layer against a bare route (bench/run.ts).
+ */
+export interface HttpLayers {
+  /** Correlation ids, `x-request-id` and the request log line. */
+  logging: boolean;
+  /** `http_request*` metrics. */
+  metrics: boolean;
+  /** The OpenTelemetry server span and its context in handlers. */
+  tracing: boolean;
+  /** Authentication, rate limiting and authorization hooks. */
+  auth: boolean;
+}
+export const ALL_LAYERS: HttpLayers = { logging: true, metrics: true, tracing: true, auth: true };
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Correlation id: a valid `x-request-id`, else the `traceparent` trace id, else a new UUID. */
@@ -64,14 +80,18 @@ export function proxyTrust(hops: number): (address: string, hop: number) => bool
  * declare its access ({@link RouteAccess}); `app.routeTable` lists them. Metrics are served on their own port
  * ({@link buildMetricsServer}), never on the public one.
  */
-export async function buildHttpServer(platform: Platform, modules: AppModule[], authenticator: Authenticator): Promise<FastifyInstance> {
+export async function buildHttpServer(platform: Platform, modules: AppModule[], authenticator: Authenticator, layers: HttpLayers = ALL_LAYERS): Promise<FastifyInstance> {
   const { config, metrics } = platform;
   const app = Fastify({
     trustProxy: proxyTrust(config.TRUSTED_PROXY_HOPS),
-    loggerInstance: platform.log as FastifyBaseLogger,
-    genReqId: (req) => correlationIdFrom(req.headers),
-    // Request logs are written once, by the onResponse hook below, with the correlation id.
-    logController: new LogController({ requestIdLogLabel: "correlationId", disableRequestLogging: true }),
+    ...(layers.logging
+      ? {
+          loggerInstance: platform.log as FastifyBaseLogger,
+          genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => correlationIdFrom(req.headers),
+          // Request logs are written once, by the onResponse hook below, with the correlation id.
+          logController: new LogController({ requestIdLogLabel: "correlationId", disableRequestLogging: true }),
+        }
+      : { logger: false }),
     return503OnClosing: true,
     bodyLimit: 64 * 1024,
   });
@@ -81,24 +101,28 @@ export async function buildHttpServer(platform: Platform, modules: AppModule[], 
   app.decorateRequest("principal", undefined);
   recordRoutes(app, authenticator.scopes);
 
-  app.addHook("onRequest", async (req, reply) => {
-    reply.header("x-request-id", req.id);
+  if (layers.logging || layers.tracing) app.addHook("onRequest", async (req, reply) => {
+    if (layers.logging) reply.header("x-request-id", req.id);
+    if (!layers.tracing) return;
     const parent = extractContext(req.headers as Record<string, string>);
     const span = tracer().startSpan(`${req.method} ${req.url.split("?")[0]}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "correlation.id": req.id } }, parent);
     req.otelSpan = span;
     req.otelContext = trace.setSpan(parent, span);
   });
 
-  app.addHook("onResponse", async (req, reply) => {
+  if (layers.logging || layers.metrics || layers.tracing) app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unmatched";
-    const labels = { method: req.method, route, status: String(reply.statusCode) };
-    metrics.httpRequests.inc(labels);
-    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
-    if (reply.statusCode >= 500) metrics.httpErrors.inc(labels);
+    if (layers.metrics) {
+      const labels = { method: req.method, route, status: String(reply.statusCode) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+      if (reply.statusCode >= 500) metrics.httpErrors.inc(labels);
+    }
     req.otelSpan?.setAttribute("http.response.status_code", reply.statusCode);
     req.otelSpan?.setAttribute("http.route", route);
     if (reply.statusCode >= 500) req.otelSpan?.setStatus({ code: SpanStatusCode.ERROR });
     req.otelSpan?.end();
+    if (!layers.logging) return;
     if (reply.statusCode >= 500 || route === "unmatched") {
       req.log.info({ method: req.method, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request completed");
     } else {
@@ -127,19 +151,21 @@ export async function buildHttpServer(platform: Platform, modules: AppModule[], 
 
   // Order matters: resolve the key, then rate-limit on the verified key id (or, without one, on the client
   // address, so failed attempts with made-up keys spend the address's budget), then answer 401/403.
-  await app.register(rateLimit, {
-    global: false,
-    max: config.RATE_LIMIT_MAX,
-    timeWindow: config.RATE_LIMIT_WINDOW_MS,
-    keyGenerator: (req) => (req.principal ? `key:${req.principal.keyId}` : `addr:${normalizeIP(req.ip)}`),
-    errorResponseBuilder: (_req, ctx) => new HttpError(ctx.statusCode, "rate_limited", `rate limit exceeded, retry in ${ctx.after}`),
-  });
-  const limit = app.rateLimit();
-  app.addHook("onRequest", authenticate(authenticator));
-  app.addHook("onRequest", async function (req, reply) {
-    if (req.routeOptions.config.rateLimit !== false) await limit.call(this, req, reply);
-  });
-  app.addHook("onRequest", authorize);
+  if (layers.auth) {
+    await app.register(rateLimit, {
+      global: false,
+      max: config.RATE_LIMIT_MAX,
+      timeWindow: config.RATE_LIMIT_WINDOW_MS,
+      keyGenerator: (req) => (req.principal ? `key:${req.principal.keyId}` : `addr:${normalizeIP(req.ip)}`),
+      errorResponseBuilder: (_req, ctx) => new HttpError(ctx.statusCode, "rate_limited", `rate limit exceeded, retry in ${ctx.after}`),
+    });
+    const limit = app.rateLimit();
+    app.addHook("onRequest", authenticate(authenticator));
+    app.addHook("onRequest", async function (req, reply) {
+      if (req.routeOptions.config.rateLimit !== false) await limit.call(this, req, reply);
+    });
+    app.addHook("onRequest", authorize);
+  }
 
   // Probes are public and exempt from the limit (kubelet and the load balancer call them constantly).
   const probe = { config: { access: "public" as const, rateLimit: false as const } };
@@ -152,7 +178,7 @@ export async function buildHttpServer(platform: Platform, modules: AppModule[], 
   });
 
   // Handlers run outside the request's OTel context; bind it so spans started in services nest correctly.
-  app.addHook("preHandler", (req, _reply, done) => context.with(req.otelContext, done));
+  if (layers.tracing) app.addHook("preHandler", (req, _reply, done) => context.with(req.otelContext, done));
   for (const m of modules) {
     if (m.routes) await app.register(m.routes);
   }
