@@ -20,6 +20,7 @@ export interface OutboxRecord {
 }
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+const SEND_TIMEOUT_MS = 10000;
 
 /** Inserts outbox records inside the caller's transaction (one multi-row INSERT). */
 export async function insertOutbox(q: Queryable, table: string, records: OutboxRecord[]): Promise<void> {
@@ -161,6 +162,8 @@ export class OutboxRelay {
           QueueUrl: this.opts.queueUrl,
           Entries: batch.map((r, i) => ({ Id: String(i), MessageBody: r.body, MessageAttributes: toAttributes(r.attributes) })),
         }),
+        // The claim's row locks and connection are held during the call: never wait on SQS indefinitely.
+        { abortSignal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
       );
       const ok = new Set((out.Successful ?? []).map((e) => e.Id));
       const accepted = batch.filter((_, i) => ok.has(String(i))).map((r) => r.id);
