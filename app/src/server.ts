@@ -1,7 +1,7 @@
 import closeWithGrace from "close-with-grace";
 import type { FastifyInstance } from "fastify";
 import type { DestinationStream } from "pino";
-import { allMigrations, buildApi } from "./app";
+import { allMigrations, buildApi, selectModules } from "./app";
 import { buildMetricsServer } from "./platform/http";
 import { ConfigError, loadConfig, type SecretReader } from "./platform/config";
 import { createPlatform, type Platform } from "./platform/platform";
@@ -19,10 +19,11 @@ export interface RunningApi {
 /** Starts the API from an environment (process.env in production, a test harness's env in tests). */
 export async function startApi(env: NodeJS.ProcessEnv = process.env, opts: { logDestination?: DestinationStream; readSecret?: SecretReader } = {}): Promise<RunningApi> {
   const config = await loadConfig(env, opts.readSecret);
+  const modules = selectModules(config.MODULES, "api"); // fails fast, before connecting to anything
   const platform = await createPlatform(config, { role: "api", logDestination: opts.logDestination });
   try {
     if (config.RUN_MIGRATIONS) {
-      const applied = await platform.db.migrate(allMigrations(platform));
+      const applied = await platform.db.migrate(allMigrations(platform, modules));
       if (applied.length) platform.log.info({ applied }, "migrations applied");
     }
     const app = await buildApi(platform);

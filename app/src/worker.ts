@@ -1,8 +1,8 @@
 import closeWithGrace from "close-with-grace";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { DestinationStream } from "pino";
-import { buildModules } from "./app";
-import { loadConfig, type SecretReader } from "./platform/config";
+import { buildModules, selectModules } from "./app";
+import { ConfigError, loadConfig, type SecretReader } from "./platform/config";
 import { createPlatform, type Platform } from "./platform/platform";
 import { QueueConsumer } from "./platform/queue";
 import { exitOnStartError } from "./server";
@@ -22,6 +22,9 @@ export interface RunningWorker {
  */
 export async function startWorker(env: NodeJS.ProcessEnv = process.env, opts: { logDestination?: DestinationStream; readSecret?: SecretReader } = {}): Promise<RunningWorker> {
   const config = await loadConfig(env, opts.readSecret);
+  // MODULES picks what runs here: reports (job consumer and outbox relay), webhooks (delivery loop).
+  const only = selectModules(config.MODULES, "worker");
+  if (!only.has("reports") && !only.has("webhooks")) throw new ConfigError([`MODULES: the worker runs reports and webhooks, and MODULES=${config.MODULES} names neither; include one (fix its value)`]);
   const platform = await createPlatform(config, { role: "worker", logDestination: opts.logDestination });
   const { reports, webhooks } = buildModules(platform);
   const log = platform.log;
@@ -32,15 +35,15 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env, opts: { 
     (d) => reports.api.handle(d, log),
     log,
   );
-  consumer.start();
+  if (only.has("reports")) consumer.start();
 
   // The outbox relay runs here, not in the API: the API's request path then touches only PostgreSQL (and needs no
   // sqs:SendMessage), and there are fewer worker replicas than API replicas competing for the same records.
   const relay = reports.api.outboxRelay();
-  relay.start();
+  if (only.has("reports")) relay.start();
 
   // Signed webhooks for finished jobs, polled from PostgreSQL (modules/webhooks).
-  const delivery = webhooks.api.startDelivery(log);
+  const delivery = only.has("webhooks") ? webhooks.api.startDelivery(log) : { stop: async () => undefined };
 
   let http: FastifyInstance | undefined;
   if (config.WORKER_METRICS_PORT > 0) {

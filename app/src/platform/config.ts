@@ -90,6 +90,8 @@ export const envSchema = z
     OUTBOX_RETENTION_S: int(0, 30 * 86400).default(86400),
 
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    /** Comma list of the modules this process runs (routes, migrations, consumers); unset = all. Checked by the composition root (app.ts). */
+    MODULES: z.string().optional(),
 
     /** Webhooks (worker): per-attempt deadline, retries with exponential backoff and full jitter, then 'dead'. */
     WEBHOOK_TIMEOUT_MS: int(100, 60000).default(5000),
