@@ -13,7 +13,9 @@
 # The real host cannot be built here: its module (github.com/pulumi/pulumi/sdk/nodejs/cmd/
 # pulumi-language-nodejs/v3) is refused by the Go module proxy this project's machines reach. So beside a CLI
 # built here goes Groundwork's STAND-IN host (tools/engine/langhost, a test double that launches the real
-# Node SDK's program and policy-pack runners), built from its own source and cached by that source's hash.
+# Node SDK's program, plugin and policy-pack runners), built from its own source and cached by that source's hash.
+# Beside it go the STAND-IN Go and Python language plugins (tools/engine/langgo, same reason: their modules are
+# refused), used by test:engine --sdk-only to generate the SDKs and run a Go program.
 set -euo pipefail
 
 PULUMI_VERSION="${GROUNDWORK_PULUMI_VERSION:-3.274.1}"
@@ -43,6 +45,20 @@ build_langhost() {
   (cd "$src" && go build -trimpath -ldflags "-s -w -X main.version=$PULUMI_VERSION+groundwork.standin" -o "$dir/pulumi-language-nodejs" . >&2)
   rm -f "$dir"/.langhost-*; touch "$dir/.langhost-$hash"
 }
+# build_langgo DIR: the stand-in Go and Python language plugins (tools/engine/langgo: code generation through
+# pkg/v3's generators, and running Go programs) into DIR as pulumi-language-go and pulumi-language-python, unless
+# the same source was built there already. The real plugins' modules are refused by the Go module proxy too.
+build_langgo() {
+  local dir="$1" src="$repo/tools/engine/langgo" hash
+  hash="$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -c1-16)"
+  if [ -x "$dir/pulumi-language-go" ] && [ -f "$dir/.langgo-$hash" ]; then return 0; fi
+  command -v go >/dev/null 2>&1 || { log "Go is needed to build the stand-in Go/Python language plugins (https://go.dev/doc/install)"; exit 3; }
+  log "building the stand-in Go and Python language plugins (tools/engine/langgo; first time about 2-4 minutes)"
+  mkdir -p "$dir"
+  (cd "$src" && go build -trimpath -ldflags "-s -w -X main.version=$PULUMI_VERSION+groundwork.standin" -o "$dir/pulumi-language-go" . >&2)
+  ln -sf pulumi-language-go "$dir/pulumi-language-python"
+  rm -f "$dir"/.langgo-*; touch "$dir/.langgo-$hash"
+}
 
 # 1. A CLI already on PATH (outside our cache) at or above the pin.
 if existing="$(command -v pulumi 2>/dev/null)" && [ "$(dirname "$existing")" != "$bin_dir" ]; then
@@ -52,6 +68,9 @@ if existing="$(command -v pulumi 2>/dev/null)" && [ "$(dirname "$existing")" != 
     dirs="$(dirname "$existing")"
     if ! command -v pulumi-language-nodejs >/dev/null 2>&1 && [ ! -x "$(dirname "$existing")/pulumi-language-nodejs" ]; then
       lh="$cache_root/langhost"; build_langhost "$lh"; dirs="$lh:$dirs"
+    fi
+    if ! command -v pulumi-language-go >/dev/null 2>&1 && [ ! -x "$(dirname "$existing")/pulumi-language-go" ]; then
+      lg="$cache_root/langgo"; build_langgo "$lg"; dirs="$lg:$dirs"
     fi
     emit "$dirs"
     exit 0
@@ -67,6 +86,7 @@ flock 9
 # 2. The cached build.
 if [ -x "$bin_dir/pulumi" ] && [ "$("$bin_dir/pulumi" version 2>/dev/null)" = "v$PULUMI_VERSION" ]; then
   build_langhost "$bin_dir"
+  build_langgo "$bin_dir"
   emit "$bin_dir"
   exit 0
 fi
@@ -98,4 +118,5 @@ rm -rf "$bin_dir"
 mv "$bin_dir.partial" "$bin_dir"
 log "built pulumi $("$bin_dir/pulumi" version) in $(( $(date +%s) - started ))s"
 build_langhost "$bin_dir"
+build_langgo "$bin_dir"
 emit "$bin_dir"

@@ -8,12 +8,14 @@
 //
 // What it does, and so what the real-engine tests still exercise for real: the engine, the deployment
 // steps, the analyzer (policy) protocol, the policy-pack runner `@pulumi/pulumi/cmd/run-policy-pack`, the
-// program runner `@pulumi/pulumi/cmd/run` with its ts-node handling, and the Node SDK. This host only
-// launches those two Node entry points with the arguments and environment the engine's protocol defines.
+// program runner `@pulumi/pulumi/cmd/run` with its ts-node handling, the plugin runner
+// `@pulumi/pulumi/cmd/run-plugin` (a component package run from source: RunPlugin), and the Node SDK. This host
+// only launches those Node entry points with the arguments and environment the engine's protocol defines.
 //
 // What it leaves unverified: the real host's monitor proxy and synchronous-invoke pipes (the SDK is given
 // the engine's monitor directly and no --sync folder), package-manager handling (InstallDependencies
-// refuses: run `npm ci` yourself, as users of local policy packs must anyway), debugger attachment, code
+// installs nothing: it succeeds when the Node SDK already resolves from the folder, and refuses otherwise, so run
+// `npm ci` yourself, as users of local policy packs must anyway), debugger attachment, code
 // generation (GenerateProgram/GeneratePackage/Pack/Link are not implemented), and the bun runtime.
 package main
 
@@ -278,9 +280,20 @@ func (h *languageHost) About(ctx context.Context, req *pulumirpc.AboutRequest) (
 	}, nil
 }
 
+// InstallDependencies installs nothing. The CLI asks for it before it launches a plugin from source (a component
+// package folder such as Groundwork's provider/); when the Node SDK already resolves from that folder (a parent's
+// node_modules, as in this repository), there is nothing to do and the call succeeds saying so. Otherwise it refuses.
 func (h *languageHost) InstallDependencies(req *pulumirpc.InstallDependenciesRequest, srv pulumirpc.LanguageRuntime_InstallDependenciesServer) error {
+	dir := req.GetInfo().GetProgramDirectory()
+	if node, err := exec.LookPath("node"); err == nil {
+		if at, err := resolveModule(srv.Context(), node, dir, "@pulumi/pulumi"); err == nil {
+			return srv.Send(&pulumirpc.InstallDependenciesResponse{
+				Stdout: []byte(fmt.Sprintf("Groundwork stand-in language host: dependencies of %s already resolve (@pulumi/pulumi at %s); nothing installed\n", dir, at)),
+			})
+		}
+	}
 	return status.Error(codes.Unimplemented,
-		"the Groundwork stand-in language host does not install dependencies: run `npm ci` in "+req.GetInfo().GetProgramDirectory())
+		"the Groundwork stand-in language host does not install dependencies: run `npm ci` in "+dir)
 }
 
 // resolveModule asks Node where a module resolves from dir, as the program itself would.
@@ -470,12 +483,10 @@ func (h *languageHost) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumir
 	}
 
 	cmd := exec.CommandContext(ctx, node, args...)
-	if isPolicyPack {
-		// Packs read ./package.json for their version: they run in their own folder.
-		cmd.Dir = info.GetProgramDirectory()
-	} else {
-		cmd.Dir = req.GetPwd()
-	}
+	// Both run in their own folder: packs read ./package.json for their version, and a component package
+	// launched from source (PulumiPlugin.yaml, such as Groundwork's provider/) gets ts-node's settings from
+	// ./tsconfig.json, which the Node runner reads from its working directory.
+	cmd.Dir = info.GetProgramDirectory()
 	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
