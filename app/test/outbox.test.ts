@@ -44,7 +44,10 @@ const crash = () => {
 };
 
 beforeEach(async () => {
-  // Each test starts from an empty queue and outbox (records left by an earlier test are marked sent).
+  // Each test starts from an empty queue and outbox (records left by an earlier test are marked sent). A worker
+  // closed by the previous test may leave a long poll (WORKER_WAIT_TIME_S=1) open in the emulator that would swallow
+  // the next message: let it expire first.
+  await new Promise((r) => setTimeout(r, 1500));
   await stack.sqs.client.send(new PurgeQueueCommand({ QueueUrl: stack.sqs.queueUrl }));
   await sql(stack.pg.url, "UPDATE reports_outbox SET sent_at = now() WHERE sent_at IS NULL");
 });
