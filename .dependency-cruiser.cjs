@@ -5,13 +5,14 @@
  *   @groundwork/policy-kit (never components/, infra/ or the other pack);
  * - the policy kit is a package of its own: only its files and npm packages;
  * - the platform program (infra/, stacks/) never imports tools, packs or tests;
+ * - the component package (provider/) imports only components/ and npm packages, and nothing imports it;
  * - the reference app (app/) never imports platform code, and the platform never imports the app's code
  *   (infra/ reads only the app's declared contract, app/src/contract.json).
  * Paths are relative to the directory depcruise runs in (the repository root, or a test fixture laid out the
  * same way: test/fixtures/layering).
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const PLATFORM = "^(components|infra|stacks|tools|policies|packages)/";
+const PLATFORM = "^(components|infra|stacks|tools|policies|packages|provider)/";
 
 module.exports = {
   forbidden: [
@@ -63,6 +64,20 @@ module.exports = {
       severity: "error",
       from: { path: PLATFORM },
       to: { path: "^app/", pathNot: "^app/src/contract\\.json$" },
+    },
+    {
+      name: "provider-hosts-only-components",
+      comment: "The component package (provider/) is launched by the engine from its own folder: its files, components/ and npm packages.",
+      severity: "error",
+      from: { path: "^provider/" },
+      to: { pathNot: ["^provider/", "^components/", "(^|/)node_modules/"] },
+    },
+    {
+      name: "nothing-imports-the-provider",
+      comment: "Every class provider/ exports becomes a resource of the package; code that needs a component imports components/.",
+      severity: "error",
+      from: { pathNot: "^provider/" },
+      to: { path: "^provider/" },
     },
     { name: "not-to-unresolvable", severity: "error", from: { path: PLATFORM }, to: { couldNotResolve: true } },
   ],
