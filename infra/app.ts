@@ -2,7 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cache } from "../components/cache";
 import type { Cluster, ClusterAddons } from "../components/cluster";
-import type { Database } from "../components/database";
+import { connectionBudget, RESERVED_DB_CONNECTIONS, type PostgresDatabase } from "../components/database";
 import type { LoadBalancer } from "../components/loadbalancer";
 import { meshPrincipal, type Mesh } from "../components/mesh";
 import type { WorkloadIdentity } from "../components/identity";
@@ -13,8 +13,8 @@ import { containerSecurityContext, DNS_EGRESS, NamespaceIsolation, podSecurityCo
 import type { AppSpec, Tier } from "../stacks";
 import { appAlertRuleGroups } from "./alertRules";
 
-/** Connections PostgreSQL keeps for superusers, RDS's own agents and migrations; the app's pools share the rest. */
-export const RESERVED_DB_CONNECTIONS = 10;
+/** Connections PostgreSQL keeps for superusers, RDS's own agents and migrations (components/database/budget.ts). */
+export { RESERVED_DB_CONNECTIONS };
 
 /** API HTTP port inside the pod. */
 export const API_PORT = 8080;
@@ -32,18 +32,10 @@ export const WORKER_HEALTH_PORT = 9091;
  * Size of each pod's PostgreSQL pool so that every pod at its maximum scale fits in the instance's
  * `max_connections` (less a reserve): floor((maxConnections - reserve) / maxPods), at least 1. Pure.
  * Without it, scaling out would exhaust the database long before the CPU (the article's pool budget).
+ * With RDS Proxy, {@link connectionBudget} budgets against the proxy's pinned maximum instead.
  */
 export function poolSizePerPod(maxConnections: number, maxPods: number, reserve = RESERVED_DB_CONNECTIONS): number {
-    if (!Number.isInteger(maxPods) || maxPods < 1) throw new Error(`poolSizePerPod: maxPods must be a whole number >= 1, got ${maxPods}`);
-    const usable = maxConnections - reserve;
-    const size = Math.floor(usable / maxPods);
-    if (size < 1) {
-        throw new Error(
-            `the database allows ${maxConnections} connections (${usable} after the reserve of ${reserve}) but the app may run ${maxPods} pods. ` +
-                "Fix: choose a larger groundwork:dbInstanceClass or lower groundwork:apiMaxReplicas / groundwork:workerMaxReplicas.",
-        );
-    }
-    return Math.min(size, 50);
+    return connectionBudget({ maxConnections, instanceClass: `an instance with max_connections ${maxConnections}` }, maxPods, reserve).poolSize;
 }
 
 /** The cache's IAM-authenticated user: the app never uses an AUTH token on the platform. */
@@ -65,8 +57,8 @@ export interface AppDeps {
      * and the API is reached from the load balancer through the mesh's ingress gateway.
      */
     readonly mesh: Mesh;
-    /** PostgreSQL (IAM authentication as `dbUser`). */
-    readonly database: Database;
+    /** PostgreSQL (IAM authentication as `dbUser`): one instance, or Aurora behind RDS Proxy. */
+    readonly database: PostgresDatabase;
     /** PostgreSQL role the app connects as. */
     readonly dbUser: string;
     /** Valkey (IAM-authenticated user). */
@@ -126,16 +118,21 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
     const dependsOn = [deps.clusterAddons, deps.mesh];
     const ns = new NamespaceIsolation(`${name}-namespace`, { ...common, provider: cluster.provider, namespace, mesh: true }, { dependsOn });
     const maxPods = spec.apiMaxReplicas + spec.workerMaxReplicas;
+    // Checked while the program runs, so a scale the database (or its proxy) cannot serve fails the plan with the numbers.
+    const budget = connectionBudget(database.connectionLimits, maxPods);
     const env: Record<string, pulumi.Input<string>> = {
         NODE_ENV: "production",
         AWS_REGION: region,
         SERVICE_NAME: name,
         DATABASE_IAM_AUTH: "true",
         DATABASE_HOST: database.address,
+        // Reads that tolerate replica lag (app/src/modules/catalog) get a second pool of the same size on the proxy's
+        // read-only endpoint: the readers have the writer's class, so the same budget holds there. One instance: no second pool.
+        ...(database.hasReaders ? { DATABASE_READ_HOST: database.readAddress } : {}),
         DATABASE_PORT: pulumi.output(database.port).apply(String),
         DATABASE_NAME: database.dbName,
         DATABASE_USER: deps.dbUser,
-        DB_POOL_MAX: database.maxConnections.apply((max) => String(poolSizePerPod(max, maxPods))),
+        DB_POOL_MAX: String(budget.poolSize),
         REDIS_IAM_AUTH: "true",
         REDIS_URL: pulumi.interpolate`rediss://${cache.primaryEndpoint}:${cache.port}`,
         REDIS_USER: requireIamUser(cache),
@@ -313,6 +310,8 @@ function migrationsJob(
     const { DATABASE_IAM_AUTH: _iam, DATABASE_USER: _user, DB_POOL_MAX: _pool, ...shared } = appEnv;
     const env: Record<string, pulumi.Input<string>> = {
         ...shared,
+        // The master secret's password logs in to the database itself (the proxy requires IAM tokens).
+        DATABASE_HOST: database.directAddress,
         DATABASE_SECRET_ARN: database.masterSecretArn,
         DATABASE_TLS: "true",
         DATABASE_IAM_BOOTSTRAP_ROLE: deps.dbUser,

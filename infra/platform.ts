@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { Cdn } from "../components/cdn";
 import { Cache } from "../components/cache";
 import { Cluster, ClusterAddons } from "../components/cluster";
-import { Database } from "../components/database";
+import { AuroraDatabase, Database, type PostgresDatabase } from "../components/database";
 import { DeployRunner } from "../components/deploy";
 import { WorkloadIdentity } from "../components/identity";
 import { Queue } from "../components/queue";
@@ -46,8 +46,8 @@ export interface Platform {
     readonly mesh: Mesh;
     /** Metrics (kube-prometheus-stack), traces (ADOT collector to X-Ray) and logs (CloudWatch) of the cluster. */
     readonly telemetry: ClusterTelemetry;
-    /** RDS PostgreSQL in the isolated subnets. */
-    readonly database: Database;
+    /** PostgreSQL in the isolated subnets: one RDS instance, or Aurora behind RDS Proxy (`groundwork:dbEngine`). */
+    readonly database: PostgresDatabase;
     /** ElastiCache (Valkey) in the isolated subnets. */
     readonly cache: Cache;
     /** The jobs queue and its dead-letter queue. */
@@ -114,8 +114,10 @@ export interface PlatformOutputs {
     readonly nodeSecurityGroupId: pulumi.Output<string>;
     /** kubeconfig that authenticates with `aws eks get-token` (secret). */
     readonly kubeconfig: pulumi.Output<string>;
-    /** PostgreSQL endpoint (host:port). */
+    /** PostgreSQL endpoint (host:port): the instance, or the RDS Proxy's read/write endpoint. */
     readonly databaseEndpoint: pulumi.Output<string>;
+    /** Host of read-only connections: the instance itself, or the RDS Proxy's read-only endpoint on the Aurora readers. */
+    readonly databaseReadHost: pulumi.Output<string>;
     /** Secrets Manager ARN of the RDS-managed master credentials. */
     readonly databaseMasterSecretArn: pulumi.Output<string>;
     /** PostgreSQL's max_connections for the instance class: the budget the app's pools share. */
@@ -237,20 +239,41 @@ export function buildPlatform(spec: PlatformSpec): Platform {
     const isolatedSubnetIds = spec.network.availabilityZones.map((_, i) => network.isolatedSubnetIds.apply((ids) => ids[i]));
     const dataPlacement = { vpcId: network.vpcId, subnetIds: isolatedSubnetIds, allowedSecurityGroupIds: [cluster.nodeSecurityGroupId] };
     const d = spec.data;
-    const database = new Database("db", {
-        ...common,
-        ...dataPlacement,
-        instanceClass: d.dbInstanceClass,
-        allocatedStorage: d.dbAllocatedStorage,
-        maxAllocatedStorage: d.dbMaxAllocatedStorage,
-        backupRetentionDays: d.dbBackupRetentionDays,
-        multiAz: spec.settings.multiAz,
-        deletionProtection: spec.settings.protect,
-        performanceInsights: d.dbPerformanceInsights,
-        monitoringIntervalSeconds: d.dbMonitoringIntervalSeconds,
-        logRetentionDays: d.logRetentionDays,
-        protect: spec.settings.protect,
-    });
+    // groundwork:dbEngine: one RDS instance, or Aurora (writer, readers across the AZs, reader auto scaling) behind RDS Proxy.
+    const database: PostgresDatabase =
+        d.dbEngine === "aurora-postgresql"
+            ? new AuroraDatabase("db", {
+                  ...common,
+                  ...dataPlacement,
+                  vpcCidrBlock: network.cidrBlock,
+                  availabilityZones: [...spec.network.availabilityZones],
+                  instanceClass: d.dbInstanceClass,
+                  backupRetentionDays: d.dbBackupRetentionDays,
+                  deletionProtection: spec.settings.protect,
+                  performanceInsights: d.dbPerformanceInsights,
+                  monitoringIntervalSeconds: d.dbMonitoringIntervalSeconds,
+                  readerMinCount: d.dbReaderMinCount,
+                  readerMaxCount: d.dbReaderMaxCount,
+                  readerTargetCpuPercent: d.dbReaderTargetCpuPercent,
+                  proxyMaxConnectionsPercent: d.dbProxyMaxConnectionsPercent,
+                  proxyBorrowTimeoutSeconds: d.dbProxyBorrowTimeoutSeconds,
+                  logRetentionDays: d.logRetentionDays,
+                  protect: spec.settings.protect,
+              })
+            : new Database("db", {
+                  ...common,
+                  ...dataPlacement,
+                  instanceClass: d.dbInstanceClass,
+                  allocatedStorage: d.dbAllocatedStorage,
+                  maxAllocatedStorage: d.dbMaxAllocatedStorage,
+                  backupRetentionDays: d.dbBackupRetentionDays,
+                  multiAz: spec.settings.multiAz,
+                  deletionProtection: spec.settings.protect,
+                  performanceInsights: d.dbPerformanceInsights,
+                  monitoringIntervalSeconds: d.dbMonitoringIntervalSeconds,
+                  logRetentionDays: d.logRetentionDays,
+                  protect: spec.settings.protect,
+              });
     const cache = new Cache("cache", {
         ...common,
         ...dataPlacement,
@@ -431,6 +454,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             nodeSecurityGroupId: cluster.nodeSecurityGroupId,
             kubeconfig: cluster.kubeconfig,
             databaseEndpoint: database.endpoint,
+            databaseReadHost: database.readAddress,
             databaseMasterSecretArn: database.masterSecretArn,
             databaseMaxConnections: database.maxConnections,
             cachePrimaryEndpoint: cache.primaryEndpoint,

@@ -1,4 +1,5 @@
 import { planSubnets, vpcCidrProblem } from "../components/network/cidr";
+import { isAuroraPostgresClass } from "../components/database/auroraArgs";
 import { ConfigError, ConfigIssue } from "./errors";
 import { configSchema, KNOWN_KEYS, NAMESPACE, ParsedConfig } from "./schema";
 import { PlatformSpec, StackConfig } from "./spec";
@@ -104,6 +105,7 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
 
     const data = {
         ...preset.data,
+        dbEngine: config.dbEngine ?? preset.data.dbEngine,
         dbInstanceClass: config.dbInstanceClass ?? preset.data.dbInstanceClass,
         dbAllocatedStorage: config.dbAllocatedStorage ?? preset.data.dbAllocatedStorage,
         dbMaxAllocatedStorage: config.dbMaxAllocatedStorage ?? preset.data.dbMaxAllocatedStorage,
@@ -112,6 +114,16 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         jobsMaxProcessingSeconds: config.jobsMaxProcessingSeconds ?? preset.data.jobsMaxProcessingSeconds,
         jobsMaxReceiveCount: config.jobsMaxReceiveCount ?? preset.data.jobsMaxReceiveCount,
     };
+    if (data.dbEngine === "aurora-postgresql" && !isAuroraPostgresClass(data.dbInstanceClass)) {
+        const key = `${NAMESPACE}:dbInstanceClass`;
+        const origin = values.dbInstanceClass === undefined ? ` (from the ${config.tier} preset)` : "";
+        issues.push({
+            key,
+            value: shown(key) ?? data.dbInstanceClass,
+            problem: `is not an Aurora PostgreSQL class${origin}, and groundwork:dbEngine is aurora-postgresql`,
+            allowed: "db.t4g.medium, db.t4g.large or an r-family class such as db.r7g.large; or groundwork:dbEngine postgres",
+        });
+    }
     if (data.dbMaxAllocatedStorage <= data.dbAllocatedStorage) {
         const key = `${NAMESPACE}:${values.dbMaxAllocatedStorage === undefined ? "dbAllocatedStorage" : "dbMaxAllocatedStorage"}`;
         issues.push({ key, value: shown(key) ?? String(data.dbMaxAllocatedStorage), problem: `leaves no room for storage autoscaling (${data.dbAllocatedStorage} GiB allocated, limit ${data.dbMaxAllocatedStorage} GiB)`, allowed: "dbMaxAllocatedStorage larger than dbAllocatedStorage" });

@@ -6,7 +6,7 @@ import { checkAdminRoleArn, checkKubernetesVersion, checkPublicAccessCidrs } fro
 import { instanceClassMemoryGib } from "../components/database/maxConnections";
 import { imagePinProblem } from "../components/service/image";
 import { alertSubscriptionProblem, type AlertSubscription } from "../components/observe/alertTopic";
-import { TIERS } from "./tiers";
+import { DB_ENGINES, TIERS } from "./tiers";
 
 /**
  * Zod schemas of the `groundwork:*` config keys. Pulumi hands every config value to the program as a
@@ -204,6 +204,10 @@ export const KEYS = {
     },
     /** Data tier keys: override `PRESETS[tier].data`. */
     data: {
+        /** `postgres` (one RDS instance) or `aurora-postgresql` (a cluster with readers behind RDS Proxy). */
+        dbEngine: z
+            .enum(DB_ENGINES, { error: "postgres (one RDS instance) or aurora-postgresql (a writer and readers across AZs behind RDS Proxy). Fix: set groundwork:dbEngine to one of them, or remove it to take the tier's default" })
+            .optional(),
         /** RDS instance class with a known memory size (for the connection budget). */
         dbInstanceClass: checked((v) =>
             instanceClassMemoryGib(v) === undefined ? { problem: `'${v}' is not an RDS instance class Groundwork knows the memory of`, fix: "use a class such as db.t4g.medium or db.m7g.large" } : undefined,

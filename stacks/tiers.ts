@@ -62,10 +62,28 @@ export interface ClusterPreset {
     readonly addonReplicas: number;
 }
 
+/** PostgreSQL engines a stack can run: one RDS instance, or an Aurora cluster with readers behind RDS Proxy. */
+export const DB_ENGINES = ["postgres", "aurora-postgresql"] as const;
+
+/** A database engine (`groundwork:dbEngine`). */
+export type DbEngine = (typeof DB_ENGINES)[number];
+
 /** The data tier section of a tier preset (Multi-AZ and protect come from `settings`). */
 export interface DataPreset {
-    /** RDS instance class (`groundwork:dbInstanceClass`). */
+    /** `postgres` (one RDS instance) or `aurora-postgresql` (writer, readers, reader auto scaling, RDS Proxy) (`groundwork:dbEngine`). */
+    readonly dbEngine: DbEngine;
+    /** RDS instance class (`groundwork:dbInstanceClass`); with Aurora, the class of the writer and every reader. */
     readonly dbInstanceClass: string;
+    /** Aurora: readers declared with the cluster and the reader auto scaling's minimum. */
+    readonly dbReaderMinCount: number;
+    /** Aurora: the reader auto scaling's maximum. */
+    readonly dbReaderMaxCount: number;
+    /** Aurora: readers' average CPU (%) the auto scaling tracks. */
+    readonly dbReaderTargetCpuPercent: number;
+    /** Aurora: the RDS Proxy's share of the writer's max_connections (the app's pools are budgeted against it). */
+    readonly dbProxyMaxConnectionsPercent: number;
+    /** Aurora: seconds a client waits for the proxy to lend it a connection. */
+    readonly dbProxyBorrowTimeoutSeconds: number;
     /** Initial storage in GiB (`groundwork:dbAllocatedStorage`). */
     readonly dbAllocatedStorage: number;
     /** Storage autoscaling limit in GiB (`groundwork:dbMaxAllocatedStorage`). */
@@ -132,7 +150,8 @@ export function deepFreeze<T>(value: T): T {
 /**
  * The tier presets. `dev`: 2 AZs, one NAT gateway, no interface endpoints, 30-day flow logs, nothing
  * protected (cheap, disposable). `prod`: 3 AZs, a NAT gateway per AZ, interface endpoints, 365-day flow
- * logs, stateful resources protected and data stores Multi-AZ.
+ * logs, stateful resources protected and data stores Multi-AZ; PostgreSQL on Aurora with two readers (auto scaled to six)
+ * behind RDS Proxy, where dev keeps one RDS instance.
  */
 export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
     dev: {
@@ -150,7 +169,13 @@ export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
             addonReplicas: 1,
         },
         data: {
+            dbEngine: "postgres",
             dbInstanceClass: "db.t4g.micro",
+            dbReaderMinCount: 1,
+            dbReaderMaxCount: 2,
+            dbReaderTargetCpuPercent: 70,
+            dbProxyMaxConnectionsPercent: 90,
+            dbProxyBorrowTimeoutSeconds: 30,
             dbAllocatedStorage: 20,
             dbMaxAllocatedStorage: 50,
             dbBackupRetentionDays: 7,
@@ -179,7 +204,14 @@ export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
             addonReplicas: 2,
         },
         data: {
-            dbInstanceClass: "db.m7g.large",
+            // Aurora: the writer's IOPS and connections are no longer the ceiling of reads; r-family, as Aurora requires.
+            dbEngine: "aurora-postgresql",
+            dbInstanceClass: "db.r7g.large",
+            dbReaderMinCount: 2,
+            dbReaderMaxCount: 6,
+            dbReaderTargetCpuPercent: 60,
+            dbProxyMaxConnectionsPercent: 75,
+            dbProxyBorrowTimeoutSeconds: 120,
             dbAllocatedStorage: 50,
             dbMaxAllocatedStorage: 500,
             dbBackupRetentionDays: 14,

@@ -9,6 +9,7 @@ import { DatabaseArgs, resolveDatabaseArgs } from "./args";
 import { postgresMaxConnections } from "./maxConnections";
 import { declareAlarms, type AlarmOptions, type AlarmSpec, type AlarmTarget, type Observable } from "../observe/alarms";
 import { databaseAlarmSpecs, type DatabaseAlarmInput } from "./alarms";
+import type { ConnectionLimits } from "./budget";
 
 /** PostgreSQL port: a constant, the security group admits only this port. */
 export const POSTGRES_PORT = 5432;
@@ -78,6 +79,14 @@ export class Database extends DataStoreComponent implements Observable {
     public readonly kmsKeyArn: pulumi.Output<string>;
     /** PostgreSQL's default `max_connections` for the instance class (see `postgresMaxConnections`). */
     public readonly maxConnections: pulumi.Output<number>;
+    /** False: a single instance has no reader, so the app opens no read pool. */
+    public readonly hasReaders = false;
+    /** DNS name reads go to: the instance itself (a single instance has no reader). */
+    public readonly readAddress: pulumi.Output<string>;
+    /** DNS name the migrations job logs in to with the master secret: the instance itself. */
+    public readonly directAddress: pulumi.Output<string>;
+    /** What the app's pools are budgeted against: the class's `max_connections` (no proxy). */
+    public readonly connectionLimits: ConnectionLimits;
     private readonly ctx: AwsContext;
     private readonly alarmInput: DatabaseAlarmInput;
 
@@ -202,6 +211,9 @@ export class Database extends DataStoreComponent implements Observable {
         this.resourceId = instance.resourceId;
         this.kmsKeyArn = kmsKeyArn;
         this.maxConnections = pulumi.output(postgresMaxConnections(r.instanceClass));
+        this.readAddress = instance.address;
+        this.directAddress = instance.address;
+        this.connectionLimits = { maxConnections: postgresMaxConnections(r.instanceClass), instanceClass: r.instanceClass };
         this.alarmInput = { identifier: r.identifier, instanceClass: r.instanceClass, allocatedStorage: r.allocatedStorage, maxAllocatedStorage: r.maxAllocatedStorage };
         this.registerOutputs({
             endpoint: this.endpoint,

@@ -1,4 +1,5 @@
 import { poolSizePerPod, RESERVED_DB_CONNECTIONS } from "../../infra/app";
+import { connectionBudget } from "../../components/database";
 import { REPO_ROOT } from "../../tools/plan/plan";
 import { readStackConfig, resolveProject } from "../../tools/plan/project";
 import { Graph, runPulumi } from "../support/pulumi";
@@ -31,18 +32,30 @@ describe("the reference app on the prod stack", () => {
     const container = (name: string) => g.one("kubernetes:apps/v1:Deployment", `${name}-deployment`).inputs.spec.template.spec.containers[0];
     const env = (name: string) => Object.fromEntries(container(name).env.map((e: any) => [e.name, e.value]));
 
-    test("both workloads run the pinned image and authenticate to PostgreSQL and Valkey with IAM, not passwords", () => {
-        const db = g.one("aws:rds/instance:Instance");
+    test("both workloads run the pinned image and authenticate to PostgreSQL (through RDS Proxy) and Valkey with IAM, not passwords", () => {
+        // prod runs Aurora: writes and read-after-write on the proxy's default endpoint, lag-tolerant reads on its read-only one
+        const proxy = g.one("aws:rds/proxy:Proxy");
+        const readOnly = g.one("aws:rds/proxyEndpoint:ProxyEndpoint");
         for (const name of ["api", "worker"]) {
             expect(container(name).image).toBe(stackConfig("prod")["groundwork:appImage"]);
-            expect(env(name)).toMatchObject({ DATABASE_IAM_AUTH: "true", DATABASE_HOST: db.outputs.address, DATABASE_USER: "app", REDIS_IAM_AUTH: "true", JOB_MAX_RECEIVES: "5" });
+            expect(env(name)).toMatchObject({
+                DATABASE_IAM_AUTH: "true",
+                DATABASE_HOST: proxy.outputs.endpoint,
+                DATABASE_READ_HOST: readOnly.outputs.endpoint,
+                DATABASE_USER: "app",
+                REDIS_IAM_AUTH: "true",
+                JOB_MAX_RECEIVES: "5",
+            });
             expect(Object.keys(env(name)).filter((k) => /PASSWORD|SECRET/.test(k))).toEqual([]);
         }
     });
 
-    test("each pod's pool is sized so all pods at maximum scale fit in the instance's max_connections", () => {
+    test("each pod's pool is sized so all pods at maximum scale fit in the proxy's pinned maximum", () => {
         const maxConnections = g.outputs.databaseMaxConnections as number;
-        expect(Number(env("api").DB_POOL_MAX)).toBe(poolSizePerPod(maxConnections, 10 + 20));
+        const budget = connectionBudget({ maxConnections, instanceClass: "db.r7g.large", proxyMaxConnectionsPercent: 75 }, 10 + 20);
+        expect(budget).toEqual({ poolSize: 45, limit: Math.floor(maxConnections * 0.75), binding: "proxy" });
+        expect(Number(env("api").DB_POOL_MAX)).toBe(budget.poolSize);
+        expect(g.one("aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup").inputs.connectionPoolConfig.maxConnectionsPercent).toBe(75);
     });
 
     test("the service accounts carry the IRSA roles that hold the grants", () => {
@@ -174,14 +187,16 @@ describe("the reference app on the prod stack", () => {
     test("a migrations Job with the master secret (its own role) runs before the workloads roll out", () => {
         const job = g.one("kubernetes:batch/v1:Job");
         const env = Object.fromEntries(job.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
-        const db = g.one("aws:rds/instance:Instance");
-        expect(env).toMatchObject({ DATABASE_SECRET_ARN: db.outputs.masterUserSecrets[0].secretArn, DATABASE_TLS: "true", DATABASE_IAM_BOOTSTRAP_ROLE: "app" });
+        const db = g.one("aws:rds/cluster:Cluster");
+        // The master password logs in to the cluster's writer directly: the proxy requires IAM tokens.
+        expect(env).toMatchObject({ DATABASE_HOST: db.outputs.endpoint, DATABASE_SECRET_ARN: db.outputs.masterUserSecrets[0].secretArn, DATABASE_TLS: "true", DATABASE_IAM_BOOTSTRAP_ROLE: "app" });
         expect(env.DATABASE_IAM_AUTH).toBeUndefined();
         expect(job.inputs.spec.template.spec.containers[0].command).toEqual(["node", "dist/migrate.js"]);
         expect(g.one("kubernetes:core/v1:ServiceAccount", "migrate-sa").inputs.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(g.one("aws:iam/role:Role", "migrate-role").outputs.arn);
         // Only the migrations role may read the master secret; api and worker hold no such grant.
         const secretGrants = g.byType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.policy.includes("secretsmanager:GetSecretValue"));
-        expect(secretGrants.map((p) => p.name)).toEqual(["migrate-db-master-secret"]);
+        // (and the RDS Proxy's own role, trusted by rds.amazonaws.com only)
+        expect(secretGrants.map((p) => p.name).sort()).toEqual(["db-proxy-secret", "migrate-db-master-secret"]);
         for (const d of ["api-deployment", "worker-deployment"]) expect(g.one("kubernetes:apps/v1:Deployment", d).dependencies).toContain(job.urn);
     });
 
@@ -192,6 +207,17 @@ describe("the reference app on the prod stack", () => {
         const pod = g.one("kubernetes:apps/v1:Deployment", "worker-deployment").inputs.spec.template.spec;
         expect(pod.nodeSelector).toEqual({ "groundwork.dev/workload": "queue-worker" });
         expect(g.one("kubernetes:apps/v1:Deployment", "worker-deployment").inputs.spec.replicas).toBeUndefined();
+    });
+});
+
+describe("a scale the RDS Proxy cannot serve", () => {
+    it("fails the plan with the proxy's numbers and says the proxy binds", async () => {
+        // GIVEN prod on a small writer (max_connections 450, the proxy may open 75% = 337) and 400 + 20 pods
+        const config = { ...stackConfig("prod"), "groundwork:dbInstanceClass": "db.t4g.medium", "groundwork:apiMaxReplicas": "400" };
+        // THEN the program refuses, with the numbers and the keys to change
+        await expect(runPulumi(program, { stack: "prod", config })).rejects.toThrow(
+            /the RDS Proxy can open 337 database connections \(75% of max_connections 450 on db\.t4g\.medium; the proxy binds, not the instance\) but the app may run 420 pods, each needing at least one connection \(420 > 337\)\. Fix: choose a larger groundwork:dbInstanceClass/,
+        );
     });
 });
 

@@ -103,7 +103,7 @@ describe.each([
         const classes = (Object.values(library) as unknown[]).filter(
             (v): v is { name: string; prototype: { alarmSpecs?: unknown } } => typeof v === "function" && typeof (v.prototype as { alarmSpecs?: unknown } | undefined)?.alarmSpecs === "function",
         );
-        expect(classes.map((c) => c.name).sort()).toEqual(["Cache", "Cdn", "Cluster", "Database", "LoadBalancer", "Network", "Queue"]);
+        expect(classes.map((c) => c.name).sort()).toEqual(["AuroraDatabase", "Cache", "Cdn", "Cluster", "Database", "LoadBalancer", "Network", "Queue"]);
         for (const cls of classes) {
             for (const r of g.resources.filter((x) => x.type.startsWith("groundwork:") && x.type.endsWith(`:${cls.name}`))) {
                 const alarms = g.byType(ALARM).filter((a) => ownerOf(g, a).urn === r.urn);

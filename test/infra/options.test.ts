@@ -9,6 +9,8 @@ const program: () => Promise<Record<string, unknown>> = require("../../infra");
 /** Stateful types: their loss is data loss, so prod protects them and keeps them when the stack is destroyed. */
 const STATEFUL = [
     "aws:rds/instance:Instance",
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:kms/key:Key",
     "aws:s3/bucket:Bucket",
@@ -27,7 +29,9 @@ describe.each([
 
     it(`${protectedTier ? "protects and retains" : "neither protects nor retains"} every stateful resource`, () => {
         const stateful = g.resources.filter((r) => STATEFUL.includes(r.type));
-        expect(stateful.map((r) => r.type)).toEqual(expect.arrayContaining(["aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:kms/key:Key"]));
+        // dev runs one RDS instance, prod Aurora (a cluster and its instances)
+        const database = protectedTier ? ["aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance"] : ["aws:rds/instance:Instance"];
+        expect(stateful.map((r) => r.type)).toEqual(expect.arrayContaining([...database, "aws:elasticache/replicationGroup:ReplicationGroup", "aws:kms/key:Key"]));
         for (const r of stateful) expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, protectedTier, protectedTier]);
     });
 

@@ -1,4 +1,5 @@
 import { API_METRICS_PORT, API_PORT } from "../../infra/app";
+import { proxyResourceId } from "../../components/database";
 import { buildPlatform } from "../../infra/platform";
 import APP_CONTRACT from "../../app/src/contract.json";
 import { CREDENTIAL_HEADER as APP_CREDENTIAL_HEADER } from "../../app/src/platform/contract";
@@ -152,7 +153,36 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
         g = await runPulumi(program, { stack, config: stackConfig(stack) });
     });
 
-    test("PostgreSQL: encrypted, private, managed master secret, TLS forced; Multi-AZ and deletion protection by tier", () => {
+    // The prod preset runs Aurora behind RDS Proxy (groundwork:dbEngine), dev one RDS instance.
+    const aurora = stack === "prod";
+    /** The rds-db:connect ARNs of the app user: the instance's, or the proxy's (prx-) and the cluster's. */
+    const dbUserArns = (): string[] => {
+        const dbuser = (id: string) => `arn:aws:rds-db:us-east-1:123456789012:dbuser:${id}/app`;
+        if (!aurora) return [dbuser(g.one("aws:rds/instance:Instance").outputs.resourceId)];
+        return [dbuser(proxyResourceId(g.one("aws:rds/proxy:Proxy").outputs.arn)), dbuser(g.one("aws:rds/cluster:Cluster").outputs.clusterResourceId)];
+    };
+    const database = () => (aurora ? g.one("aws:rds/cluster:Cluster") : g.one("aws:rds/instance:Instance"));
+
+    test("PostgreSQL: encrypted, private, managed master secret, TLS forced; Multi-AZ (or readers across AZs) and deletion protection by tier", () => {
+        if (aurora) {
+            const cluster = g.one("aws:rds/cluster:Cluster");
+            expect(cluster.inputs).toMatchObject({ engine: "aurora-postgresql", storageEncrypted: true, manageMasterUserPassword: true, iamDatabaseAuthenticationEnabled: true, deletionProtection: true });
+            expect(cluster.inputs.backupRetentionPeriod).toBeGreaterThanOrEqual(7);
+            const cpg = g.one("aws:rds/clusterParameterGroup:ClusterParameterGroup");
+            expect(cpg.inputs.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "rds.force_ssl", value: "1" })]));
+            expect(cluster.inputs.dbClusterParameterGroupName).toBe(cpg.outputs.name);
+            expect(cluster.protect).toBe(true);
+            // A writer and at least two readers, in three different AZs, never public
+            const instances = g.byType("aws:rds/clusterInstance:ClusterInstance");
+            expect(instances.length).toBeGreaterThanOrEqual(3);
+            expect(new Set(instances.map((i) => i.inputs.availabilityZone)).size).toBe(3);
+            for (const i of instances) expect(i.inputs.publiclyAccessible).toBe(false);
+            expect(g.one("aws:appautoscaling/target:Target").inputs).toMatchObject({ scalableDimension: "rds:cluster:ReadReplicaCount", minCapacity: 2, maxCapacity: 6 });
+            expect(g.one("aws:rds/proxy:Proxy").inputs).toMatchObject({ requireTls: true, defaultAuthScheme: "IAM_AUTH", auths: [expect.objectContaining({ authScheme: "SECRETS", iamAuth: "REQUIRED" })] });
+            expect(g.one("aws:rds/proxyEndpoint:ProxyEndpoint").inputs.targetRole).toBe("READ_ONLY");
+            expect(g.byType("aws:rds/instance:Instance")).toEqual([]);
+            return;
+        }
         const db = g.one("aws:rds/instance:Instance");
         expect(db.inputs).toMatchObject({ storageEncrypted: true, publiclyAccessible: false, manageMasterUserPassword: true, iamDatabaseAuthenticationEnabled: true, multiAz: ha, deletionProtection: ha });
         expect(db.inputs.backupRetentionPeriod).toBeGreaterThanOrEqual(7);
@@ -160,6 +190,7 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
         expect(pg.inputs.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "rds.force_ssl", value: "1" })]));
         expect(db.inputs.parameterGroupName).toBe(pg.outputs.name);
         expect(db.protect).toBe(ha);
+        expect(g.byType("aws:rds/proxy:Proxy")).toEqual([]);
     });
 
     test("cache: encrypted at rest and in transit (required), IAM-authenticated users; failover by tier", () => {
@@ -174,9 +205,13 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
             (r) => r.name.startsWith("db-") || r.name.startsWith("cache-"),
         );
         expect(ingress.length).toBeGreaterThanOrEqual(2);
+        // With Aurora the cluster also admits its RDS Proxy, whose own group admits only the nodes.
+        const proxySg = g.byType("aws:ec2/securityGroup:SecurityGroup").find((sg) => sg.name === "db-proxy-sg");
+        expect(proxySg !== undefined).toBe(aurora);
         for (const r of ingress) {
             expect(r.inputs.cidrIpv4 ?? r.inputs.cidrBlocks).toBeUndefined();
-            expect(r.inputs.referencedSecurityGroupId ?? r.inputs.sourceSecurityGroupId).toBe(nodeSg.outputs.id);
+            expect([nodeSg.outputs.id, proxySg?.outputs.id]).toContain(r.inputs.referencedSecurityGroupId ?? r.inputs.sourceSecurityGroupId);
+            if (r.inputs.securityGroupId === proxySg?.outputs.id) expect(r.inputs.referencedSecurityGroupId).toBe(nodeSg.outputs.id);
         }
     });
 
@@ -188,17 +223,16 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
         const policyOf = (name: string) => JSON.parse(g.named(name).inputs.policy);
         expect(policyOf("worker-jobs-consume").Statement.flatMap((st: any) => st.Resource)).toEqual([main.outputs.arn]);
         expect(policyOf("api-jobs-send").Statement.flatMap((st: any) => st.Resource)).toEqual([main.outputs.arn]);
-        const db = g.one("aws:rds/instance:Instance");
-        expect(policyOf("api-db-connect-app").Statement[0].Resource).toEqual([`arn:aws:rds-db:us-east-1:123456789012:dbuser:${db.outputs.resourceId}/app`]);
+        expect(policyOf("api-db-connect-app").Statement[0].Resource).toEqual(dbUserArns());
     });
 
     test("each workload role is granted exactly the AWS calls its entry point makes (app/src/contract.json): nothing missing, nothing extra", async () => {
         // GIVEN the resources the contract names, as ARNs of this stack
-        const db = g.one("aws:rds/instance:Instance");
+        const db = database();
         const arns: Record<string, string[]> = {
             "jobs-queue": [g.one("aws:sqs/queue:Queue", "jobs-queue").outputs.arn],
             "jobs-dlq": [g.one("aws:sqs/queue:Queue", "jobs-dlq").outputs.arn],
-            "database-user": [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${db.outputs.resourceId}/app`],
+            "database-user": dbUserArns(),
             "cache-user": [g.one("aws:elasticache/replicationGroup:ReplicationGroup").outputs.arn, g.one("aws:elasticache/user:User", "cache-app-user").outputs.arn],
             "database-master-secret": [db.outputs.masterUserSecrets[0].secretArn],
             "database-key": [db.inputs.kmsKeyId],

@@ -69,3 +69,29 @@ describe("computed attributes of load balancers and AMP workspaces", () => {
         expect(ws.state.prometheusEndpoint).toBe(`https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/${ws.id}/`);
     });
 });
+
+// The data tier's Aurora form reads these computed outputs: the cluster's master secret and resource id (its
+// rds-db:connect ARN), the proxy's prx- resource id (the ARN's last part) and endpoints.
+describe("Aurora and RDS Proxy as the plan tool fakes them", () => {
+    it("gives a cluster with a managed password its secret, resource id and reader endpoint", () => {
+        const c = fakeResource({ type: "aws:rds/cluster:Cluster", name: "db-cluster", inputs: { clusterIdentifier: "gw-prod-db", manageMasterUserPassword: true } }, "us-east-1").state;
+        expect(c.clusterResourceId).toMatch(/^cluster-[0-9A-F]{26}$/);
+        expect(c.readerEndpoint).toMatch(/^gw-prod-db\.cluster-ro-c[0-9a-f]+\.us-east-1\.rds\.amazonaws\.com$/);
+        expect(c.masterUserSecrets[0].secretArn).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:rds!cluster-/);
+    });
+
+    it("gives a proxy an ARN ending with its prx- resource id and an endpoint; a read-only endpoint its own", () => {
+        const p = fakeResource({ type: "aws:rds/proxy:Proxy", name: "db-proxy", inputs: { name: "gw-prod-db-proxy" } }, "us-east-1");
+        expect(p.id).toBe("gw-prod-db-proxy");
+        expect(p.state.arn).toMatch(/^arn:aws:rds:us-east-1:\d{12}:db-proxy:prx-[0-9a-f]{17}$/);
+        expect(p.state.endpoint).toMatch(/^gw-prod-db-proxy\.proxy-c[0-9a-f]+\.us-east-1\.rds\.amazonaws\.com$/);
+        const e = fakeResource({ type: "aws:rds/proxyEndpoint:ProxyEndpoint", name: "db-proxy-read", inputs: { dbProxyName: "gw-prod-db-proxy", dbProxyEndpointName: "gw-prod-db-ro", targetRole: "READ_ONLY" } }, "us-east-1").state;
+        expect(e.endpoint).toMatch(/^gw-prod-db-ro\.endpoint\.proxy-c[0-9a-f]+\.us-east-1\.rds\.amazonaws\.com$/);
+        expect(fakeResource({ type: "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup", name: "db-proxy-pool", inputs: { dbProxyName: "p" } }, "us-east-1").state.name).toBe("default");
+    });
+
+    it("names a reader scaling target by its resource id", () => {
+        const t = fakeResource({ type: "aws:appautoscaling/target:Target", name: "db-readers", inputs: { resourceId: "cluster:gw-prod-db", serviceNamespace: "rds" } }, "us-east-1");
+        expect(t.id).toBe("cluster:gw-prod-db");
+    });
+});

@@ -223,6 +223,22 @@ describe("aws-iam-role-enforce-workload-declared-resources", () => {
             [],
         ],
         [
+            "passes: IAM database auth through a declared RDS Proxy (named by the prx- id its ARN ends with)",
+            [
+                graphResource("aws:rds/proxy:Proxy", "proxy", { arn: `arn:aws:rds:eu-west-1:${ACCOUNT}:db-proxy:prx-0123456789abcdef0` }),
+                grant(doc({ Sid: "DbConnect", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:prx-0123456789abcdef0/app` })),
+            ],
+            [],
+        ],
+        [
+            "IAM database auth through a proxy the stack does not declare",
+            [
+                graphResource("aws:rds/proxy:Proxy", "proxy", { arn: `arn:aws:rds:eu-west-1:${ACCOUNT}:db-proxy:prx-0123456789abcdef0` }),
+                grant(doc({ Sid: "DbConnect", Effect: "Allow", Action: "rds-db:connect", Resource: `arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:prx-fffffffffffffffff/app` })),
+            ],
+            [notDeclared(`${where} Statement[0] (DbConnect)`, `arn:aws:rds-db:eu-west-1:${ACCOUNT}:dbuser:prx-fffffffffffffffff/app`)],
+        ],
+        [
             "passes: reading the master secret RDS manages for a declared instance",
             [
                 graphResource("aws:rds/instance:Instance", "db", { arn: `arn:aws:rds:eu-west-1:${ACCOUNT}:db:app-db`, masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:rds!db-1-abc` }] }),

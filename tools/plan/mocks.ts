@@ -277,8 +277,41 @@ export function fakeResource(
             state.port = inputs.port ?? 5432;
             state.clusterResourceId = `cluster-${digest("crid" + args.name, 26).toUpperCase()}`;
             state.arn = `arn:aws:rds:${region}:${acct}:cluster:${ident}`;
+            if (inputs.manageMasterUserPassword) {
+                state.masterUserSecrets = [
+                    { secretArn: `arn:aws:secretsmanager:${region}:${acct}:secret:rds!cluster-${h}-abcdef`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" },
+                ];
+            }
             return { id: ident, state };
         }
+        case "aws:rds/clusterParameterGroup:ClusterParameterGroup":
+            state.arn = `arn:aws:rds:${region}:${acct}:cluster-pg:${state.name}`;
+            return { id: state.name, state };
+        case "aws:rds/proxy:Proxy": {
+            // The ARN ends with the proxy's resource id (prx-...), the part of its rds-db:connect ARNs; the id is the name.
+            state.arn = `arn:aws:rds:${region}:${acct}:db-proxy:prx-${digest("prx" + args.name, 17)}`;
+            state.endpoint = `${state.name}.proxy-c${h}.${region}.rds.amazonaws.com`;
+            return { id: state.name, state };
+        }
+        case "aws:rds/proxyEndpoint:ProxyEndpoint":
+            state.arn = `arn:aws:rds:${region}:${acct}:db-proxy-endpoint:prx-endpoint-${digest("prxe" + args.name, 17)}`;
+            state.endpoint = `${inputs.dbProxyEndpointName}.endpoint.proxy-c${h}.${region}.rds.amazonaws.com`;
+            state.isDefault = false;
+            return { id: `${inputs.dbProxyName}/${inputs.dbProxyEndpointName}`, state };
+        case "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
+            state.name = "default";
+            state.arn = `arn:aws:rds:${region}:${acct}:target-group:prx-tg-${digest("prxtg" + args.name, 17)}`;
+            return { id: inputs.dbProxyName, state };
+        case "aws:rds/proxyTarget:ProxyTarget":
+            state.type = "TRACKED_CLUSTER";
+            return { id: `${inputs.dbProxyName},${inputs.targetGroupName},RDS_SERVERLESS_ENDPOINT,${inputs.dbClusterIdentifier}`, state };
+        case "aws:appautoscaling/target:Target":
+            state.arn = `arn:aws:application-autoscaling:${region}:${acct}:scalable-target/056${digest("sct" + args.name, 25)}`;
+            return { id: inputs.resourceId, state };
+        case "aws:appautoscaling/policy:Policy":
+            state.arn = `arn:aws:autoscaling:${region}:${acct}:scalingPolicy:${digest("pol" + args.name, 8)}-${digest("pol2" + args.name, 4)}-${digest("pol3" + args.name, 4)}-${digest("pol4" + args.name, 4)}-${digest("pol5" + args.name, 12)}:resource/${inputs.serviceNamespace}/${inputs.resourceId}:policyName/${state.name}`;
+            state.alarmArns = [];
+            return { id: state.name, state };
         case "aws:rds/clusterInstance:ClusterInstance": {
             const ident = inputs.identifier ?? physical;
             state.identifier = ident;

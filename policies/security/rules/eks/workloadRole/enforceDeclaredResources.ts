@@ -194,12 +194,13 @@ export const iamRoleEnforceWorkloadDeclaredResources: StackRule = {
     check(resources: GraphResource[], ctx): StackFinding[] {
         const external = new Set([...readExternalResources(ctx?.config).arns, ...stackReferenceArns(resources)]);
         const declared = new Set(resources.map((r) => knownString(() => r.props?.arn)).filter((a): a is string => a !== undefined));
-        // IAM database authentication names the instance by its resource id, not its ARN:
+        // IAM database authentication names the instance (cluster, proxy) by its resource id, not its ARN:
         // arn:<partition>:rds-db:<region>:<account>:dbuser:<resourceId>/<user> belongs to the declared instance.
         for (const r of resources) {
-            if (r.type !== "aws:rds/instance:Instance" && r.type !== "aws:rds/cluster:Cluster") continue;
+            if (r.type !== "aws:rds/instance:Instance" && r.type !== "aws:rds/cluster:Cluster" && r.type !== "aws:rds/proxy:Proxy") continue;
             const arn = knownString(() => r.props?.arn);
-            const resourceId = knownString(() => r.props?.resourceId ?? r.props?.clusterResourceId);
+            // An RDS Proxy's resource id (prx-...) is the last part of its ARN (`...:db-proxy:prx-...`).
+            const resourceId = r.type === "aws:rds/proxy:Proxy" ? arn?.split(":").pop() : knownString(() => r.props?.resourceId ?? r.props?.clusterResourceId);
             const m = arn === undefined ? null : /^arn:([^:]+):rds:([^:]+):(\d{12}):/.exec(arn);
             if (m && resourceId) declared.add(`arn:${m[1]}:rds-db:${m[2]}:${m[3]}:dbuser:${resourceId}`);
             // The master secret RDS manages for the instance (manageMasterUserPassword) is declared with it.
