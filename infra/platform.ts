@@ -296,9 +296,11 @@ export function buildPlatform(spec: PlatformSpec): Platform {
     database.grantConnect(worker, APP_DB_USER);
     cache.grantConnect(api);
     cache.grantConnect(worker);
-    jobs.grantSend(api);
+    // The API sends nothing to SQS (the worker's outbox relay publishes the jobs): it only reads the queue's
+    // attributes, for readiness and the depth gauge.
+    api.addStatements("jobs-attributes", [{ sid: "JobsQueueAttributes", actions: ["sqs:GetQueueAttributes"], resources: [jobs.arn] }]);
     jobs.grantConsume(worker);
-    // The worker's re-queue sweep sends again the jobs stuck in 'queued'; both entry points poll the DLQ's depth.
+    // The worker's outbox relay publishes the jobs committed by the API; both entry points poll the DLQ's depth.
     jobs.grantSend(worker);
     jobs.grantMonitorDeadLetters(api);
     jobs.grantMonitorDeadLetters(worker);
