@@ -112,9 +112,24 @@ describe("the groundwork-kubernetes pack under CrossGuard's analyzer handlers", 
 const fixture = path.join(REPO_ROOT, "test", "fixtures", "programs", "k8s-workloads.ts");
 
 describe("the plan tool with both packs", () => {
-    it("plans the Service component with no mandatory violation, evaluating both default packs", async () => {
+    it("plans the Service component with no mandatory violation but the mesh's, evaluating both default packs", async () => {
+        // The fixture's namespace predates the mesh (its api admits a CIDR, which a STRICT namespace cannot): the prod
+        // mesh rule reports it, and nothing else is mandatory.
         const result = await plan({ stack: "prod", program: fixture, isolate });
         expect(result.packs.map((p) => p.name).sort()).toEqual(["groundwork-kubernetes", "groundwork-security"]);
+        const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory");
+        expect(mandatory.map((v) => [v.policy, v.message.split("\n")[1]])).toEqual([
+            ["k8s-namespace-enforce-mesh-mtls", expect.stringContaining("namespace 'app' runs Deployment 'api' and 1 more but is not enrolled in the mesh")],
+            ["k8s-namespace-enforce-mesh-mtls", expect.stringContaining("namespace 'app' runs Deployment 'api' and 1 more but has no namespace-wide STRICT PeerAuthentication")],
+        ]);
+    });
+
+    it("the mesh rule's excludedNamespaces (policy config, with a reason) leaves that namespace alone end to end", async () => {
+        const prodConfig = JSON.parse(fs.readFileSync(path.join(KUBERNETES_PACK, "config", "prod.json"), "utf8"));
+        prodConfig["k8s-namespace-enforce-mesh-mtls"].excludedNamespaces = [{ namespace: "app", reason: "fixture of the pre-mesh Service component" }];
+        const file = path.join(fs.mkdtempSync(path.join(require("node:os").tmpdir(), "mesh-config-")), "prod.json");
+        fs.writeFileSync(file, JSON.stringify(prodConfig));
+        const result = await plan({ stack: "prod", program: fixture, isolate, policyPacks: [SECURITY_PACK, KUBERNETES_PACK], policyConfigs: [path.join(SECURITY_PACK, "config", "prod.json"), file] });
         expect(result.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
         expect(result.exitCode).toBe(0);
     });

@@ -4,6 +4,7 @@ import { UNKNOWN } from "../../tools/plan/mocks";
 import { lbListenerEnforceTls, TLS_POLICY_ALLOW_LIST } from "../../policies/security/rules/lb/listener/enforceTls";
 import { lbLoadBalancerEnableDeletionProtection } from "../../policies/security/rules/lb/loadBalancer/enableDeletionProtection";
 import { lbLoadBalancerEnableDropInvalidHeaders } from "../../policies/security/rules/lb/loadBalancer/enableDropInvalidHeaders";
+import { lbTargetGroupEnforceTls } from "../../policies/security/rules/lb/targetGroup/enforceTls";
 import { checkResource, checkStack, graphResource } from "../support/policy";
 import { ruleTable } from "../support/ruleTable";
 
@@ -149,6 +150,29 @@ describe("aws-lb-listener-enforce-tls", () => {
         it("does not judge what is unknown (protocol, sslPolicy)", () => {
             expect(checkStack(lbListenerEnforceTls, [g.lb, unknown(g.http, ["protocol"]), unknown(withProps(g.https, (p) => delete p.sslPolicy), ["sslPolicy"])])).toEqual([]);
         });
+    });
+});
+
+describe("aws-lb-targetgroup-enforce-tls", () => {
+    const plaintext = (t: string) => `protocol is HTTP: the load balancer sends requests to its ${t} targets in plaintext`;
+    ruleTable(lbTargetGroupEnforceTls, { targetType: "ip", port: 443, protocol: "HTTPS", vpcId: "vpc-1", healthCheck: { enabled: true, path: "/readyz", protocol: "HTTPS" } }, [
+        ["HTTP to pod IPs", (p) => (p.protocol = "HTTP"), [plaintext("ip")]],
+        ["lower-case http", (p) => (p.protocol = "http"), [plaintext("ip")]],
+        ["HTTP to instances (targetType unset means instance)", (p) => (delete p.targetType, (p.protocol = "HTTP")), [plaintext("instance")]],
+        ["protocol not set", (p) => delete p.protocol, ["protocol is not set: the target group cannot tell whether the load balancer encrypts to its targets"]],
+        ["HTTPS but health checks over HTTP", (p) => (p.healthCheck.protocol = "HTTP"), ["healthCheck.protocol is HTTP: health checks need a plaintext port on the targets"]],
+        ["passes: HTTPS, health check protocol unset", (p) => delete p.healthCheck.protocol, []],
+        ["passes: TLS (an NLB re-encrypting)", (p) => ((p.protocol = "TLS"), (p.healthCheck.protocol = "TCP")), []],
+        ["passes: TCP passthrough (TLS end to end, not terminated)", (p) => (p.protocol = "TCP"), []],
+        ["passes: GENEVE (a gateway load balancer)", (p) => (p.protocol = "GENEVE"), []],
+        ["passes: Lambda targets (no protocol)", (p) => ((p.targetType = "lambda"), delete p.protocol), []],
+        ["passes: an ALB as the target of an NLB", (p) => ((p.targetType = "alb"), (p.protocol = "TCP")), []],
+    ]);
+    it("judges the legacy aws.alb type too", () => {
+        expect(checkResource(lbTargetGroupEnforceTls, { targetType: "ip", protocol: "HTTP" }, { type: "aws:alb/targetGroup:TargetGroup" })).toEqual([plaintext("ip")]);
+    });
+    it("does not judge a protocol unknown during preview", () => {
+        expect(checkResource(lbTargetGroupEnforceTls, unknownCheckingProxy({ targetType: "ip", protocol: UNKNOWN }), { type: "aws:lb/targetGroup:TargetGroup" })).toEqual([]);
     });
 });
 

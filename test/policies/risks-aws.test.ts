@@ -184,6 +184,8 @@ const INSECURE: [string, Expected[]][] = [
         "alb-no-deletion-protection",
         [{ policy: "aws-lb-loadbalancer-enable-deletion-protection", resource: "checkout", flaw: /enableDeletionProtection is false/, dev: "advisory" }],
     ],
+    // Zero trust: the load balancer re-encrypts to its targets.
+    ["alb-target-group-http", [{ policy: "aws-lb-targetgroup-enforce-tls", resource: "orders-pods", flaw: /protocol is HTTP: the load balancer sends requests to its ip targets in plaintext/ }]],
 ];
 
 const COMPLIANT = ["ok-private-ssh", "ok-private-bucket", "ok-scoped-iam", "ok-kms-and-logs", "ok-queue-with-policy", "ok-compute", "ok-aurora-and-cache", "ok-secret-rotated", "ok-rds-proxy-tls", "ok-bucket-v2-configs", "ok-nacl-restricted", "ok-bucket-acl-private", "ok-ebs-and-launch-configuration", "ok-queue-redrive-resource", "ok-alb-https", "ok-nlb-tls"];

@@ -50,6 +50,7 @@ const T = {
     hpaV1: "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
     scaledObject: "kubernetes:keda.sh/v1alpha1:ScaledObject",
     servicePatch: "kubernetes:core/v1:ServicePatch",
+    peerAuthentication: "kubernetes:security.istio.io/v1:PeerAuthentication",
 };
 
 const PRIVILEGED = /privileged/;
@@ -104,9 +105,14 @@ const INSECURE: [string, Expected][] = [
     ["ingress-nginx-no-redirect.ts", { policy: "k8s-ingress-enforce-tls", type: T.ingress, name: "api-public", level: "mandatory", flaw: /ssl-redirect is "false"/ }],
     ["daemonset-proc-unmasked.ts", { policy: "k8s-pod-disallow-privileged", type: T.daemonSet, name: "tracer", level: "mandatory", flaw: /procMount: Unmasked/ }],
     ["keda-scale-to-zero.ts", { policy: "k8s-deployment-enforce-replicas", type: T.scaledObject, name: "thumbnailer", level: "mandatory", flaw: /0/ }],
+    // Zero trust inside the cluster: every workload namespace in the mesh with STRICT mTLS, TLS to Ingress backends.
+    ["mesh-namespace-not-enrolled.ts", { policy: "k8s-namespace-enforce-mesh-mtls", type: "kubernetes:core/v1:Namespace", name: "payments", level: "mandatory", flaw: /namespace 'payments' runs Deployment 'payments-api' but is not enrolled in the mesh/ }],
+    ["mesh-permissive-namespace.ts", { policy: "k8s-namespace-enforce-mesh-mtls", type: T.peerAuthentication, name: "payments-migration", level: "mandatory", flaw: /sets mtls\.mode PERMISSIVE for the whole namespace/ }],
+    ["mesh-port-exception-unexempted.ts", { policy: "k8s-namespace-enforce-mesh-mtls", type: T.peerAuthentication, name: "payments-webhook-port", level: "mandatory", flaw: /lets port 8080 accept plaintext \(portLevelMtls PERMISSIVE\) without an exemption/ }],
+    ["ingress-plain-backend.ts", { policy: "k8s-ingress-enforce-backend-tls", type: T.ingress, name: "catalog-internal", level: "mandatory", flaw: /forwards to its backends in plaintext/ }],
 ];
 
-const COMPLIANT = ["ok-deployment.ts", "ok-statefulset.ts", "ok-cronjob.ts", "ok-helm-hpa.ts", "ok-stackref.ts", "ok-ingress-tls.ts", "ok-deployment-patch.ts", "ok-daemonset.ts"];
+const COMPLIANT = ["ok-deployment.ts", "ok-statefulset.ts", "ok-cronjob.ts", "ok-helm-hpa.ts", "ok-stackref.ts", "ok-ingress-tls.ts", "ok-deployment-patch.ts", "ok-daemonset.ts", "ok-mesh-payments.ts"];
 
 describe("independently written insecure Kubernetes programs are rejected for their flaw", () => {
     it.each(INSECURE)("%s", async (fixture, want) => {

@@ -1,7 +1,9 @@
 import type { Rule } from "@groundwork/policy-kit";
 import { deploymentEnforceReplicas } from "./deployment/enforceReplicas";
 import { deploymentMissingPodDisruptionBudget } from "./deployment/missingPodDisruptionBudget";
+import { ingressEnforceBackendTls } from "./ingress/enforceBackendTls";
 import { ingressEnforceTls } from "./ingress/enforceTls";
+import { namespaceEnforceMeshMtls } from "./namespace/enforceMeshMtls";
 import { podConfigureProbes } from "./pod/configureProbes";
 import { podConfigureResources } from "./pod/configureResources";
 import { podConfigureSeccompProfile } from "./pod/configureSeccompProfile";
@@ -57,4 +59,7 @@ export const allRules: Rule[] = [
     // Secrets: from a secrets manager, never literal in the program.
     podDisallowLiteralCredentialEnv,
     secretDisallowLiteralData,
+    // Zero trust inside the cluster: mTLS between pods, TLS to the backends.
+    namespaceEnforceMeshMtls,
+    ingressEnforceBackendTls,
 ];

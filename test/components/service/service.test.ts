@@ -318,11 +318,19 @@ describe("Service: namespace creation", () => {
     });
 });
 
+/**
+ * The graphs here are outside the mesh (a CIDR peer, no enrollment, an ALB Ingress to plaintext pods): the zero-trust
+ * rules' findings on them are those rules' subject (test/components/service/mesh.test.ts, test/policies/k8s-mesh.test.ts
+ * and the test below), left out so the rest is judged.
+ */
+const ZERO_TRUST_RULES = ["k8s-namespace-enforce-mesh-mtls", "k8s-ingress-enforce-backend-tls"];
+const outsideMeshRule = <V extends { policy: string }>(violations: V[]): V[] => violations.filter((v) => !ZERO_TRUST_RULES.includes(v.policy));
+
 describe("Service: the policy packs on the component's graph", () => {
     it.each(["prod", "dev"] as const)("defaults raise no mandatory violation of groundwork-kubernetes (%s)", async (tier) => {
         // GIVEN api and worker wired as infra wires them, WHEN the real pack runs on the graph
         const g = await run(platform, tier);
-        const violations = await evaluateKubernetesGraph(g, { tier });
+        const violations = outsideMeshRule(await evaluateKubernetesGraph(g, { tier }));
         // THEN nothing mandatory, and no advisory either (digest-pinned image, own SA, no automount)
         expect(mandatory(violations)).toEqual([]);
         expect(violations).toEqual([]);
@@ -333,18 +341,25 @@ describe("Service: the policy packs on the component's graph", () => {
         expect(mandatory(await evaluateGraph(g))).toEqual([]);
     });
 
+    it("the ALB Ingress of `ingress` reaches plaintext pods outside the mesh: the backend-TLS and mesh rules reject it in prod", async () => {
+        const g = await run(platform, "prod");
+        const v = mandatory(await evaluateKubernetesGraph(g, { tier: "prod" }));
+        expect(v.filter((x) => x.policy === "k8s-ingress-enforce-backend-tls").map((x) => x.message)).toEqual([expect.stringContaining("Ingress 'api' (namespace 'app') forwards to its backends in plaintext")]);
+        expect(v.some((x) => x.policy === "k8s-namespace-enforce-mesh-mtls")).toBe(true);
+    });
+
     it("a tag-pinned image is only advised to use a digest", async () => {
         const g = await run((p) => {
             new NamespaceIsolation("app", { provider: p, namespace: "app" });
             api(p, { image: "ghcr.io/acme/app:1.4.2" });
         });
-        const v = await evaluateKubernetesGraph(g);
+        const v = outsideMeshRule(await evaluateKubernetesGraph(g));
         expect(v.map((x) => [x.policy, x.enforcementLevel])).toEqual([["k8s-pod-enforce-image-digest", "advisory"]]);
     });
 
     it("an HPA minimum of 1 is a mandatory violation in prod and advisory in dev", async () => {
         const g = await run((p) => api(p, { scaling: { kind: "hpa", min: 1, max: 3 } }));
-        const v = mandatory(await evaluateKubernetesGraph(g, { tier: "prod" }));
+        const v = outsideMeshRule(mandatory(await evaluateKubernetesGraph(g, { tier: "prod" })));
         expect(v.map((x) => x.policy)).toEqual(["k8s-deployment-enforce-replicas"]);
         expect(v[0].message).toContain("HorizontalPodAutoscaler 'api' has a minimum of 1 replica(s) (fewer than 2)");
         const dev = await evaluateKubernetesGraph(g, { tier: "dev" });

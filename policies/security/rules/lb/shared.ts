@@ -9,6 +9,7 @@ export const LB_TYPES = {
     loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
     listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
     listenerRule: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
+    targetGroup: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
 } as const;
 
 /** True for a resource of one of `types`. */
