@@ -24,6 +24,13 @@ export const CLUSTER_CHARTS = {
     metricsServer: { repo: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.13.0", namespace: "kube-system" },
     clusterAutoscaler: { repo: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.52.1", namespace: "kube-system" },
     keda: { repo: "https://kedacore.github.io/charts", chart: "keda", version: "2.18.0", namespace: "keda" },
+    // Secrets Store CSI driver and its AWS provider (ASCP): workloads mount Secrets Manager secrets as files with their
+    // own IRSA role (`Service` `secretMounts`), never through a Kubernetes Secret. Confirmed 2026-12-02 by a public
+    // project's `helm list` showing secrets-store-csi-driver-1.6.0 and secrets-store-csi-driver-provider-aws-3.1.1
+    // deployed together (the repositories are out of reach here). The EKS add-on aws-secrets-store-csi-driver-provider
+    // (v3.1.3-eksbuild.1 seen pinned) packages the same pair; Helm keeps it with the other add-ons the packs can read.
+    secretsStoreCsiDriver: { repo: "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts", chart: "secrets-store-csi-driver", version: "1.6.0", namespace: "kube-system" },
+    secretsStoreCsiProviderAws: { repo: "https://aws.github.io/secrets-store-csi-driver-provider-aws", chart: "secrets-store-csi-driver-provider-aws", version: "3.1.1", namespace: "kube-system" },
 } as const satisfies Record<string, PinnedChart>;
 
 /** Cluster Autoscaler image tag per Kubernetes minor (the autoscaler's minor must match the cluster's). */
@@ -124,7 +131,8 @@ export interface ClusterAddonsTransforms {
 /**
  * The add-ons that make the cluster scale and serve traffic, each a `kubernetes.helm.v3.Release` with a pinned
  * chart, hardened values and its own scoped identity: AWS Load Balancer Controller (IRSA), metrics-server (HPA),
- * Cluster Autoscaler (IRSA; scales the managed node groups) and KEDA (IRSA; queue-depth scaling).
+ * Cluster Autoscaler (IRSA; scales the managed node groups), KEDA (IRSA; queue-depth scaling) and the Secrets Store
+ * CSI driver with its AWS provider (no identity of its own: it fetches with each pod's IRSA role).
  *
  * Node autoscaling is Cluster Autoscaler, not Karpenter: it scales the managed node groups declared in the
  * program (every node's launch template, subnets and AMI type stay visible to the plan and the policy pack),
@@ -283,7 +291,29 @@ export class ClusterAddons extends GroundworkComponent {
             },
         );
 
-        this.releaseNames = pulumi.all({ lbc: lbc.name, metricsServer: metrics.name, clusterAutoscaler: autoscaler.name, keda: keda.name });
+        // Secrets Store CSI: the driver (no Secret syncing: secrets stay files in the pod) rotating mounted values every
+        // two minutes, then the AWS provider, which fetches with the pod's own IRSA role (it has none of its own).
+        const csiDriver = release("secrets-store-csi", CLUSTER_CHARTS.secretsStoreCsiDriver, {
+            syncSecret: { enabled: false },
+            enableSecretRotation: true,
+            rotationPollInterval: "2m",
+            linux: { priorityClassName: "system-node-critical" },
+        });
+        const csiProvider = release(
+            "secrets-store-csi-aws",
+            CLUSTER_CHARTS.secretsStoreCsiProviderAws,
+            { "secrets-store-csi-driver": { install: false }, priorityClassName: "system-node-critical", resources: resources("50m", "100Mi") },
+            [csiDriver],
+        );
+
+        this.releaseNames = pulumi.all({
+            lbc: lbc.name,
+            metricsServer: metrics.name,
+            clusterAutoscaler: autoscaler.name,
+            keda: keda.name,
+            secretsStoreCsiDriver: csiDriver.name,
+            secretsStoreCsiProviderAws: csiProvider.name,
+        });
         this.registerOutputs({ releaseNames: this.releaseNames });
     }
 }

@@ -40,7 +40,7 @@ describe("ClusterAddons", () => {
     const role = (part: string) => g.one("aws:iam/role:Role", `addons-${part}-role`);
     const issuer = () => String(g.one("aws:eks/cluster:Cluster").outputs.identities[0].oidcs[0].issuer).replace("https://", "");
 
-    it("installs four pinned Helm releases through the cluster's provider", () => {
+    it("installs six pinned Helm releases through the cluster's provider", () => {
         const provider = g.one("pulumi:providers:kubernetes");
         const releases = g.byType("kubernetes:helm.sh/v3:Release");
         expect(releases.map((r) => [r.name, r.inputs.chart, r.inputs.version, r.inputs.namespace])).toEqual(
@@ -49,9 +49,11 @@ describe("ClusterAddons", () => {
                 ["addons-metrics-server", "metrics-server", CLUSTER_CHARTS.metricsServer.version, "kube-system"],
                 ["addons-cluster-autoscaler", "cluster-autoscaler", CLUSTER_CHARTS.clusterAutoscaler.version, "kube-system"],
                 ["addons-keda", "keda", CLUSTER_CHARTS.keda.version, "keda"],
+                ["addons-secrets-store-csi", "secrets-store-csi-driver", CLUSTER_CHARTS.secretsStoreCsiDriver.version, "kube-system"],
+                ["addons-secrets-store-csi-aws", "secrets-store-csi-driver-provider-aws", CLUSTER_CHARTS.secretsStoreCsiProviderAws.version, "kube-system"],
             ]),
         );
-        expect(releases).toHaveLength(4);
+        expect(releases).toHaveLength(6);
         for (const r of releases) {
             expect(r.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
             expect(r.provider).toContain(provider.urn);
@@ -64,7 +66,15 @@ describe("ClusterAddons", () => {
         expect(release("addons-metrics-server").inputs.values.securityContext).toEqual(CONTAINER_SECURITY_CONTEXT);
         expect(release("addons-cluster-autoscaler").inputs.values.containerSecurityContext).toEqual(CONTAINER_SECURITY_CONTEXT);
         expect(release("addons-keda").inputs.values.securityContext.operator).toEqual(CONTAINER_SECURITY_CONTEXT);
-        for (const r of g.byType("kubernetes:helm.sh/v3:Release")) expect(JSON.stringify(r.inputs.values)).toContain('"readOnlyRootFilesystem":true');
+        // The Secrets Store CSI node plugins mount volumes into pods (privileged, host paths, in kube-system): the chart's defaults.
+        const csi = ["addons-secrets-store-csi", "addons-secrets-store-csi-aws"];
+        for (const r of g.byType("kubernetes:helm.sh/v3:Release").filter((x) => !csi.includes(x.name))) expect(JSON.stringify(r.inputs.values)).toContain('"readOnlyRootFilesystem":true');
+    });
+
+    it("installs the Secrets Store CSI driver without Secret syncing, rotating mounts, and its AWS provider after it", () => {
+        expect(release("addons-secrets-store-csi").inputs.values).toMatchObject({ syncSecret: { enabled: false }, enableSecretRotation: true });
+        expect(release("addons-secrets-store-csi-aws").inputs.values["secrets-store-csi-driver"]).toEqual({ install: false });
+        expect(release("addons-secrets-store-csi-aws").dependencies).toContain(release("addons-secrets-store-csi").urn);
     });
 
     it("gives each controller its own role trusted by exactly its service account", () => {
