@@ -19,6 +19,7 @@ import { CLOUDFRONT_REGION } from "../components/cdn/args";
 import type { PlatformSpec } from "../stacks";
 import APP_CONTRACT from "../app/src/contract.json";
 import { workloadEndpointServices } from "./awsPaths";
+import { publishFrontEnd } from "./web";
 
 /** Kubernetes namespace of the reference app's workloads. */
 export const APP_NAMESPACE = "app";
@@ -183,6 +184,8 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         // The header the app authenticates with, declared once by the app: keyed in the API cache, redacted in WAF logs.
         credentialHeaders: [APP_CONTRACT.credentialHeader],
     });
+    // The reference app's front end (app/web, built by `npm run build:web`) in the edge's bucket: `/` and `/static/*`.
+    publishFrontEnd(cdn);
 
     // Cluster: private EKS across the private subnets, a system node group and a Spot group for queue workers
     // (tainted, so only workers that tolerate interruption land there), then the Helm add-ons.

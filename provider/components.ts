@@ -16,6 +16,16 @@ export interface AlertSubscription {
     readonly endpoint: string;
 }
 
+/** What the app's pools connect to. */
+export interface ConnectionLimits {
+    /** `max_connections` of the instance (or of the Aurora writer). */
+    readonly maxConnections: number;
+    /** Instance class that sets `maxConnections` (for messages). */
+    readonly instanceClass: string;
+    /** With RDS Proxy: the share of `maxConnections` the proxy may open (its target group's `maxConnectionsPercent`). */
+    readonly proxyMaxConnectionsPercent?: number;
+}
+
 /** Settings of one managed node group that the caller chooses (the cluster supplies the rest). */
 export interface NodeGroupOptions {
     /**
@@ -447,6 +457,217 @@ export class AlertTopic extends pulumi.ComponentResource {
     }
 }
 
+/** Inputs of {@link AuroraDatabase}: the schema-friendly fields of `AuroraDatabaseArgs` (components/). */
+export interface AuroraDatabaseArgs {
+    /** VPC of the cluster's and the proxy's security groups. */
+    readonly vpcId: pulumi.Input<string>;
+    /** IPv4 block of the VPC: the proxy reaches Secrets Manager through the VPC's interface endpoints on 443. */
+    readonly vpcCidrBlock: pulumi.Input<string>;
+    /** Isolated subnets, at least two in different AZs, for the cluster's subnet group and the proxy. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /**
+     * AZ names the instances are spread over, writer first (instance i in `availabilityZones[i % n]`), at least two.
+     * Plain strings so the plan shows where each instance runs.
+     */
+    readonly availabilityZones: string[];
+    /** Security groups whose members may connect to the proxy on 5432 (the cluster admits only the proxy and these). At least one. */
+    readonly allowedSecurityGroupIds: pulumi.Input<string>[];
+    /**
+     * ARN of the KMS key that encrypts storage, the RDS-managed master secret and Performance Insights.
+     *
+     * Default: the component creates its own {@link KmsKey }.
+     */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Class of the writer and the readers; an Aurora PostgreSQL class whose memory sets `max_connections`.
+     *
+     * Default: "db.r7g.large".
+     */
+    readonly instanceClass?: string;
+    /**
+     * Aurora PostgreSQL version `major.minor`, major >= 16; the cluster parameter group family follows the major.
+     *
+     * Default: "17.4".
+     */
+    readonly engineVersion?: string;
+    /**
+     * Name of the database created in the cluster.
+     *
+     * Default: "app".
+     */
+    readonly dbName?: string;
+    /**
+     * Admin user name, not a default such as `postgres`; its password is generated and kept in Secrets Manager by RDS.
+     *
+     * Default: "groundwork_admin".
+     */
+    readonly username?: string;
+    /**
+     * Days of automated backups, 7 to 35.
+     *
+     * Default: 7.
+     */
+    readonly backupRetentionDays?: number;
+    /**
+     * Refuse `DeleteDBCluster` until turned off.
+     *
+     * Default: true.
+     */
+    readonly deletionProtection?: boolean;
+    /**
+     * Performance Insights on every instance, encrypted with the cluster's key (7 days, the free tier).
+     *
+     * Default: true.
+     */
+    readonly performanceInsights?: boolean;
+    /**
+     * Enhanced-monitoring interval in seconds (0, 1, 5, 10, 15, 30, 60); 0 turns it off.
+     *
+     * Default: 60.
+     */
+    readonly monitoringIntervalSeconds?: number;
+    /**
+     * Readers declared with the cluster, and the fewest the reader auto scaling keeps; at least 1.
+     *
+     * Default: 2.
+     */
+    readonly readerMinCount?: number;
+    /**
+     * Most readers the reader auto scaling adds, at most 15.
+     *
+     * Default: 5.
+     */
+    readonly readerMaxCount?: number;
+    /**
+     * Average reader CPU (%) the reader auto scaling tracks (`RDSReaderAverageCPUUtilization`), 10 to 90.
+     *
+     * Default: 60.
+     */
+    readonly readerTargetCpuPercent?: number;
+    /**
+     * Share of the writer's `max_connections` the RDS Proxy may open (its target group's `maxConnectionsPercent`), 10 to
+     * 100: the app's pools are budgeted against it.
+     *
+     * Default: 75.
+     */
+    readonly proxyMaxConnectionsPercent?: number;
+    /**
+     * Seconds a client waits for the proxy to lend it a database connection before the proxy fails the request, 1 to 3600.
+     *
+     * Default: 120.
+     */
+    readonly proxyBorrowTimeoutSeconds?: number;
+    /**
+     * ARN of the KMS key that encrypts the log group; its policy must let `logs.<region>.amazonaws.com` use it.
+     *
+     * Default: the component's own key when it creates one; none when `kmsKeyArn` is given.
+     */
+    readonly logKmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Retention of the exported PostgreSQL log group, in days (a value CloudWatch accepts).
+     *
+     * Default: 30.
+     */
+    readonly logRetentionDays?: number;
+    /**
+     * Cluster identifier (also the prefix of the instances' and the proxy's names): lower-case letters, digits and
+     * single `-`, at most 50, starting with a letter. Fixed because the log group's name contains it.
+     *
+     * Default: "<project>-<stack>-<name>" (cut to 50 characters)
+     */
+    readonly clusterIdentifier?: string;
+    /**
+     * Protect the cluster, its instances (and its own key) from `pulumi destroy` and retain them on delete.
+     *
+     * Default: true.
+     */
+    readonly protect?: boolean;
+    /**
+     * Extra tags for every taggable child. `project`, `stack` and `component` are always set and win over these.
+     *
+     * Default: {}.
+     */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * Aurora PostgreSQL behind RDS Proxy, in isolated subnets: a cluster (KMS-encrypted storage, IAM database
+ * authentication, RDS-managed master secret, a cluster parameter group forcing TLS, backups, deletion protection,
+ * final snapshot, the postgresql log exported to a log group with retention), a writer and `readerMinCount` readers
+ * spread over the AZs (Performance Insights, enhanced monitoring), reader auto scaling on the readers' average CPU up
+ * to `readerMaxCount`, and an RDS Proxy (TLS required, IAM authentication required from clients and end to end to the
+ * database, its own security group reachable only from `allowedSecurityGroupIds`) with a read/write endpoint on the
+ * writer and a read-only endpoint on the readers. Type token `groundwork:database:AuroraDatabase`.
+ *
+ * Schema adapter: declares the TypeScript component `AuroraDatabase` (components/) as its only child.
+ */
+export class AuroraDatabase extends pulumi.ComponentResource {
+    /** DNS name of the proxy's default (read/write, writer) endpoint: the app's `DATABASE_HOST`. */
+    public readonly address: pulumi.Output<string>;
+    /** DNS name of the proxy's read-only endpoint (the readers): the app's `DATABASE_READ_HOST`. */
+    public readonly readAddress: pulumi.Output<string>;
+    /** DNS name of the cluster's writer endpoint, for the migrations job that logs in with the master secret. */
+    public readonly directAddress: pulumi.Output<string>;
+    /** DNS name of the cluster's reader endpoint. */
+    public readonly readerEndpoint: pulumi.Output<string>;
+    /** `address:port` of the proxy's default endpoint. */
+    public readonly endpoint: pulumi.Output<string>;
+    /** Port, always 5432. */
+    public readonly port: pulumi.Output<number>;
+    /** Name of the database created in the cluster. */
+    public readonly dbName: pulumi.Output<string>;
+    /** Admin user name. */
+    public readonly username: pulumi.Output<string>;
+    /** ARN of the RDS-managed Secrets Manager secret holding the admin password. */
+    public readonly masterSecretArn: pulumi.Output<string>;
+    /** Id of the cluster's security group (admits the proxy and the allowed groups). */
+    public readonly securityGroupId: pulumi.Output<string>;
+    /** Id of the proxy's security group (admits the allowed groups only). */
+    public readonly proxySecurityGroupId: pulumi.Output<string>;
+    /** ARN of the cluster. */
+    public readonly clusterArn: pulumi.Output<string>;
+    /** Cluster identifier. */
+    public readonly clusterIdentifier: pulumi.Output<string>;
+    /** Cluster resource id (`cluster-...`), the part of the cluster's `rds-db:connect` ARNs. */
+    public readonly clusterResourceId: pulumi.Output<string>;
+    /** ARN of the proxy. */
+    public readonly proxyArn: pulumi.Output<string>;
+    /** Name of the proxy. */
+    public readonly proxyName: pulumi.Output<string>;
+    /** ARN of the KMS key that encrypts storage, the master secret and Performance Insights. */
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    /** `max_connections` of the writer's class (see `postgresMaxConnections`). */
+    public readonly maxConnections: pulumi.Output<number>;
+    /** What the app's pools are budgeted against: the writer's `max_connections` and the proxy's share of it. */
+    public readonly connectionLimits: pulumi.Output<ConnectionLimits>;
+
+    constructor(name: string, args: AuroraDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("groundwork:index:AuroraDatabase", name, {}, opts);
+        // Literal unions arrive as strings: the component validates them as it does for TypeScript callers.
+        const component = new gw.AuroraDatabase(name, { ...(args ?? {}), } as unknown as gw.AuroraDatabaseArgs, { parent: this });
+        this.address = component.address;
+        this.readAddress = component.readAddress;
+        this.directAddress = component.directAddress;
+        this.readerEndpoint = component.readerEndpoint;
+        this.endpoint = component.endpoint;
+        this.port = component.port;
+        this.dbName = component.dbName;
+        this.username = component.username;
+        this.masterSecretArn = component.masterSecretArn;
+        this.securityGroupId = component.securityGroupId;
+        this.proxySecurityGroupId = component.proxySecurityGroupId;
+        this.clusterArn = component.clusterArn;
+        this.clusterIdentifier = component.clusterIdentifier;
+        this.clusterResourceId = component.clusterResourceId;
+        this.proxyArn = component.proxyArn;
+        this.proxyName = component.proxyName;
+        this.kmsKeyArn = component.kmsKeyArn;
+        this.maxConnections = component.maxConnections;
+        this.connectionLimits = pulumi.output(component.connectionLimits) as unknown as pulumi.Output<ConnectionLimits>;
+        this.registerOutputs({ address: this.address, readAddress: this.readAddress, directAddress: this.directAddress, readerEndpoint: this.readerEndpoint, endpoint: this.endpoint, port: this.port, dbName: this.dbName, username: this.username, masterSecretArn: this.masterSecretArn, securityGroupId: this.securityGroupId, proxySecurityGroupId: this.proxySecurityGroupId, clusterArn: this.clusterArn, clusterIdentifier: this.clusterIdentifier, clusterResourceId: this.clusterResourceId, proxyArn: this.proxyArn, proxyName: this.proxyName, kmsKeyArn: this.kmsKeyArn, maxConnections: this.maxConnections, connectionLimits: this.connectionLimits });
+    }
+}
+
 /** Inputs of {@link Cache}: the schema-friendly fields of `CacheArgs` (components/). */
 export interface CacheArgs {
     /** VPC of the cache's security group. */
@@ -710,10 +931,11 @@ export interface CdnArgs {
 /**
  * The edge of the platform: a CloudFront distribution in front of the API (default behaviour, custom origin,
  * HTTPS only with TLS 1.2, a secret origin-verify header) and a private S3 bucket for fingerprinted static
- * assets (`/static/*`, read through Origin Access Control only by this distribution). Viewers are redirected
+ * assets (`/static/*`, read through Origin Access Control only by this distribution) and a front end's `index.html`
+ * (served at `/` and `/index.html` from the same bucket with a one-minute TTL; upload it with {@link StaticSite}). Viewers are redirected
  * to HTTPS on every behaviour and offered TLS 1.2+ (`TLSv1.2_2021`, SNI) on a custom domain whose ACM
  * certificate is issued in us-east-1 and DNS-validated through Route 53. HTTP/2 and HTTP/3, IPv6,
- * compression, security headers (HSTS, nosniff, frame DENY, referrer policy), a WAF web ACL, and access logs
+ * compression, security headers (HSTS, nosniff, frame DENY, referrer policy, a CSP without `unsafe-inline`), a WAF web ACL, and access logs
  * through CloudFront standard logging v2 (CloudWatch Logs vended delivery) to a private, ACL-free log bucket.
  *
  * Origin protection: `originSecurityGroup` admits 443 only from CloudFront's origin-facing prefix list;
@@ -1398,6 +1620,12 @@ export class Database extends pulumi.ComponentResource {
     public readonly kmsKeyArn: pulumi.Output<string>;
     /** PostgreSQL's default `max_connections` for the instance class (see `postgresMaxConnections`). */
     public readonly maxConnections: pulumi.Output<number>;
+    /** DNS name reads go to: the instance itself (a single instance has no reader). */
+    public readonly readAddress: pulumi.Output<string>;
+    /** DNS name the migrations job logs in to with the master secret: the instance itself. */
+    public readonly directAddress: pulumi.Output<string>;
+    /** What the app's pools are budgeted against: the class's `max_connections` (no proxy). */
+    public readonly connectionLimits: pulumi.Output<ConnectionLimits>;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("groundwork:index:Database", name, {}, opts);
@@ -1415,7 +1643,10 @@ export class Database extends pulumi.ComponentResource {
         this.resourceId = component.resourceId;
         this.kmsKeyArn = component.kmsKeyArn;
         this.maxConnections = component.maxConnections;
-        this.registerOutputs({ endpoint: this.endpoint, address: this.address, port: this.port, dbName: this.dbName, username: this.username, masterSecretArn: this.masterSecretArn, securityGroupId: this.securityGroupId, instanceArn: this.instanceArn, identifier: this.identifier, resourceId: this.resourceId, kmsKeyArn: this.kmsKeyArn, maxConnections: this.maxConnections });
+        this.readAddress = component.readAddress;
+        this.directAddress = component.directAddress;
+        this.connectionLimits = pulumi.output(component.connectionLimits) as unknown as pulumi.Output<ConnectionLimits>;
+        this.registerOutputs({ endpoint: this.endpoint, address: this.address, port: this.port, dbName: this.dbName, username: this.username, masterSecretArn: this.masterSecretArn, securityGroupId: this.securityGroupId, instanceArn: this.instanceArn, identifier: this.identifier, resourceId: this.resourceId, kmsKeyArn: this.kmsKeyArn, maxConnections: this.maxConnections, readAddress: this.readAddress, directAddress: this.directAddress, connectionLimits: this.connectionLimits });
     }
 }
 
@@ -2624,6 +2855,51 @@ export class Service extends pulumi.ComponentResource {
         this.ingressHost = pulumi.output(component.ingressHost);
         this.selectorLabels = pulumi.output(component.selectorLabels);
         this.registerOutputs({ namespace: this.namespace, deploymentName: this.deploymentName, serviceAccountName: this.serviceAccountName, serviceName: this.serviceName, url: this.url, ingressHost: this.ingressHost, selectorLabels: this.selectorLabels });
+    }
+}
+
+/** Inputs of {@link StaticSite}: the schema-friendly fields of `StaticSiteArgs` (components/). */
+export interface StaticSiteArgs {
+    /** The built site's folder ({@link staticSiteFiles} describes the layout it must have). A plain path, read at plan time. */
+    readonly dir: string;
+    /** Name of the bucket the distribution serves it from: a `Cdn`'s `staticBucketName`. */
+    readonly bucketName: pulumi.Input<string>;
+    /**
+     * KMS key of the bucket's SSE-KMS default encryption (the `Cdn`'s `kmsKeyArn`; `Cdn.staticSite` passes it), so
+     * each object states the same encryption as its bucket.
+     *
+     * Default: SSE-S3 (`AES256`), the bucket default without a key.
+     */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Extra tags for every taggable child. `project`, `stack` and `component` are always set and win over these.
+     *
+     * Default: {}.
+     */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * A built static site uploaded to a `Cdn`'s static bucket: one `aws.s3.BucketObjectv2` per file, with its content type,
+ * cache control (fingerprinted assets `public, max-age=31536000, immutable`; `index.html` `no-cache`) and the bucket's
+ * encryption, so plans and policy packs see every object.
+ *
+ * Fingerprinted assets are retained when a later build drops them (`retainOnDelete`): a browser or edge holding the
+ * previous `index.html` still loads the assets it names. They are a few kilobytes each; the bucket's versioning keeps
+ * older copies of `index.html` only until `noncurrentVersionDays`.
+ *
+ * Schema adapter: declares the TypeScript component `StaticSite` (components/) as its only child.
+ */
+export class StaticSite extends pulumi.ComponentResource {
+    /** Object keys uploaded, sorted. */
+    public readonly keys: pulumi.Output<string[]>;
+
+    constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("groundwork:index:StaticSite", name, {}, opts);
+        // Literal unions arrive as strings: the component validates them as it does for TypeScript callers.
+        const component = new gw.StaticSite(name, { ...(args ?? {}), } as unknown as gw.StaticSiteArgs, { parent: this });
+        this.keys = pulumi.output(component.keys);
+        this.registerOutputs({ keys: this.keys });
     }
 }
 

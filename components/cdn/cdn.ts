@@ -10,6 +10,7 @@ import { originVerifyHeader } from "./documents";
 import { declareOriginProtection } from "./origin";
 import { declareDistributionPolicies } from "./policies";
 import { WebAcl } from "./webAcl";
+import { INDEX_DOCUMENT, StaticSite } from "./staticSite";
 import { declareAlarms, type AlarmOptions, type AlarmSpec, type AlarmTarget, type Observable } from "../observe/alarms";
 import { cdnAlarmSpecs, type CdnAlarmInput } from "./alarms";
 
@@ -20,10 +21,11 @@ const API_ORIGIN_ID = "api";
 /**
  * The edge of the platform: a CloudFront distribution in front of the API (default behaviour, custom origin,
  * HTTPS only with TLS 1.2, a secret origin-verify header) and a private S3 bucket for fingerprinted static
- * assets (`/static/*`, read through Origin Access Control only by this distribution). Viewers are redirected
+ * assets (`/static/*`, read through Origin Access Control only by this distribution) and a front end's `index.html`
+ * (served at `/` and `/index.html` from the same bucket with a one-minute TTL; upload it with {@link StaticSite}). Viewers are redirected
  * to HTTPS on every behaviour and offered TLS 1.2+ (`TLSv1.2_2021`, SNI) on a custom domain whose ACM
  * certificate is issued in us-east-1 and DNS-validated through Route 53. HTTP/2 and HTTP/3, IPv6,
- * compression, security headers (HSTS, nosniff, frame DENY, referrer policy), a WAF web ACL, and access logs
+ * compression, security headers (HSTS, nosniff, frame DENY, referrer policy, a CSP without `unsafe-inline`), a WAF web ACL, and access logs
  * through CloudFront standard logging v2 (CloudWatch Logs vended delivery) to a private, ACL-free log bucket.
  *
  * Origin protection: `originSecurityGroup` admits 443 only from CloudFront's origin-facing prefix list;
@@ -112,6 +114,8 @@ export class Cdn extends GroundworkComponent implements Observable {
                     aliases,
                     httpVersion: "http2and3",
                     isIpv6Enabled: true,
+                    // `/` is fetched as `/index.html`, which the behaviour below serves from the bucket.
+                    defaultRootObject: INDEX_DOCUMENT,
                     priceClass: r.priceClass,
                     webAclId: webAclArn,
                     origins: [
@@ -154,6 +158,16 @@ export class Cdn extends GroundworkComponent implements Observable {
                             cachedMethods: ["GET", "HEAD"],
                             compress: true,
                             cachePolicyId: policies.staticCache.id,
+                            responseHeadersPolicyId: policies.securityHeaders.id,
+                        },
+                        {
+                            pathPattern: `/${INDEX_DOCUMENT}`,
+                            targetOriginId: STATIC_ORIGIN_ID,
+                            viewerProtocolPolicy: redirect,
+                            allowedMethods: ["GET", "HEAD"],
+                            cachedMethods: ["GET", "HEAD"],
+                            compress: true,
+                            cachePolicyId: policies.indexCache.id,
                             responseHeadersPolicyId: policies.securityHeaders.id,
                         },
                     ],
@@ -238,14 +252,25 @@ export class Cdn extends GroundworkComponent implements Observable {
     }
 
     /**
+     * Uploads a built static site (a front end: `index.html` and fingerprinted assets under `static/`) to this
+     * distribution's bucket as a {@link StaticSite} child, each object encrypted like the bucket (SSE-KMS with the
+     * `kmsKeyArn` key, else SSE-S3). The folder is read at plan time.
+     * @param name Logical name of the {@link StaticSite}.
+     * @param dir The built site's folder (for the reference app, app/web/dist).
+     */
+    public staticSite(name: string, dir: string): StaticSite {
+        return new StaticSite(name, { dir, bucketName: this.staticBucketName, ...(this.kmsKeyArn !== undefined ? { kmsKeyArn: this.kmsKeyArn } : {}) }, { parent: this });
+    }
+
+    /**
      * Lets an identity (a CI deployer) publish static assets: list the bucket, put/get/delete objects under
-     * `static/`, use the bucket's KMS key when there is one, and invalidate this distribution's cache.
+     * `static/` and the front end's `index.html`, use the bucket's KMS key when there is one, and invalidate this distribution's cache.
      * @param identity Receives the statements, scoped to this bucket, key and distribution.
      */
     public grantPublish(identity: Grantable): void {
         const statements: StatementInput[] = [
             { sid: "CdnListStaticBucket", actions: ["s3:ListBucket"], resources: [this.staticBucket.arn] },
-            { sid: "CdnWriteStaticAssets", actions: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], resources: [pulumi.interpolate`${this.staticBucket.arn}/static/*`] },
+            { sid: "CdnWriteStaticAssets", actions: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], resources: [pulumi.interpolate`${this.staticBucket.arn}/static/*`, pulumi.interpolate`${this.staticBucket.arn}/${INDEX_DOCUMENT}`] },
             { sid: "CdnInvalidate", actions: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"], resources: [this.distribution.arn] },
         ];
         if (this.kmsKeyArn !== undefined) {

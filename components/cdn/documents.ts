@@ -223,16 +223,59 @@ export function apiOriginRequestPolicySettings(): OriginRequestPolicySettings {
     };
 }
 
+/** The short TTL of `index.html` at the edge: a deploy reaches every viewer within a minute, without an invalidation. */
+export const INDEX_TTL_SECONDS = 60;
+
+/**
+ * Cache policy of `/index.html` (and `/`, through the default root object): cached at the edge for exactly
+ * {@link INDEX_TTL_SECONDS} whatever the object's `Cache-Control` (its `no-cache` is for browsers, which then
+ * revalidate on every load), key = path only.
+ */
+export function indexCachePolicySettings(): CachePolicySettings {
+    return {
+        comment: `The front end's index.html: ${INDEX_TTL_SECONDS} s at the edge, key is the path only`,
+        minTtl: INDEX_TTL_SECONDS,
+        defaultTtl: INDEX_TTL_SECONDS,
+        maxTtl: INDEX_TTL_SECONDS,
+        parametersInCacheKeyAndForwardedToOrigin: {
+            enableAcceptEncodingGzip: true,
+            enableAcceptEncodingBrotli: true,
+            headersConfig: { headerBehavior: "none" },
+            cookiesConfig: { cookieBehavior: "none" },
+            queryStringsConfig: { queryStringBehavior: "none" },
+        },
+    };
+}
+
+/**
+ * Content-Security-Policy of every response: scripts, styles, fetches and forms from the site's own origin only (the
+ * front end and the API share it), images also as `data:` URLs, no plugins, no framing, no `<base>`. No
+ * `unsafe-inline` or `unsafe-eval`: the front end has no inline script or style (app/test/e2e checks the built
+ * `index.html`, and the local server it runs behind sends this same header).
+ */
+export const CONTENT_SECURITY_POLICY = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "object-src 'none'",
+].join("; ");
+
 /** HSTS max-age: two years, above the one year browsers' preload lists require. */
 export const HSTS_MAX_AGE_SECONDS = 2 * ONE_YEAR_SECONDS;
 
 /**
  * Security headers of every response (the shape of `ResponseHeadersPolicy.securityHeadersConfig`): HSTS for two
- * years with subdomains and preload, `nosniff`, `X-Frame-Options: DENY`, `strict-origin-when-cross-origin`.
- * They override what the origin sends, so no origin can weaken them.
+ * years with subdomains and preload, `nosniff`, `X-Frame-Options: DENY`, `strict-origin-when-cross-origin` and
+ * {@link CONTENT_SECURITY_POLICY}. They override what the origin sends, so no origin can weaken them.
  */
 export function securityHeadersSettings() {
     return {
+        contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
         strictTransportSecurity: { accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS, includeSubdomains: true, preload: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: "DENY", override: true },

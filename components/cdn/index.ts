@@ -3,4 +3,5 @@ export * from "./args";
 export * from "./documents";
 export * from "./webAcl";
 export * from "./cdn";
+export * from "./staticSite";
 export * from "./alarms";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { applyTransform, ChildScope } from "../base";
 import type { CdnTransforms } from "./args";
-import { apiCachePolicySettings, apiOriginRequestPolicySettings, securityHeadersSettings, staticCachePolicySettings } from "./documents";
+import { apiCachePolicySettings, apiOriginRequestPolicySettings, indexCachePolicySettings, securityHeadersSettings, staticCachePolicySettings } from "./documents";
 
 /** The CloudFront policies a Cdn's behaviours use. */
 export interface DistributionPolicies {
@@ -9,11 +9,13 @@ export interface DistributionPolicies {
     readonly originAccessControl: aws.cloudfront.OriginAccessControl;
     /** Cache policy of `/static/*`: one year, key = path only. */
     readonly staticCache: aws.cloudfront.CachePolicy;
+    /** Cache policy of `/index.html` (and `/` through the default root object): a minute at the edge. */
+    readonly indexCache: aws.cloudfront.CachePolicy;
     /** Cache policy of the API: only what `Cache-Control` allows, keyed on the credentials. */
     readonly apiCache: aws.cloudfront.CachePolicy;
     /** Origin request policy of the API: all viewer headers except `Host`, cookies and query strings. */
     readonly apiOriginRequest: aws.cloudfront.OriginRequestPolicy;
-    /** Response headers policy of every behaviour: HSTS, nosniff, frame DENY, referrer policy. */
+    /** Response headers policy of every behaviour: HSTS, nosniff, frame DENY, referrer policy, CSP. */
     readonly securityHeaders: aws.cloudfront.ResponseHeadersPolicy;
 }
 
@@ -33,6 +35,7 @@ export function declareDistributionPolicies(scope: ChildScope, credentialHeaders
         ),
     );
     const staticCache = new aws.cloudfront.CachePolicy(...applyTransform(t.cachePolicy, scope.name("static-cache"), staticCachePolicySettings(), scope.opts()));
+    const indexCache = new aws.cloudfront.CachePolicy(...applyTransform(t.cachePolicy, scope.name("index-cache"), indexCachePolicySettings(), scope.opts()));
     const apiCache = new aws.cloudfront.CachePolicy(...applyTransform(t.cachePolicy, scope.name("api-cache"), apiCachePolicySettings(credentialHeaders), scope.opts()));
     const apiOriginRequest = new aws.cloudfront.OriginRequestPolicy(
         ...applyTransform(
@@ -46,9 +49,9 @@ export function declareDistributionPolicies(scope: ChildScope, credentialHeaders
         ...applyTransform(
             t.responseHeadersPolicy,
             scope.name("security-headers"),
-            { comment: "HSTS (2 years, subdomains, preload), nosniff, frame DENY, strict-origin-when-cross-origin", securityHeadersConfig: securityHeadersSettings() },
+            { comment: "HSTS (2 years, subdomains, preload), nosniff, frame DENY, strict-origin-when-cross-origin, CSP self only", securityHeadersConfig: securityHeadersSettings() },
             scope.opts(),
         ),
     );
-    return { originAccessControl, staticCache, apiCache, apiOriginRequest, securityHeaders };
+    return { originAccessControl, staticCache, indexCache, apiCache, apiOriginRequest, securityHeaders };
 }

@@ -103,7 +103,7 @@ describe("Cdn (custom domain, as prod uses it)", () => {
 
     it("redirects HTTP to HTTPS on every behaviour", () => {
         const behaviours = [dist.inputs.defaultCacheBehavior, ...dist.inputs.orderedCacheBehaviors];
-        expect(behaviours.length).toBe(2);
+        expect(behaviours.length).toBe(3); // the API, /static/* and /index.html
         for (const b of behaviours) expect(b.viewerProtocolPolicy).toBe("redirect-to-https");
     });
 
