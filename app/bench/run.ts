@@ -6,7 +6,9 @@
  *     its cache, and with the cache disabled. Throughput, ratio to bare, p50/p99 latency, DB queries per request.
  *  2. A burst of 10,000 POST /reports: accept rate, peak DB connections vs the pools, outbox publication, drain
  *     time, lost jobs.
- * BENCH_SCENARIOS=ladder,burst (default both) runs a subset.
+ *  3. Uncached GET /catalog/items/:id with the primary alone, then with a hot standby (streaming replication on
+ *     loopback) serving the reads (DATABASE_READ_URL): throughput, latency, DB queries per request, in the same run.
+ * BENCH_SCENARIOS=ladder,burst,replica (default all) runs a subset.
  * The servers run as child processes (dist/, like the image); autocannon runs here. Prints a table and writes
  * JSON to bench-results/.
  */
@@ -16,7 +18,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { Client, Pool } from "pg";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { freePort, startLocalStack, type LocalStack } from "../tools/local-servers";
+import { freePort, startLocalStack, startReplicatedPostgres, type LocalStack } from "../tools/local-servers";
 import { spawnEntry, waitForExit } from "../test/support/harness";
 
 const ITEMS = 10_000;
@@ -26,7 +28,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ZIPF_S = 1.0;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 2);
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? "ladder,burst").split(","));
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? "ladder,burst,replica").split(","));
 
 /** Zipf(s) sampler over ids 1..n by inverse CDF. */
 function zipfSampler(n: number, s: number): () => number {
@@ -268,6 +270,8 @@ async function main() {
     }
     await pg.end();
 
+    const replica = SCENARIOS.has("replica") ? await replicaBench(stack, common, children) : undefined;
+
     const bare = reads[0];
     const cached = reads.find((r) => r.name.includes("cached GET") && !r.name.includes("uncached"));
     const uncached = reads.find((r) => r.name.includes("uncached"));
@@ -291,13 +295,17 @@ async function main() {
       process.stdout.write("\nThroughput ladder (GET /catalog/items/:id, Zipf s=1.0 over 10,000 items; each rung adds one layer)\n");
       console.table(reads.map((r) => ({ rung: r.name, "req/s": r.rps, "vs bare": `${Math.round((100 * r.rps) / bare.rps)}%`, "p50 ms": r.p50ms, "p99 ms": r.p99ms, "DB q/req": r.dbQueriesPerRequest ?? "-", "DB q/req cold": r.coldDbQueriesPerRequest ?? "-", non2xx: r.non2xx, errors: r.errors })));
     }
+    if (replica) {
+      process.stdout.write("\nUncached reads: primary alone vs a hot standby serving them (GET /catalog/items/:id, cache off)\n");
+      console.table(replica.map((r) => ({ setup: r.name, "req/s": r.rps, "vs primary alone": `${Math.round((100 * r.rps) / replica[0].rps)}%`, "p50 ms": r.p50ms, "p99 ms": r.p99ms, "DB q/req": r.dbQueriesPerRequest ?? "-", non2xx: r.non2xx, errors: r.errors })));
+    }
     if (burstResult) {
       process.stdout.write("\nBurst of POST /reports\n");
       console.table(burstResult);
     }
     process.stdout.write("\nGoals\n");
     console.table(summary.goals);
-    const out = { startedAt: started.toISOString(), machine: { cpus: require("node:os").cpus().length, node: process.version, loadavgAtStart: loadAtStart }, settings: { ITEMS, BURST, DURATION_S, CONNECTIONS, ZIPF_S, WORKERS, WORKER_CONCURRENCY }, reads, burst: burstResult, summary };
+    const out = { startedAt: started.toISOString(), machine: { cpus: require("node:os").cpus().length, node: process.version, loadavgAtStart: loadAtStart }, settings: { ITEMS, BURST, DURATION_S, CONNECTIONS, ZIPF_S, WORKERS, WORKER_CONCURRENCY }, reads, burst: burstResult, replica, summary };
     mkdirSync(join(__dirname, "..", "bench-results"), { recursive: true });
     const file = join(__dirname, "..", "bench-results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, JSON.stringify(out, null, 2));
@@ -305,6 +313,52 @@ async function main() {
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
     await stack.stop();
+  }
+}
+
+/**
+ * 3. Uncached reads, primary alone vs a hot standby serving them, in one run: its own primary and standby
+ * (startReplicatedPostgres), the stack's Redis and SQS, the same seed, the cache off so every GET reaches PostgreSQL.
+ * On one machine the standby shares the CPUs with the primary: the numbers show the routing's cost and the primary's
+ * relief (its share of queries), not a second machine's capacity.
+ */
+async function replicaBench(stack: LocalStack, common: Record<string, string>, children: ChildProcess[]): Promise<ReadResult[]> {
+  process.stdout.write("starting a primary and a hot standby...\n");
+  const rep = await startReplicatedPostgres({ maxConnections: 200 });
+  try {
+    const base = { ...common, DATABASE_URL: rep.primary.url, CACHE_ENABLED: "false" };
+    const migr = spawnEntry("server", stack.env({ ...base, METRICS_PORT: "0" }));
+    children.push(migr);
+    await listening(migr);
+    await stopChild(migr);
+    const pg = new Client({ connectionString: rep.primary.url });
+    await pg.connect();
+    await pg.query(
+      `INSERT INTO catalog_items (sku, name, description, price_cents)
+       SELECT 'SKU-' || g, 'Item ' || g, 'benchmark item', (g * 37) % 100000 FROM generate_series(1, ${ITEMS}) g`,
+    );
+    await pg.query("ANALYZE");
+    await pg.end();
+    // The standby has replayed the seed before it serves reads.
+    const standby = new Client({ connectionString: rep.standby.url });
+    await standby.connect();
+    while ((await standby.query<{ n: number }>("SELECT count(*)::int AS n FROM catalog_items")).rows[0].n < ITEMS) await new Promise((r) => setTimeout(r, 100));
+    await standby.end();
+    const results: ReadResult[] = [];
+    for (const [name, extra] of [
+      ["uncached GET, primary alone", {}],
+      ["uncached GET, hot standby serving reads", { DATABASE_READ_URL: rep.standby.url }],
+    ] as const) {
+      const child = spawnEntry("server", stack.env({ ...base, ...extra, RUN_MIGRATIONS: "false", METRICS_PORT: String(await freePort()) }));
+      children.push(child);
+      const url = await listening(child);
+      process.stdout.write(`read benchmark: ${name} (${DURATION_S}s, ${CONNECTIONS} connections)...\n`);
+      results.push(await readBench(name, url, true, true));
+      await stopChild(child);
+    }
+    return results;
+  } finally {
+    await rep.stop();
   }
 }
 

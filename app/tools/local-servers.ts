@@ -4,10 +4,10 @@
  * install hint: the suite never silently skips.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, chownSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 
 const INSTALL_HINT =
@@ -308,4 +308,165 @@ export async function startLocalStack(opts: { maxReceiveCount?: number; pgMaxCon
       await Promise.allSettled([pg.stop(), redis.stop(), sqs.stop()]);
     },
   };
+}
+
+export interface RunningStandby {
+  url: string;
+  port: number;
+  /** Stops the standby (immediate shutdown; the port and data stay for {@link start}). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port; it resumes streaming from the primary. */
+  start(): Promise<void>;
+}
+
+export interface ReplicatedPostgres {
+  /** The primary: takes writes, streams WAL to the standby. */
+  primary: RunningPostgres;
+  /** A hot standby (read-only, `pg_is_in_recovery()` true) streaming from the primary. */
+  standby: RunningStandby;
+  stop(): Promise<void>;
+}
+
+/**
+ * A primary and a hot standby from the same binaries, both on free loopback ports: the primary runs with
+ * wal_level=replica and a `replicator` role (REPLICATION LOGIN); the standby is `pg_basebackup -R` of it (standby.signal
+ * and primary_conninfo written by pg_basebackup), started on its own port. Streaming replication, asynchronous.
+ */
+export async function startReplicatedPostgres(opts: { maxConnections?: number } = {}): Promise<ReplicatedPostgres> {
+  // The directory initdb really lives in (PG_BIN or PATH may hold symlinks to initdb and pg_ctl only) has psql and
+  // pg_basebackup of the same version.
+  const bin = dirname(realpathSync(join(pgBinDir(), "initdb")));
+  for (const tool of ["psql", "pg_basebackup"]) if (!existsSync(join(bin, tool))) throw new MissingBinaryError(`${tool} next to initdb in ${bin}`);
+  const runner = pgRunner();
+  const dir = mkdtempSync(join(tmpdir(), "gw-pgrep-"));
+  if (runner.user) {
+    const uid = Number(execFileSync("id", ["-u", runner.user], { encoding: "utf8" }).trim());
+    const gid = Number(execFileSync("id", ["-g", runner.user], { encoding: "utf8" }).trim());
+    chownSync(dir, uid, gid);
+  }
+  const primaryData = join(dir, "primary");
+  const standbyData = join(dir, "standby");
+  const [primaryPort, standbyPort] = [await freePort(), await freePort()];
+  const common = (port: number) =>
+    [`-p ${port}`, `-k ${dir}`, "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c full_page_writes=on", `-c max_connections=${opts.maxConnections ?? 100}`].join(" ");
+  const pgCtl = (args: string[]) => run(runner.prefix, join(bin, "pg_ctl"), args);
+  // initdb's default pg_hba.conf trusts replication connections from loopback (-A trust).
+  run(runner.prefix, join(bin, "initdb"), ["-D", primaryData, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--no-instructions"]);
+  const primaryOptions = `${common(primaryPort)} -c wal_level=replica -c max_wal_senders=5 -c wal_keep_size=64MB`;
+  pgCtl(["-D", primaryData, "-l", join(dir, "primary.log"), "-o", primaryOptions, "-w", "-t", "30", "start"]);
+  const stopped = { primary: false, standby: true, removed: false };
+  const stopSync = () => {
+    for (const [which, data] of [["standby", standbyData], ["primary", primaryData]] as const) {
+      if (stopped[which]) continue;
+      stopped[which] = true;
+      try {
+        pgCtl(["-D", data, "-m", "immediate", "-w", "stop"]);
+      } catch {
+        /* already stopped */
+      }
+    }
+    if (!stopped.removed) {
+      stopped.removed = true;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  process.once("exit", stopSync);
+  try {
+    run(runner.prefix, join(bin, "psql"), ["-h", "127.0.0.1", "-p", String(primaryPort), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", "CREATE ROLE replicator WITH REPLICATION LOGIN"]);
+    run(runner.prefix, join(bin, "pg_basebackup"), ["-h", "127.0.0.1", "-p", String(primaryPort), "-U", "replicator", "-D", standbyData, "-R", "-X", "stream", "--no-sync"]);
+  } catch (err) {
+    stopSync();
+    throw err;
+  }
+  const startStandby = async () => {
+    pgCtl(["-D", standbyData, "-l", join(dir, "standby.log"), "-o", `${common(standbyPort)} -c hot_standby=on`, "-w", "-t", "30", "start"]);
+    stopped.standby = false;
+  };
+  await startStandby();
+  return {
+    primary: {
+      url: `postgres://postgres@127.0.0.1:${primaryPort}/postgres`,
+      port: primaryPort,
+      async stop() {
+        stopped.primary = true;
+        pgCtl(["-D", primaryData, "-m", "immediate", "-w", "stop"]);
+      },
+    },
+    standby: {
+      url: `postgres://postgres@127.0.0.1:${standbyPort}/postgres`,
+      port: standbyPort,
+      async stop() {
+        if (stopped.standby) return;
+        stopped.standby = true;
+        pgCtl(["-D", standbyData, "-m", "immediate", "-w", "stop"]);
+      },
+      start: startStandby,
+    },
+    async stop() {
+      process.removeListener("exit", stopSync);
+      stopSync();
+    },
+  };
+}
+
+export interface RunningRedisCluster {
+  /** redis://<first node>: a cluster client discovers the others from it. */
+  url: string;
+  ports: number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A Redis cluster of `masters` masters (no replicas) on free loopback ports: redis-server --cluster-enabled yes per
+ * node (each with its own nodes.conf in a temp dir), joined by `redis-cli --cluster create ... --cluster-yes`, ready
+ * once every node reports cluster_state:ok. Same binaries (Debian's redis-server and redis-cli) as {@link startRedis}.
+ */
+export async function startRedisCluster(masters = 3): Promise<RunningRedisCluster> {
+  const bin = process.env.REDIS_SERVER ?? which("redis-server") ?? (existsSync("/usr/bin/redis-server") ? "/usr/bin/redis-server" : undefined);
+  if (!bin || !existsSync(bin)) throw new MissingBinaryError(process.env.REDIS_SERVER ? `redis-server at REDIS_SERVER=${bin}` : "redis-server");
+  const cli = process.env.REDIS_CLI ?? which("redis-cli") ?? join(dirname(realpathSync(bin)), "redis-cli");
+  if (!existsSync(cli)) throw new MissingBinaryError("redis-cli (next to redis-server, or REDIS_CLI)");
+  const dir = mkdtempSync(join(tmpdir(), "gw-redis-cluster-"));
+  const ports: number[] = [];
+  for (let i = 0; i < masters; i++) ports.push(await freePort());
+  const children = ports.map((port) =>
+    spawn(
+      bin,
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning", "--cluster-enabled", "yes", "--cluster-config-file", join(dir, `nodes-${port}.conf`), "--cluster-node-timeout", "2000", "--dir", dir],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    ),
+  );
+  const kill = () => children.forEach((c) => c.kill("SIGKILL"));
+  process.once("exit", kill);
+  const stop = async () => {
+    process.removeListener("exit", kill);
+    await Promise.all(children.map((c) => stopChild(c)));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const cliRun = (args: string[]) => execFileSync(cli, args, { encoding: "utf8", stdio: "pipe" });
+  try {
+    const deadline = Date.now() + 20000;
+    for (const port of ports) {
+      for (;;) {
+        try {
+          if (cliRun(["-p", String(port), "PING"]).trim() === "PONG") break;
+        } catch {
+          /* not up yet */
+        }
+        if (Date.now() > deadline) throw new Error(`redis-server (cluster node on ${port}) did not start in 20 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    cliRun(["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"]);
+    for (const port of ports) {
+      while (!/cluster_state:ok/.test(cliRun(["-p", String(port), "CLUSTER", "INFO"]))) {
+        if (Date.now() > deadline + 20000) throw new Error(`the cluster did not reach cluster_state:ok on ${port}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: `redis://127.0.0.1:${ports[0]}`, ports, stop };
 }

@@ -33,6 +33,9 @@ export const envSchema = z
     DATABASE_PORT: int(1, 65535).default(5432),
     DATABASE_NAME: z.string().min(1).optional(),
     DATABASE_USER: z.string().min(1).optional(),
+    /** Reads that tolerate replica lag (catalog lists, gets on a cache miss): a reader or RDS Proxy read-only endpoint (IAM auth), or a URL. */
+    DATABASE_READ_HOST: z.string().min(1).optional(),
+    DATABASE_READ_URL: z.string().url().optional(),
     /** Verified TLS to PostgreSQL (always on with DATABASE_IAM_AUTH). Needed against RDS with rds.force_ssl=1. */
     DATABASE_TLS: bool.optional(),
     /** PEM bundle that verifies the database's TLS certificate (the RDS global bundle). Unset: Node's default CAs. */

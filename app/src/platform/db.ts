@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from "node:tls";
 import { Pool, escapeIdentifier, type PoolClient, type QueryResultRow } from "pg";
+import { Counter } from "prom-client";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
 import { ServiceBusyError } from "./errors";
@@ -23,6 +24,33 @@ export type DbConnection =
   | { url: string; ssl?: ConnectionOptions }
   | { host: string; port: number; database: string; user: string; password: () => Promise<string>; ssl: ConnectionOptions };
 
+/** Milliseconds reads skip a reader that just failed, going straight to the writer, before trying it again. */
+export const READER_RETRY_MS = 5000;
+
+/**
+ * True when an error means the reader could not serve the read (refused, reset, shut down, restarting, a query
+ * cancelled by a recovery conflict, no connection in time), so the writer can; false for an error of the query itself.
+ */
+export function isReaderUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  // 08xxx connection exceptions, 57Pxx operator intervention (shutdown, cannot connect now), 40001 recovery conflicts.
+  if (typeof code === "string" && /^(08|57P|40001)/.test(code)) return true;
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return false;
+  return err instanceof Error && /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|Connection terminated|timeout|not queryable/i.test(`${code ?? ""} ${err.message}`);
+}
+
+/** The read counters, on the process's registry (created once per registry: several Db may share one). */
+function readCounters(metrics: Metrics): { reads: Counter<"target">; fallbacks: Counter } {
+  const registry = metrics.registry;
+  const reads =
+    (registry.getSingleMetric("db_read_queries_total") as Counter<"target"> | undefined) ??
+    new Counter({ name: "db_read_queries_total", help: "Lag-tolerant reads by the server that answered them (reader or writer)", labelNames: ["target"] as const, registers: [registry] });
+  const fallbacks =
+    (registry.getSingleMetric("db_read_fallback_total") as Counter | undefined) ??
+    new Counter({ name: "db_read_fallback_total", help: "Lag-tolerant reads served by the writer because the reader was unavailable", registers: [registry] });
+  return { reads, fallbacks };
+}
+
 /**
  * Bounded PostgreSQL pool. Acquiring a connection waits at most `acquireTimeoutMs`; past that the caller gets a
  * {@link ServiceBusyError} (HTTP 503 + Retry-After) instead of an unbounded queue of waiting requests.
@@ -45,6 +73,7 @@ export class Db implements Queryable {
       statement_timeout: opts.statementTimeoutMs,
       application_name: opts.applicationName,
     });
+    this.readMetrics = readCounters(metrics);
     metrics.dbPool.set({ state: "max" }, opts.max);
     this.pool.on("error", (err) => this.log.warn({ err }, "idle PostgreSQL client error"));
     const update = () => {
@@ -103,6 +132,75 @@ export class Db implements Queryable {
     }
   }
 
+  private reader?: { pool: Pool; downUntil: number };
+  private readonly readMetrics: ReturnType<typeof readCounters>;
+
+  /**
+   * Queries that tolerate replica lag: on the reader pool when one is attached ({@link attachReader}), else on this
+   * pool. Writes and reads that must see a write just made use the Db itself.
+   */
+  readonly reads: Queryable = { query: (sql, params) => this.readQuery(sql, params) };
+
+  /** True when lag-tolerant reads have a reader of their own. */
+  get hasReader(): boolean {
+    return this.reader !== undefined;
+  }
+
+  /**
+   * Gives lag-tolerant reads ({@link reads}) a pool of their own on a read-only server (a hot standby, an Aurora reader
+   * or an RDS Proxy read-only endpoint), `max` connections, closed with this Db. Once only.
+   */
+  attachReader(connection: DbConnection, opts: { max: number; acquireTimeoutMs: number; statementTimeoutMs: number; applicationName: string }): void {
+    if (this.reader) throw new Error("Db.attachReader: a reader is already attached");
+    const pool = new Pool({
+      ...("url" in connection ? { connectionString: connection.url, ssl: connection.ssl } : connection),
+      max: opts.max,
+      connectionTimeoutMillis: opts.acquireTimeoutMs,
+      idleTimeoutMillis: 30000,
+      statement_timeout: opts.statementTimeoutMs,
+      application_name: `${opts.applicationName}-read`,
+    });
+    pool.on("error", (err) => this.log.warn({ err }, "idle PostgreSQL reader client error"));
+    this.reader = { pool, downUntil: 0 };
+  }
+
+  /**
+   * One lag-tolerant read: on the reader unless it failed within {@link READER_RETRY_MS}; when the reader cannot serve
+   * it (down, restarting, recovery conflict) the writer does, counted in `db_read_fallback_total`. A query error is the
+   * caller's, not retried.
+   */
+  async readQuery<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]) {
+    const reader = this.reader;
+    if (!reader) return this.query<R>(sql, params);
+    if (Date.now() >= reader.downUntil) {
+      try {
+        const client = await reader.pool.connect();
+        // A reader connection that dies while checked out (a standby shutting down) reports through the query's
+        // rejection; without a listener its 'error' event would also be thrown as unhandled.
+        if (client.listenerCount("error") === 0) client.on("error", (err) => this.log.warn({ err }, "PostgreSQL reader connection error"));
+        let out;
+        try {
+          this.metrics.dbQueries.inc();
+          out = await client.query<R>(sql, params);
+        } catch (err) {
+          // A connection that failed mid-query is destroyed, not reused.
+          client.release(isReaderUnavailable(err) ? (err as Error) : undefined);
+          throw err;
+        }
+        client.release();
+        this.readMetrics.reads.inc({ target: "reader" });
+        return out;
+      } catch (err) {
+        if (!isReaderUnavailable(err)) throw err;
+        reader.downUntil = Date.now() + READER_RETRY_MS;
+        this.log.warn({ err }, "reader unavailable: reads go to the writer");
+      }
+    }
+    this.readMetrics.fallbacks.inc();
+    this.readMetrics.reads.inc({ target: "writer" });
+    return this.query<R>(sql, params);
+  }
+
   async ping(): Promise<void> {
     await this.query("SELECT 1");
   }
@@ -159,6 +257,7 @@ export class Db implements Queryable {
   }
 
   async close(): Promise<void> {
+    await this.reader?.pool.end();
     await this.pool.end();
   }
 }

@@ -26,16 +26,27 @@ const toItem = (r: Row): Item => ({
 /** Thrown when a unique constraint (the SKU) is violated. */
 export class DuplicateSkuError extends Error {}
 
+/**
+ * Catalog rows. Writes, and reads that must see them, use `db` (the writer); `get` and `list` use `reads`, which
+ * may be a replica lagging the writer by up to its replica lag (the writer itself when there is no replica).
+ */
 export class ItemRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly reads: Queryable = db,
+  ) {}
 
   async get(id: number): Promise<Item | null> {
-    const { rows } = await this.db.query<Row>("SELECT * FROM catalog_items WHERE id = $1", [id]);
-    return rows[0] ? toItem(rows[0]) : null;
+    const { rows } = await this.reads.query<Row>("SELECT * FROM catalog_items WHERE id = $1", [id]);
+    if (rows[0]) return toItem(rows[0]);
+    // Not on the replica yet (created a moment ago?): the writer decides the 404, so a read after a create never misses.
+    if (this.reads === this.db) return null;
+    const writer = await this.db.query<Row>("SELECT * FROM catalog_items WHERE id = $1", [id]);
+    return writer.rows[0] ? toItem(writer.rows[0]) : null;
   }
 
   async list(limit: number, after: number): Promise<Item[]> {
-    const { rows } = await this.db.query<Row>("SELECT * FROM catalog_items WHERE id > $1 ORDER BY id LIMIT $2", [after, limit]);
+    const { rows } = await this.reads.query<Row>("SELECT * FROM catalog_items WHERE id > $1 ORDER BY id LIMIT $2", [after, limit]);
     return rows.map(toItem);
   }
 
