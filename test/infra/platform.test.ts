@@ -197,6 +197,8 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
         const rg = g.one("aws:elasticache/replicationGroup:ReplicationGroup");
         expect(rg.inputs).toMatchObject({ atRestEncryptionEnabled: true, transitEncryptionEnabled: true, transitEncryptionMode: "required", automaticFailoverEnabled: ha, multiAzEnabled: ha });
         expect(rg.inputs.userGroupIds).toEqual([g.one("aws:elasticache/userGroup:UserGroup").outputs.id]);
+        // prod shards the keyspace (cluster mode, three shards of a primary and a replica); dev keeps one node
+        expect(rg.inputs).toMatchObject(aurora ? { clusterMode: "enabled", numNodeGroups: 3, replicasPerNodeGroup: 1, parameterGroupName: "default.valkey8.cluster.on" } : { clusterMode: "disabled", numCacheClusters: 1 });
     });
 
     test("the database and cache admit only the cluster nodes' security group", () => {
@@ -215,14 +217,18 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
         }
     });
 
-    test("jobs queue: encrypted, redrives to its DLQ; the worker may consume and the API may send, on those ARNs only", () => {
+    test("jobs queue: encrypted, redrives to its DLQ; the worker may consume (and its outbox relay send), the API only read attributes, on those ARNs only", () => {
         const main = g.one("aws:sqs/queue:Queue", "jobs-queue");
         const dlq = g.one("aws:sqs/queue:Queue", "jobs-dlq");
         expect(main.inputs.sqsManagedSseEnabled ?? main.inputs.kmsMasterKeyId).toBeTruthy();
         expect(JSON.parse(main.inputs.redrivePolicy)).toEqual({ deadLetterTargetArn: dlq.outputs.arn, maxReceiveCount: 5 });
         const policyOf = (name: string) => JSON.parse(g.named(name).inputs.policy);
         expect(policyOf("worker-jobs-consume").Statement.flatMap((st: any) => st.Resource)).toEqual([main.outputs.arn]);
-        expect(policyOf("api-jobs-send").Statement.flatMap((st: any) => st.Resource)).toEqual([main.outputs.arn]);
+        // The API commits jobs to the outbox in PostgreSQL; it never sends to SQS (readiness and the depth gauge read attributes).
+        const api = policyOf("api-jobs-attributes");
+        expect(api.Statement.flatMap((st: any) => st.Resource)).toEqual([main.outputs.arn]);
+        expect(api.Statement.flatMap((st: any) => st.Action)).toEqual(["sqs:GetQueueAttributes"]);
+        expect(policyOf("worker-jobs-send").Statement.flatMap((st: any) => st.Resource)).toEqual([main.outputs.arn]);
         expect(policyOf("api-db-connect-app").Statement[0].Resource).toEqual(dbUserArns());
     });
 
