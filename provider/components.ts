@@ -1218,7 +1218,8 @@ export interface ClusterAddonsArgs {
 /**
  * The add-ons that make the cluster scale and serve traffic, each a `kubernetes.helm.v3.Release` with a pinned
  * chart, hardened values and its own scoped identity: AWS Load Balancer Controller (IRSA), metrics-server (HPA),
- * Cluster Autoscaler (IRSA; scales the managed node groups) and KEDA (IRSA; queue-depth scaling).
+ * Cluster Autoscaler (IRSA; scales the managed node groups), KEDA (IRSA; queue-depth scaling) and the Secrets Store
+ * CSI driver with its AWS provider (no identity of its own: it fetches with each pod's IRSA role).
  *
  * Node autoscaling is Cluster Autoscaler, not Karpenter: it scales the managed node groups declared in the
  * program (every node's launch template, subnets and AMI type stay visible to the plan and the policy pack),
