@@ -136,6 +136,8 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
         REDIS_IAM_AUTH: "true",
         REDIS_URL: pulumi.interpolate`rediss://${cache.primaryEndpoint}:${cache.port}`,
         REDIS_USER: requireIamUser(cache),
+        // Cluster mode: REDIS_URL is the configuration endpoint and the app's client speaks the cluster protocol.
+        ...(cache.clusterMode ? { REDIS_CLUSTER: "true" } : {}),
         ELASTICACHE_REPLICATION_GROUP_ID: cache.replicationGroupId,
         SQS_QUEUE_URL: jobs.url,
         SQS_DLQ_URL: jobs.dlqUrl,

@@ -123,7 +123,7 @@ export interface PlatformOutputs {
     readonly databaseMasterSecretArn: pulumi.Output<string>;
     /** PostgreSQL's max_connections for the instance class: the budget the app's pools share. */
     readonly databaseMaxConnections: pulumi.Output<number>;
-    /** Cache primary endpoint (TLS, IAM-authenticated user). */
+    /** Cache primary endpoint, or the configuration endpoint in cluster mode (TLS, IAM-authenticated user). */
     readonly cachePrimaryEndpoint: pulumi.Output<string>;
     /** Cache reader endpoint. */
     readonly cacheReaderEndpoint: pulumi.Output<string>;
@@ -282,6 +282,8 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         ...dataPlacement,
         nodeType: d.cacheNodeType,
         highAvailability: spec.settings.multiAz,
+        shards: d.cacheShards,
+        replicasPerShard: d.cacheReplicasPerShard,
         snapshotRetentionDays: d.cacheSnapshotRetentionDays,
         logRetentionDays: d.logRetentionDays,
         protect: spec.settings.protect,

@@ -96,6 +96,10 @@ export interface DataPreset {
     readonly dbMonitoringIntervalSeconds: number;
     /** ElastiCache node type (`groundwork:cacheNodeType`). */
     readonly cacheNodeType: string;
+    /** Valkey cluster mode: shards (0 = one shard, no cluster mode). */
+    readonly cacheShards: number;
+    /** Valkey cluster mode: replicas per shard. */
+    readonly cacheReplicasPerShard: number;
     /** Days of cache snapshots. */
     readonly cacheSnapshotRetentionDays: number;
     /** Days database and cache logs are kept. */
@@ -182,6 +186,8 @@ export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
             dbPerformanceInsights: false,
             dbMonitoringIntervalSeconds: 0,
             cacheNodeType: "cache.t4g.micro",
+            cacheShards: 0,
+            cacheReplicasPerShard: 0,
             cacheSnapshotRetentionDays: 1,
             logRetentionDays: 30,
             jobsMaxProcessingSeconds: 60,
@@ -218,6 +224,9 @@ export const PRESETS: Readonly<Record<Tier, TierPreset>> = deepFreeze({
             dbPerformanceInsights: true,
             dbMonitoringIntervalSeconds: 60,
             cacheNodeType: "cache.m7g.large",
+            // Cluster mode: the keyspace over three shards, a replica each (the app speaks the cluster protocol).
+            cacheShards: 3,
+            cacheReplicasPerShard: 1,
             cacheSnapshotRetentionDays: 7,
             logRetentionDays: 365,
             jobsMaxProcessingSeconds: 60,

@@ -19,6 +19,15 @@ export interface CacheAlarmInput {
     readonly numCacheClusters: number;
     /** Node type, named in the descriptions. */
     readonly nodeType: string;
+    /** Cluster mode: shards (node groups); their nodes are `<id>-0001-001`, ... Undefined or 0 without cluster mode. */
+    readonly shards?: number;
+    /** Cluster mode: replicas per shard. */
+    readonly replicasPerShard?: number;
+}
+
+/** The member cluster ids of a cluster-mode replication group: `<id>-<shard 0001..>-<node 001..>`. Pure. */
+export function clusterNodeIds(replicationGroupId: string, shards: number, replicasPerShard: number): string[] {
+    return Array.from({ length: shards }, (_, s) => Array.from({ length: 1 + replicasPerShard }, (_, n) => `${replicationGroupId}-${String(s + 1).padStart(4, "0")}-${String(n + 1).padStart(3, "0")}`)).flat();
 }
 
 /** The member cluster ids ElastiCache gives the nodes of a replication group without cluster mode. Pure. */
@@ -32,11 +41,15 @@ export function cacheNodeIds(replicationGroupId: string, count: number): string[
  * every node (any node can be a replica after a failover; the primary publishes no lag, which counts as fine). Pure.
  */
 export function cacheAlarmSpecs(c: CacheAlarmInput): AlarmSpec[] {
-    const nodes = cacheNodeIds(c.replicationGroupId, c.numCacheClusters);
+    // In cluster mode every shard's nodes are watched, named shard<s>-node<n> (any node may be its shard's primary).
+    const clustered = (c.shards ?? 0) > 0;
+    const perShard = 1 + (c.replicasPerShard ?? 0);
+    const nodes = clustered ? clusterNodeIds(c.replicationGroupId, c.shards as number, c.replicasPerShard ?? 0) : cacheNodeIds(c.replicationGroupId, c.numCacheClusters);
     const connections = Math.floor(CACHE_MAX_CLIENTS * CACHE_CONNECTIONS_ALARM_RATIO);
+    const hasReplicas = clustered ? perShard > 1 : c.numCacheClusters > 1;
     return nodes.flatMap((node, i) => {
         const base = { namespace: "AWS/ElastiCache", dimensions: { CacheClusterId: node }, period: 300, evaluationPeriods: 3, treatMissingData: "missing" as const };
-        const n = String(i + 1);
+        const n = clustered ? `${Math.floor(i / perShard) + 1}-${(i % perShard) + 1}` : String(i + 1);
         const specs: AlarmSpec[] = [
             {
                 ...base,
@@ -80,7 +93,7 @@ export function cacheAlarmSpecs(c: CacheAlarmInput): AlarmSpec[] {
                 description: `Cache node ${node}: more than ${CACHE_CONNECTIONS_ALARM_RATIO * 100}% of maxclients (${CACHE_MAX_CLIENTS}) connected for 10 minutes. Check first: a client that opens a connection per request instead of sharing one, then the pod count.`,
             },
         ];
-        if (c.numCacheClusters > 1) {
+        if (hasReplicas) {
             specs.push({
                 ...base,
                 part: `node${n}-replication-lag`,

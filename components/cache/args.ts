@@ -55,6 +55,18 @@ export interface CacheArgs extends BaseArgs {
      */
     readonly highAvailability?: boolean;
     /**
+     * Cluster mode: the keyspace split over this many shards (node groups), each a primary with `replicasPerShard`
+     * replicas, 1 to 500. 0 keeps one shard without cluster mode (`highAvailability` decides its replicas). Clients must
+     * speak the cluster protocol (the app: REDIS_CLUSTER=true) and keep multi-key commands within one hash slot.
+     * @default 0
+     */
+    readonly shards?: number;
+    /**
+     * With `shards`: replicas per shard, 0 to 5; at least 1 with `highAvailability` (failover needs one).
+     * @default 1 with highAvailability, else 0
+     */
+    readonly replicasPerShard?: number;
+    /**
      * Days of automatic snapshots, 0 (off) to 35.
      * @default 7
      */
@@ -131,6 +143,10 @@ export interface ResolvedCacheArgs {
     highAvailability: boolean;
     /** Nodes: one per subnet with HA, else one. */
     numCacheClusters: number;
+    /** Shards in cluster mode; 0 without cluster mode. */
+    shards: number;
+    /** Replicas per shard in cluster mode. */
+    replicasPerShard: number;
     /** Snapshot retention. */
     snapshotRetentionDays: number;
     /** Auth mode. */
@@ -169,6 +185,8 @@ export function resolveCacheArgs(name: string, args: CacheArgs): ResolvedCacheAr
         nodeType: args.nodeType ?? "cache.t4g.small",
         highAvailability,
         numCacheClusters: highAvailability ? Math.min(args.subnetIds.length, MAX_CACHE_NODES) : 1,
+        shards: args.shards ?? 0,
+        replicasPerShard: args.replicasPerShard ?? (highAvailability ? 1 : 0),
         snapshotRetentionDays: args.snapshotRetentionDays ?? 7,
         auth: args.auth ?? "iam",
         accessString: args.accessString ?? "on ~* +@all -@dangerous",
@@ -191,6 +209,13 @@ export function resolveCacheArgs(name: string, args: CacheArgs): ResolvedCacheAr
         fail("engineVersion", `'${r.engineVersion}' is not a supported ${r.engine} version`, `use major.minor, Valkey 7.2+ or Redis 7.0+ (default ${DEFAULT_CACHE_ENGINE_VERSION[r.engine]})`);
     }
     if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(r.nodeType)) fail("nodeType", `'${r.nodeType}' is not a node type`, "use a node type such as cache.t4g.small or cache.r7g.large");
+    if (!Number.isInteger(r.shards) || r.shards < 0 || r.shards > 500) fail("shards", `${r.shards} is outside 0..500`, "pass 0 (no cluster mode) or the number of shards, such as 3");
+    if (r.shards > 0 && (!Number.isInteger(r.replicasPerShard) || r.replicasPerShard < 0 || r.replicasPerShard > 5)) {
+        fail("replicasPerShard", `${r.replicasPerShard} is outside 0..5`, "pass 0 to 5 replicas per shard");
+    }
+    if (r.shards > 0 && r.highAvailability && r.replicasPerShard < 1) {
+        fail("replicasPerShard", "highAvailability needs a replica in every shard to fail over to", "pass replicasPerShard 1 or more, or set highAvailability false");
+    }
     if (!Number.isInteger(r.snapshotRetentionDays) || r.snapshotRetentionDays < 0 || r.snapshotRetentionDays > 35) {
         fail("snapshotRetentionDays", `${r.snapshotRetentionDays} is outside 0..35`, "pass 0 (off) to 35 days");
     }

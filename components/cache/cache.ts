@@ -26,6 +26,11 @@ export const AUTH_TOKEN_NO_ROTATION_REASON =
 /** Log types delivered to CloudWatch Logs. */
 export const CACHE_LOG_TYPES: readonly string[] = ["slow-log", "engine-log"];
 
+/** The engine's default parameter group with cluster-enabled yes, e.g. `default.valkey8.cluster.on`. Pure. */
+export function clusterParameterGroup(engine: string, engineVersion: string): string {
+    return `default.${engine}${engineVersion.split(".")[0]}.cluster.on`;
+}
+
 /**
  * ElastiCache (Valkey or Redis) replication group in isolated subnets: own subnet group and security group (6379 from
  * the given security groups only), encrypted at rest with a KMS key and in transit (required), authenticated with RBAC
@@ -35,6 +40,8 @@ export const CACHE_LOG_TYPES: readonly string[] = ["slow-log", "engine-log"];
 export class Cache extends DataStoreComponent implements Observable {
     /** Primary endpoint address (writes). */
     public readonly primaryEndpoint: pulumi.Output<string>;
+    /** True in cluster mode (`shards` > 0): `primaryEndpoint` is the configuration endpoint and clients use the cluster protocol. */
+    public readonly clusterMode: boolean;
     /** Reader endpoint address (reads across replicas). */
     public readonly readerEndpoint: pulumi.Output<string>;
     /** Port, always 6379. */
@@ -167,10 +174,17 @@ export class Cache extends DataStoreComponent implements Observable {
                     engineVersion: r.engineVersion,
                     nodeType: r.nodeType,
                     port: CACHE_PORT,
-                    clusterMode: "disabled",
-                    numCacheClusters: r.numCacheClusters,
-                    automaticFailoverEnabled: r.highAvailability,
-                    multiAzEnabled: r.highAvailability,
+                    // Cluster mode: shards of a primary and its replicas, on the engine's cluster-enabled default parameters.
+                    ...(r.shards > 0
+                        ? {
+                              clusterMode: "enabled",
+                              numNodeGroups: r.shards,
+                              replicasPerNodeGroup: r.replicasPerShard,
+                              parameterGroupName: clusterParameterGroup(r.engine, r.engineVersion),
+                              automaticFailoverEnabled: r.replicasPerShard > 0,
+                              multiAzEnabled: r.highAvailability && r.replicasPerShard > 0,
+                          }
+                        : { clusterMode: "disabled", numCacheClusters: r.numCacheClusters, automaticFailoverEnabled: r.highAvailability, multiAzEnabled: r.highAvailability }),
                     subnetGroupName: subnetGroup.name,
                     securityGroupIds: [sg.id],
                     atRestEncryptionEnabled: true,
@@ -194,14 +208,16 @@ export class Cache extends DataStoreComponent implements Observable {
             ),
         );
 
-        this.primaryEndpoint = group.primaryEndpointAddress;
-        this.readerEndpoint = group.readerEndpointAddress;
+        // In cluster mode clients discover the shards from the configuration endpoint; there is no primary endpoint.
+        this.clusterMode = r.shards > 0;
+        this.primaryEndpoint = this.clusterMode ? group.configurationEndpointAddress : group.primaryEndpointAddress;
+        this.readerEndpoint = this.clusterMode ? group.configurationEndpointAddress : group.readerEndpointAddress;
         this.port = pulumi.output(CACHE_PORT);
         this.securityGroupId = sg.id;
         this.replicationGroupArn = group.arn;
         this.replicationGroupId = group.replicationGroupId;
         this.kmsKeyArn = kmsKeyArn;
-        this.alarmInput = { replicationGroupId: r.replicationGroupId, numCacheClusters: r.numCacheClusters, nodeType: r.nodeType };
+        this.alarmInput = { replicationGroupId: r.replicationGroupId, numCacheClusters: r.numCacheClusters, nodeType: r.nodeType, shards: r.shards, replicasPerShard: r.replicasPerShard };
         this.registerOutputs({
             primaryEndpoint: this.primaryEndpoint,
             readerEndpoint: this.readerEndpoint,

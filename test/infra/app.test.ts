@@ -45,6 +45,9 @@ describe("the reference app on the prod stack", () => {
                 DATABASE_USER: "app",
                 REDIS_IAM_AUTH: "true",
                 JOB_MAX_RECEIVES: "5",
+                // prod's cache runs in cluster mode: the configuration endpoint and the cluster client
+                REDIS_CLUSTER: "true",
+                REDIS_URL: `rediss://${g.one("aws:elasticache/replicationGroup:ReplicationGroup").outputs.configurationEndpointAddress}:6379`,
             });
             expect(Object.keys(env(name)).filter((k) => /PASSWORD|SECRET/.test(k))).toEqual([]);
         }

@@ -1,4 +1,4 @@
-import Redis from "ioredis";
+import Redis, { Cluster, type RedisOptions } from "ioredis";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
 
@@ -21,6 +21,32 @@ export interface CacheOptions {
   localTtlMs: number;
   localMaxEntries?: number;
   channel?: string;
+  /**
+   * Cluster mode (ElastiCache with shards, REDIS_CLUSTER=true): `url` is the configuration endpoint and the clients
+   * follow the cluster's slots. Unset: REDIS_CLUSTER from the environment.
+   */
+  cluster?: boolean;
+}
+
+/**
+ * A cluster client for the configuration endpoint in `url`: TLS with rediss://, the URL's user and password on every
+ * node, node addresses used as announced (ElastiCache announces host names that its TLS certificate covers).
+ */
+function clusterClient(url: string, nodeOptions: RedisOptions, enableOfflineQueue: boolean): Cluster {
+  const u = new URL(url);
+  return new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
+    lazyConnect: true,
+    enableOfflineQueue,
+    clusterRetryStrategy: (times: number) => Math.min(100 * times, 2000),
+    dnsLookup: (address, callback) => callback(null, address),
+    slotsRefreshTimeout: 2000,
+    redisOptions: {
+      ...nodeOptions,
+      ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+      ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+      ...(u.protocol === "rediss:" ? { tls: {} } : {}),
+    },
+  });
 }
 
 interface LocalEntry {
@@ -39,8 +65,9 @@ interface LocalEntry {
  *   the value is loaded from the database. Commands never queue while Redis is disconnected.
  */
 export class Cache {
-  readonly redis: Redis;
-  private readonly sub: Redis;
+  /** The command client: one server, or the shards of a cluster (every command here names one key). */
+  readonly redis: Redis | Cluster;
+  private readonly sub: Redis | Cluster;
   private readonly local = new Map<string, LocalEntry>();
   private readonly inflight = new Map<string, Promise<string | null>>();
   private readonly generation = new Map<string, number>();
@@ -62,8 +89,16 @@ export class Cache {
       lazyConnect: true,
       ...(opts.iamAuth ? { username: opts.iamAuth.user } : {}),
     };
-    this.redis = new Redis(opts.url, { ...common, enableOfflineQueue: false, commandTimeout: opts.commandTimeoutMs });
-    this.sub = new Redis(opts.url, { ...common, enableOfflineQueue: true, autoResubscribe: true });
+    if (opts.cluster ?? process.env.REDIS_CLUSTER === "true") {
+      // Keys are gw:v1:<ns>:<id>, one per command (GET, SET, DEL, PTTL), so they may live in any slot; the invalidation's
+      // MULTI holds one key and PUBLISH, which a cluster delivers to subscribers on every node.
+      const { lazyConnect: _lazy, ...node } = common;
+      this.redis = clusterClient(opts.url, { ...node, commandTimeout: opts.commandTimeoutMs }, false);
+      this.sub = clusterClient(opts.url, { ...node, autoResubscribe: true }, true);
+    } else {
+      this.redis = new Redis(opts.url, { ...common, enableOfflineQueue: false, commandTimeout: opts.commandTimeoutMs });
+      this.sub = new Redis(opts.url, { ...common, enableOfflineQueue: true, autoResubscribe: true });
+    }
     for (const [name, client] of [["cache", this.redis], ["cache-sub", this.sub]] as const) {
       client.on("error", (err) => this.logError(err, `redis ${name} connection error`));
     }
@@ -85,8 +120,15 @@ export class Cache {
     if (!this.opts.iamAuth) return true;
     try {
       const token = await this.opts.iamAuth.token();
-      this.redis.options.password = token;
-      this.sub.options.password = token;
+      for (const client of [this.redis, this.sub]) {
+        if (client instanceof Cluster) {
+          // New node connections take redisOptions; the open ones reconnect with their own options.
+          (client.options.redisOptions ??= {}).password = token;
+          for (const node of client.nodes()) node.options.password = token;
+        } else {
+          client.options.password = token;
+        }
+      }
       return true;
     } catch (err) {
       this.logError(err, "could not sign an ElastiCache IAM token; keeping the previous one");

@@ -51,6 +51,8 @@ export const envSchema = z
     /** ElastiCache IAM authentication: the password is a short-lived token signed with the pod's role, refreshed on a timer. */
     REDIS_IAM_AUTH: bool.default(false),
     REDIS_USER: z.string().min(1).optional(),
+    /** ElastiCache cluster mode: REDIS_URL is the configuration endpoint; the cache client speaks the cluster protocol. */
+    REDIS_CLUSTER: bool.default(false),
     ELASTICACHE_REPLICATION_GROUP_ID: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "must be a replication group id (lower-case letters, digits and hyphens)").optional(),
     REDIS_COMMAND_TIMEOUT_MS: int(10, 10000).default(250),
     CACHE_ENABLED: bool.default(true),

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AUTH_TOKEN_NO_ROTATION_REASON, Cache, CacheArgs, DISABLED_ACCESS_STRING } from "../../../components/cache";
+import { AUTH_TOKEN_NO_ROTATION_REASON, Cache, CacheArgs, clusterNodeIds, DISABLED_ACCESS_STRING } from "../../../components/cache";
 import { SECRET_ROTATION_POLICY } from "../../../components/secrets";
 import { grantDocument, RecordingIdentity } from "../../support/grants";
 import { evaluateGraph, mandatory } from "../../support/policy";
@@ -150,5 +150,45 @@ describe("Cache", () => {
         ["replicationGroupId", { replicationGroupId: "a-very-long-replication-group-id" }, "invalid 'replicationGroupId': 'a-very-long-replication-group-id' is not a valid replication group id"],
     ])("rejects a bad %s", async (_field, change, message) => {
         await expect(runPulumi(() => { new Cache("cache", { ...base, ...change }); })).rejects.toThrow(`Cache 'cache': ${message}`);
+    });
+});
+
+describe("Cache in cluster mode", () => {
+    it("shards the keyspace: cluster mode on, node groups and replicas per shard, the engine's cluster-enabled parameters, TLS and IAM kept", async () => {
+        // GIVEN three shards of a primary and a replica WHEN the program runs
+        let cache!: Cache;
+        const g = await runPulumi(() => (cache = new Cache("cache", { ...base, shards: 3, replicasPerShard: 1 })), { stack: "prod" });
+        const rg = g.one("aws:elasticache/replicationGroup:ReplicationGroup");
+        // THEN the group runs in cluster mode with failover in every shard, still encrypted and IAM-authenticated
+        expect(rg.inputs).toMatchObject({
+            clusterMode: "enabled",
+            numNodeGroups: 3,
+            replicasPerNodeGroup: 1,
+            parameterGroupName: "default.valkey8.cluster.on",
+            automaticFailoverEnabled: true,
+            multiAzEnabled: true,
+            transitEncryptionEnabled: true,
+            transitEncryptionMode: "required",
+            atRestEncryptionEnabled: true,
+        });
+        expect(rg.inputs.numCacheClusters).toBeUndefined();
+        expect(rg.inputs.userGroupIds).toEqual([g.one("aws:elasticache/userGroup:UserGroup").outputs.id]);
+        // AND clients reach it through the configuration endpoint
+        expect(cache.clusterMode).toBe(true);
+        const endpoint = await new Promise((resolve) => cache.primaryEndpoint.apply(resolve));
+        expect(endpoint).toBe(rg.outputs.configurationEndpointAddress);
+        // AND the alarms watch every node of every shard, replication lag included
+        const specs = cache.alarmSpecs();
+        expect([...new Set(specs.map((s) => s.dimensions.CacheClusterId))]).toEqual(clusterNodeIds(rg.outputs.replicationGroupId, 3, 1));
+        expect(specs.filter((s) => s.metricName === "ReplicationLag")).toHaveLength(6);
+        expect(specs.map((s) => s.part)).toContain("node3-2-engine-cpu");
+    });
+
+    it.each<[string, Partial<CacheArgs>, string]>([
+        ["negative shards", { shards: -1 }, "invalid 'shards'"],
+        ["six replicas per shard", { shards: 2, replicasPerShard: 6 }, "invalid 'replicasPerShard'"],
+        ["failover without a replica", { shards: 2, replicasPerShard: 0, highAvailability: true }, "invalid 'replicasPerShard': highAvailability needs a replica"],
+    ])("refuses %s", async (_what, extra, message) => {
+        await expect(runPulumi(() => new Cache("cache", { ...base, ...extra }))).rejects.toThrow(`Cache 'cache': ${message}`);
     });
 });
