@@ -710,6 +710,20 @@ export interface CacheArgs {
      */
     readonly highAvailability?: boolean;
     /**
+     * Cluster mode: the keyspace split over this many shards (node groups), each a primary with `replicasPerShard`
+     * replicas, 1 to 500. 0 keeps one shard without cluster mode (`highAvailability` decides its replicas). Clients must
+     * speak the cluster protocol (the app: REDIS_CLUSTER=true) and keep multi-key commands within one hash slot.
+     *
+     * Default: 0.
+     */
+    readonly shards?: number;
+    /**
+     * With `shards`: replicas per shard, 0 to 5; at least 1 with `highAvailability` (failover needs one).
+     *
+     * Default: 1 with highAvailability, else 0.
+     */
+    readonly replicasPerShard?: number;
+    /**
      * Days of automatic snapshots, 0 (off) to 35.
      *
      * Default: 7.
@@ -773,6 +787,8 @@ export interface CacheArgs {
 export class Cache extends pulumi.ComponentResource {
     /** Primary endpoint address (writes). */
     public readonly primaryEndpoint: pulumi.Output<string>;
+    /** True in cluster mode (`shards` > 0): `primaryEndpoint` is the configuration endpoint and clients use the cluster protocol. */
+    public readonly clusterMode: pulumi.Output<boolean>;
     /** Reader endpoint address (reads across replicas). */
     public readonly readerEndpoint: pulumi.Output<string>;
     /** Port, always 6379. */
@@ -799,6 +815,7 @@ export class Cache extends pulumi.ComponentResource {
         // Literal unions arrive as strings: the component validates them as it does for TypeScript callers.
         const component = new gw.Cache(name, { ...(args ?? {}), } as unknown as gw.CacheArgs, { parent: this });
         this.primaryEndpoint = component.primaryEndpoint;
+        this.clusterMode = pulumi.output(component.clusterMode);
         this.readerEndpoint = component.readerEndpoint;
         this.port = component.port;
         this.securityGroupId = component.securityGroupId;
@@ -809,7 +826,7 @@ export class Cache extends pulumi.ComponentResource {
         this.userName = pulumi.output(component.userName);
         this.userArn = pulumi.output(component.userArn);
         this.authTokenSecretArn = pulumi.output(component.authTokenSecretArn);
-        this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, readerEndpoint: this.readerEndpoint, port: this.port, securityGroupId: this.securityGroupId, replicationGroupArn: this.replicationGroupArn, replicationGroupId: this.replicationGroupId, kmsKeyArn: this.kmsKeyArn, userId: this.userId, userName: this.userName, userArn: this.userArn, authTokenSecretArn: this.authTokenSecretArn });
+        this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, clusterMode: this.clusterMode, readerEndpoint: this.readerEndpoint, port: this.port, securityGroupId: this.securityGroupId, replicationGroupArn: this.replicationGroupArn, replicationGroupId: this.replicationGroupId, kmsKeyArn: this.kmsKeyArn, userId: this.userId, userName: this.userName, userArn: this.userArn, authTokenSecretArn: this.authTokenSecretArn });
     }
 }
 
