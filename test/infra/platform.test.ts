@@ -139,9 +139,26 @@ describe("infra program, the cluster (prod)", () => {
     test("cluster add-ons are pinned Helm releases on the cluster's provider", () => {
         const provider = g.one("pulumi:providers:kubernetes");
         const releases = g.byType("kubernetes:helm.sh/v3:Release");
-        expect(releases.map((r) => r.inputs.chart).sort()).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "keda", "kube-prometheus-stack", "metrics-server", "opentelemetry-collector"]);
+        expect(releases.map((r) => r.inputs.chart).sort()).toEqual([
+            "aws-load-balancer-controller",
+            // Istio ambient (the mesh) and its ingress gateway, with cert-manager for the gateway's certificate
+            "base",
+            "cert-manager",
+            "cluster-autoscaler",
+            "cni",
+            "gateway",
+            "istiod",
+            "keda",
+            "kube-prometheus-stack",
+            "metrics-server",
+            "opentelemetry-collector",
+            "secrets-store-csi-driver",
+            "secrets-store-csi-driver-provider-aws",
+            "ztunnel",
+        ]);
         for (const r of releases) {
-            expect(r.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+            // Exact versions (cert-manager's charts carry a leading "v")
+            expect(r.inputs.version).toMatch(/^v?\d+\.\d+\.\d+$/);
             expect(r.provider).toBe(provider.urn);
         }
     });
