@@ -1,5 +1,5 @@
 /**
- * A project of its own that uses the published package, for test/consumer (jest) and the engine run's consumer step:
+ * A project of its own that uses the published package, for the engine run's consumer step:
  * `npm pack` of this repository (the tarball `npm publish` would upload), a fresh folder outside the repository
  * holding test/fixtures/programs/consumer, and `npm install` of the tarball there, as another team would.
  */
