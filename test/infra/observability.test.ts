@@ -28,7 +28,7 @@ function ownerOf(g: Graph, r: RecordedResource): RecordedResource {
 describe.each([
     // stack, alarms by component: NATs, edge, the API's load balancer (prod has an origin certificate), cluster,
     // database, cache nodes x (4 + lag), queue
-    ["prod", { network: 3, edge: 2, "api-lb": 4, cluster: 3, db: 6, cache: 15, jobs: 2 }],
+    ["prod", { network: 3, edge: 2, "api-lb": 4, cluster: 3, db: 6, cache: 30, jobs: 2 }], // prod cache: 3 shards x 2 nodes, 5 alarms each
     ["dev", { network: 1, edge: 2, cluster: 3, db: 6, cache: 4, jobs: 2 }],
 ] as const)("observability of stack %s", (stack, counts) => {
     let g: Graph;
