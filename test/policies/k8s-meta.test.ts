@@ -48,7 +48,7 @@ describe("policies/kubernetes/config/<tier>.json", () => {
 
     it("downgrades exactly the mandatory-prod rules in dev", () => {
         const dev = JSON.parse(renderTierConfig("dev", allRules));
-        expect(Object.keys(dev).filter((k) => dev[k].enforcementLevel === "advisory")).toEqual(["k8s-deployment-enforce-replicas"]);
+        expect(Object.keys(dev).filter((k) => dev[k].enforcementLevel === "advisory")).toEqual(["k8s-deployment-enforce-replicas", "k8s-namespace-enforce-mesh-mtls"]);
     });
 });
 
