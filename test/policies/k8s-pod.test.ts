@@ -250,6 +250,6 @@ describe("pod rules on patches of pod-bearing objects", () => {
     });
     it("only the rules that flag a set value judge patches", () => {
         const judging = podRules.filter((r) => r.resourceTypes.includes("kubernetes:apps/v1:DeploymentPatch")).map((r) => r.name);
-        expect(judging.sort()).toEqual(["k8s-pod-disallow-host-namespaces", "k8s-pod-disallow-host-path", "k8s-pod-disallow-host-port", "k8s-pod-disallow-privileged", "k8s-pod-enforce-image-pinned"]);
+        expect(judging.sort()).toEqual(["k8s-pod-disallow-host-namespaces", "k8s-pod-disallow-host-path", "k8s-pod-disallow-host-port", "k8s-pod-disallow-literal-credential-env", "k8s-pod-disallow-privileged", "k8s-pod-enforce-image-pinned"]);
     });
 });

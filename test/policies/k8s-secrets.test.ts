@@ -61,3 +61,17 @@ describe("k8s-secret-disallow-literal-data", () => {
         expect(checkResource(secretDisallowLiteralData, { metadata: { name: "x" }, stringData: { token: "t" } }, { type: "kubernetes:core/v1:SecretPatch" })).toEqual(["the Secret's stringData holds 1 literal value(s) (token)"]);
     });
 });
+
+describe("k8s-pod-disallow-literal-credential-env during preview", () => {
+    it("does not judge a value unknown during preview (another resource's output), and still judges the known literals", () => {
+        const unknown = () => {
+            throw Object.assign(new Error("string value at .spec... can't be known during preview"), { name: "UnknownValueError" });
+        };
+        const p = goodDeployment();
+        const c = p.spec.template.spec.containers[0];
+        c.env = [{ name: "DB_PASSWORD", value: "literal" }];
+        Object.defineProperty(c.env, 1, { get: () => ({ name: "API_TOKEN", get value() { return unknown(); } }), enumerable: true });
+        c.env.length = 2;
+        expect(checkResource(podDisallowLiteralCredentialEnv, p)).toEqual(["container 'app': env DB_PASSWORD holds a literal value under a credential's name"]);
+    });
+});

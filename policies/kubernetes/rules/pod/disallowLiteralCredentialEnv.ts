@@ -1,5 +1,5 @@
 import type { ResourceRule } from "@groundwork/policy-kit";
-import { perContainer, POD_PATCH_TYPES, POD_TYPES } from "../shared";
+import { perContainer, POD_PATCH_TYPES, POD_TYPES, readKnown } from "../shared";
 
 /** Env names that hold a credential by convention: password, secret, token, key (api key, access key, private key...). */
 const CREDENTIAL_NAME = /(pass(word|wd)?|secret|token|(^|[_-])key($|[_-])|apikey|credential|private[_-]?key)/i;
@@ -32,7 +32,8 @@ export function literalCredentialProblem(name: string, value: unknown): string |
  * or key with a literal value (not `valueFrom`), or any URL with a password in it. Credentials come from a secrets
  * manager (the Secrets Store CSI driver, or an IAM token the workload computes), never from the program's text.
  * References by name (`*_ARN`, `*_FILE`, `*_NAME`, ...), file paths, booleans and numbers are not flagged.
- * Also judges the patches of pod-bearing objects (a value a patch sets is deployed).
+ * Also judges the patches of pod-bearing objects (a value a patch sets is deployed). A value unknown during preview
+ * (another resource's output) is not a literal and is not judged.
  *
  * Severity: high. Level: mandatory.
  * Controls: CKV_K8S_35 (secrets as files rather than env), Groundwork ZT.2.
@@ -50,7 +51,8 @@ export const podDisallowLiteralCredentialEnv: ResourceRule = {
     check: (props, ctx) =>
         perContainer(ctx.type, props, ({ c, label }) =>
             (Array.isArray(c.env) ? c.env : [])
-                .map((e: Record<string, any>) => (e && e.valueFrom === undefined ? literalCredentialProblem(String(e.name ?? ""), e.value) : undefined))
+                // A value unknown during preview is another resource's output, not a literal the program wrote.
+                .map((e: Record<string, any>) => (e && readKnown(() => e.valueFrom) === undefined ? literalCredentialProblem(String(readKnown(() => e.name) ?? ""), readKnown(() => e.value)) : undefined))
                 .filter((m: string | undefined): m is string => m !== undefined)
                 .map((m: string) => `${label}: ${m}`),
         ),
