@@ -249,6 +249,8 @@ describe("every component takes a transform for its main children", () => {
                 "addons-cluster-autoscaler",
                 "addons-keda",
                 "addons-metrics-server",
+                "addons-secrets-store-csi",
+                "addons-secrets-store-csi-aws",
                 "addons-lbc-role",
                 "addons-cluster-autoscaler-role",
                 "addons-keda-role",
