@@ -255,7 +255,8 @@ export class Database extends DataStoreComponent implements Observable {
         if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(dbUser)) {
             throw new ArgumentError(`Database '${this.baseName}'`, "dbUser", `'${dbUser}' is not a valid PostgreSQL user name`, "use letters, digits and '_', starting with a letter");
         }
-        identity.addStatements(`${this.baseName}-connect-${dbUser}`, [
+        // Grant names are lower-case letters, digits and '-'; PostgreSQL folds unquoted names to lower case anyway.
+        identity.addStatements(`${this.baseName}-connect-${dbUser.toLowerCase().replace(/_/g, "-")}`, [
             { sid: sidOf(this.baseName, "connect", dbUser), actions: ["rds-db:connect"], resources: [this.dbUserArn(dbUser)] },
         ]);
     }

@@ -1,4 +1,5 @@
 import { Database, DatabaseArgs, monitoringTrustPolicy, POSTGRES_PARAMETERS } from "../../../components/database";
+import { WorkloadIdentity } from "../../../components/identity";
 import { KmsKey } from "../../../components/secrets";
 import { grantDocument, RecordingIdentity } from "../../support/grants";
 import { evaluateGraph, mandatory } from "../../support/policy";
@@ -151,7 +152,7 @@ describe("Database", () => {
         const identity = new RecordingIdentity();
         const g = await runPulumi(() => new Database("app-db", { ...base, kmsKeyArn: KEY_ARN }).grantConnect(identity, "app_user"));
         const resourceId = g.one(INSTANCE).outputs.resourceId;
-        expect(grantDocument(g, "app-db-connect-app_user")).toEqual({
+        expect(grantDocument(g, "app-db-connect-app-user")).toEqual({
             Version: "2012-10-17",
             Statement: [{ Sid: "AppDbConnectAppUser", Effect: "Allow", Action: ["rds-db:connect"], Resource: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:${resourceId}/app_user`] }],
         });
@@ -167,6 +168,15 @@ describe("Database", () => {
                 { Sid: "AppDbMasterKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY_ARN], Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } },
             ],
         });
+    });
+
+    it("grantConnect to a user name with '_' works with a real WorkloadIdentity (its grant names allow only '-')", async () => {
+        const g = await runPulumi(() => {
+            const identity = new WorkloadIdentity("api", { namespace: "app", serviceAccountName: "api", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC", oidcIssuer: "https://oidc.eks.us-east-1.amazonaws.com/id/ABC" });
+            new Database("app-db", { ...base, kmsKeyArn: KEY_ARN }).grantConnect(identity, "app_user");
+        });
+        const policy = JSON.parse(g.one("aws:iam/rolePolicy:RolePolicy", "api-app-db-connect-app-user").inputs.policy);
+        expect(policy.Statement[0].Resource[0]).toMatch(/:dbuser:.*\/app_user$/);
     });
 
     it("grantConnect rejects a bad user name", async () => {
