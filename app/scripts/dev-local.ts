@@ -17,6 +17,11 @@ async function main() {
     WORKER_METRICS_PORT: process.env.WORKER_METRICS_PORT ?? "9091",
     REPORTS_MAX_DELAY_MS: "60000",
     WORKER_WAIT_TIME_S: "5",
+    // Webhook receivers in a local run are local servers (http://127.0.0.1:<random port>/...): allow http, loopback
+    // and private addresses, and any port, none of which the platform allows. NODE_ENV=development permits http.
+    WEBHOOK_ALLOW_HTTP: "true",
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+    WEBHOOK_PORTS: "any",
   });
   const api = await startApi(env);
   const worker = await startWorker(env);

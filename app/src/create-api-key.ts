@@ -40,7 +40,8 @@ export function parseCliArgs(argv: string[]): { name: string; scopes: Scope[] } 
 async function main() {
   const args = parseCliArgs(process.argv.slice(2));
   const config = await loadConfig();
-  const platform = await createPlatform({ ...config, QUEUE_DEPTH_POLL_MS: 0, LOG_LEVEL: "warn" }, { role: "api" });
+  // Only the database is needed: no SQS call (and no SQS_QUEUE_URL) for a one-off key.
+  const platform = await createPlatform({ ...config, LOG_LEVEL: "warn" }, { role: "api", usesQueue: false });
   try {
     const created = await buildModules(platform).accounts.api.createKey(args);
     process.stdout.write(`${JSON.stringify({ id: created.id, name: created.name, scopes: created.scopes, key: created.key })}\n`);

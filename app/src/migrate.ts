@@ -10,7 +10,8 @@ import { exitOnStartError } from "./server";
  */
 async function main() {
   const config = await loadConfig();
-  const platform = await createPlatform({ ...config, QUEUE_DEPTH_POLL_MS: 0 }, { role: "api" });
+  // Migrations need the database only; the migrate role has no SQS grant (contract.json), so no SQS call is made.
+  const platform = await createPlatform(config, { role: "api", usesQueue: false });
   try {
     const applied = await platform.db.migrate(allMigrations(platform));
     platform.log.info({ applied }, applied.length ? "migrations applied" : "schema up to date");

@@ -5,6 +5,7 @@ import { allMigrations, buildApi, selectModules } from "./app";
 import { buildMetricsServer } from "./platform/http";
 import { ConfigError, loadConfig, type SecretReader } from "./platform/config";
 import { createPlatform, type Platform } from "./platform/platform";
+import { secretsAtRestWarning } from "./modules/webhooks";
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -20,7 +21,12 @@ export interface RunningApi {
 export async function startApi(env: NodeJS.ProcessEnv = process.env, opts: { logDestination?: DestinationStream; readSecret?: SecretReader } = {}): Promise<RunningApi> {
   const config = await loadConfig(env, opts.readSecret);
   const modules = selectModules(config.MODULES, "api"); // fails fast, before connecting to anything
-  const platform = await createPlatform(config, { role: "api", logDestination: opts.logDestination });
+  // Only the reports module touches SQS in the API (its readiness check); without it the process needs no queue.
+  const platform = await createPlatform(config, { role: "api", usesQueue: modules.has("reports"), logDestination: opts.logDestination });
+  if (modules.has("webhooks")) {
+    const warning = secretsAtRestWarning(config);
+    if (warning) platform.log.warn(warning);
+  }
   try {
     if (config.RUN_MIGRATIONS) {
       const applied = await platform.db.migrate(allMigrations(platform, modules));

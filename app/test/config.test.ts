@@ -1,5 +1,6 @@
+import { hkdfSync, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { ConfigError, loadConfig, parseEnv } from "../src/platform/config";
+import { ConfigError, SQS_QUEUE_URL_MISSING, WEBHOOK_KEY_INFO, deriveWebhookSecretKey, loadConfig, parseEnv, requireQueueUrl } from "../src/platform/config";
 
 const base = {
   REDIS_URL: "redis://127.0.0.1:6379",
@@ -154,5 +155,77 @@ describe("IAM authentication settings", () => {
 
   test("an unreadable DATABASE_CA_FILE fails at start with its name", async () => {
     await expect(loadConfig({ ...base, ...iamDb, DATABASE_CA_FILE: "/nonexistent/rds-global-bundle.pem" })).rejects.toThrow(/DATABASE_CA_FILE: cannot read \/nonexistent\/rds-global-bundle.pem \(ENOENT\)/);
+  });
+});
+
+describe("SQS_QUEUE_URL", () => {
+  const db = { DATABASE_URL: "postgres://u:p@127.0.0.1:5432/db" };
+
+  test("is optional in the schema (processes without the reports module make no SQS call) and required where the queue is used", () => {
+    const { SQS_QUEUE_URL: _url, ...withoutQueue } = base;
+    const cfg = parseEnv({ ...withoutQueue, ...db });
+    expect(cfg.SQS_QUEUE_URL).toBeUndefined();
+    expect(() => requireQueueUrl(cfg)).toThrow(new ConfigError([SQS_QUEUE_URL_MISSING]));
+    expect(SQS_QUEUE_URL_MISSING).toBe("SQS_QUEUE_URL: required by the reports module (the job queue's URL) (it is not set)");
+    expect(requireQueueUrl(parseEnv({ ...base, ...db }))).toBe(base.SQS_QUEUE_URL);
+    expect(() => parseEnv({ ...base, ...db, SQS_QUEUE_URL: "jobs" })).toThrow(/SQS_QUEUE_URL: .*\(fix its value\)/);
+  });
+});
+
+describe("WEBHOOK_SECRET_KEY_SECRET_ARN", () => {
+  const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhook-key-AbCdEf";
+  const env = { ...base, DATABASE_URL: "postgres://u:p@127.0.0.1:5432/db", WEBHOOK_SECRET_KEY_SECRET_ARN: arn };
+  /** A random password of 64 letters and digits, as the platform generates it. */
+  const password = () => randomBytes(64).toString("base64").replace(/[^A-Za-z0-9]/g, "").padEnd(64, "x").slice(0, 64);
+  const reader = (value: string, seen: string[] = []) => async (id: string) => {
+    seen.push(id);
+    return value;
+  };
+
+  test("the key is HKDF-SHA256 of the material (empty salt, the secret box's info): 32 bytes, deterministic, distinct per material", () => {
+    const material = password();
+    const key = deriveWebhookSecretKey(material);
+    expect(key).toHaveLength(32);
+    expect(key).toEqual(Buffer.from(hkdfSync("sha256", material, Buffer.alloc(0), "groundwork/webhooks/secret-box/v1", 32)));
+    expect(WEBHOOK_KEY_INFO).toBe("groundwork/webhooks/secret-box/v1");
+    expect(deriveWebhookSecretKey(material)).toEqual(key);
+    expect(deriveWebhookSecretKey(password())).not.toEqual(key);
+    // Not the material's own bytes: the material is a password, the key is full-entropy.
+    expect(key.equals(Buffer.from(material).subarray(0, 32))).toBe(false);
+  });
+
+  test("loadConfig reads the secret and puts base64 of the derived key in WEBHOOK_SECRET_KEY, where the secret box takes it", async () => {
+    const material = password();
+    const seen: string[] = [];
+    const cfg = await loadConfig(env, reader(`${material}\n`, seen));
+    expect(seen).toEqual([arn]);
+    expect(cfg.WEBHOOK_SECRET_KEY).toBe(deriveWebhookSecretKey(material).toString("base64"));
+    expect(Buffer.from(cfg.WEBHOOK_SECRET_KEY!, "base64")).toHaveLength(32);
+    // Without the ARN nothing is read and the key stays unset.
+    const none: string[] = [];
+    expect((await loadConfig({ ...base, DATABASE_URL: env.DATABASE_URL }, reader(material, none))).WEBHOOK_SECRET_KEY).toBeUndefined();
+    expect(none).toEqual([]);
+  });
+
+  test("material shorter than 32 characters fails the start, naming the variable and the fix (and not the material)", async () => {
+    const short = "abcdefghijklmnopqrstuvwxyz01234"; // 31 characters
+    const failure = loadConfig(env, reader(short));
+    await expect(failure).rejects.toBeInstanceOf(ConfigError);
+    await expect(failure).rejects.toThrow(
+      "WEBHOOK_SECRET_KEY_SECRET_ARN: the secret holds 31 characters; it must hold at least 32 characters of random key material (store a random password of 64 letters and digits in it) (fix the secret value)",
+    );
+    await expect(loadConfig(env, reader(short))).rejects.not.toThrow(short);
+    // Whitespace does not count as material.
+    await expect(loadConfig(env, reader(`${short}\n   `))).rejects.toThrow(/the secret holds 31 characters/);
+    await expect(loadConfig(env, reader(`${short}9`))).resolves.toMatchObject({ WEBHOOK_SECRET_KEY: deriveWebhookSecretKey(`${short}9`).toString("base64") });
+  });
+
+  test("setting it together with WEBHOOK_SECRET_KEY is a config error: choose one", async () => {
+    const both = { ...env, WEBHOOK_SECRET_KEY: Buffer.alloc(32, 1).toString("base64") };
+    expect(() => parseEnv(both)).toThrow(/WEBHOOK_SECRET_KEY_SECRET_ARN: cannot be combined with WEBHOOK_SECRET_KEY: choose one source of the webhook encryption key .*\(unset it\)/);
+    const seen: string[] = [];
+    await expect(loadConfig(both, reader(password(), seen))).rejects.toBeInstanceOf(ConfigError);
+    expect(seen).toEqual([]);
+    expect(() => parseEnv({ ...env, WEBHOOK_SECRET_KEY_SECRET_ARN: "webhook-key" })).toThrow(/WEBHOOK_SECRET_KEY_SECRET_ARN: must be a Secrets Manager secret ARN/);
   });
 });

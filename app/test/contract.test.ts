@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import contract from "../src/contract.json";
+import { MODULE_NAMES } from "../src/app";
 
 // src/contract.json lists the IAM actions each entry point performs; the platform grants exactly those
 // (test/infra/platform.test.ts in the platform). This test keeps the list honest from the app's side: every AWS
@@ -47,6 +48,20 @@ describe("src/contract.json awsCalls", () => {
   });
 
   it("names the entry points that run in the cluster", () => {
-    expect(Object.keys(contract.awsCalls).sort()).toEqual(["api", "migrate", "worker"]);
+    expect(Object.keys(contract.awsCalls).sort()).toEqual(["api", "catalog-api", "migrate", "worker"]);
+  });
+
+  it("an entry '<module>-api' names a real module and needs nothing the whole API does not (it runs a subset of it)", () => {
+    const calls = contract.awsCalls as Record<string, Record<string, string[]>>;
+    const extracted = Object.keys(calls).filter((entry) => entry.endsWith("-api"));
+    expect(extracted.length).toBeGreaterThan(0);
+    for (const entry of extracted) {
+      const module = entry.slice(0, -"-api".length);
+      expect({ entry, isModule: (MODULE_NAMES as readonly string[]).includes(module) }).toEqual({ entry, isModule: true });
+      // Per resource too: the extracted API may use fewer resources or actions than the whole API, never others.
+      for (const [resource, actions] of Object.entries(calls[entry])) {
+        expect({ entry, resource, beyondApi: actions.filter((a) => !(calls.api[resource] ?? []).includes(a)) }).toEqual({ entry, resource, beyondApi: [] });
+      }
+    }
   });
 });

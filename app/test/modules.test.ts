@@ -2,11 +2,13 @@
  * MODULES: a process runs a subset of the modules (routes, migrations, consumers); an unknown name or a dependency
  * that is not local fails the start with a message that names the fix.
  */
-import { ConfigError } from "../src/platform/config";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConfigError, SQS_QUEUE_URL_MISSING } from "../src/platform/config";
 import { selectModules } from "../src/app";
 import { startApi } from "../src/server";
 import { startWorker } from "../src/worker";
-import { spawnEntry, startLocalStack, startTestApi, waitForExit, type LocalStack } from "./support/harness";
+import { LogCapture, eventually, spawnEntry, startLocalStack, startTestApi, waitForExit, type LocalStack } from "./support/harness";
 
 let stack: LocalStack;
 
@@ -59,4 +61,126 @@ test("a dependency that is not local fails the start, naming the missing module 
   await expect(startWorker(stack.env({ MODULES: "reports,webhooks" }))).rejects.toThrow("MODULES: reports needs the catalog module in the worker (the worker builds reports from catalog's price summary); add catalog to MODULES, e.g. MODULES=reports,webhooks,catalog");
   expect([...selectModules(undefined, "worker")]).toEqual(["accounts", "catalog", "reports", "webhooks"]);
   expect([...selectModules(" catalog , accounts ", "api")]).toEqual(["catalog", "accounts"]);
+});
+
+/**
+ * Test double standing in for SQS: a loopback HTTP server that records every request and answers 500. Pointing
+ * SQS_ENDPOINT at it makes any SQS call a process makes visible here (and fail, as if SQS were down).
+ */
+class RecordingSqsStub {
+  readonly requests: { method: string; target: string }[] = [];
+  private server?: Server;
+  endpoint = "";
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        // The SQS JSON protocol names the action in x-amz-target (AmazonSQS.GetQueueAttributes ...).
+        this.requests.push({ method: req.method ?? "", target: String(req.headers["x-amz-target"] ?? req.url) });
+        res.writeHead(500, { "content-type": "application/x-amz-json-1.0" }).end(JSON.stringify({ __type: "InternalError", message: "test double: SQS is down" }));
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  get queueUrl(): string {
+    return `${this.endpoint}/000000000000/jobs`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((r) => this.server?.close(r));
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("processes without the reports module make no SQS call", () => {
+  let sqs: RecordingSqsStub;
+  beforeEach(async () => {
+    sqs = await new RecordingSqsStub().start();
+  });
+  afterEach(() => sqs.stop());
+  // A queue depth poll every 50 ms: a process that polled would have called the stub several times in 500 ms.
+  const againstStub = (overrides: Record<string, string> = {}) => ({ SQS_ENDPOINT: sqs.endpoint, SQS_QUEUE_URL: sqs.queueUrl, SQS_DLQ_URL: `${sqs.endpoint}/000000000000/jobs-dlq`, QUEUE_DEPTH_POLL_MS: "50", ...overrides });
+
+  test("MODULES=catalog serves catalog and is ready with SQS down, and sends SQS nothing: the proof that contract.json's catalog-api entry (no SQS action) is right", async () => {
+    // This is what the "catalog-api" entry of src/contract.json (rds-db:connect and elasticache:Connect only) rests
+    // on: the API run with MODULES=catalog performs no SQS action, so its own role can go without any SQS grant.
+    const api = await startTestApi(stack, againstStub({ MODULES: "catalog" }));
+    try {
+      const created = await api.fetch("/catalog/items", { method: "POST", json: { sku: "NOQ-1", name: "No queue", priceCents: 250 } });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: number };
+      const got = await api.fetch(`/catalog/items/${id}`);
+      expect(got.status).toBe(200);
+      expect(await got.json()).toMatchObject({ id, sku: "NOQ-1" });
+      const list = await api.fetch("/catalog/items");
+      expect(list.status).toBe(200);
+      const ready = await api.fetch("/readyz", { auth: false });
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ postgres: "ok", redis: "ok" });
+      await pause(500);
+      expect(sqs.requests).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  test("contrast: the full API against the same stub does call SQS and is not ready, so the stub really is a down SQS", async () => {
+    const api = await startTestApi(stack, againstStub());
+    try {
+      const ready = await api.fetch("/readyz", { auth: false });
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { checks: Record<string, string> }).checks).toEqual({ postgres: "ok", redis: "ok", sqs: "down" });
+      await eventually(async () => sqs.requests.some((r) => r.target === "AmazonSQS.GetQueueAttributes"), "the full API to call SQS");
+    } finally {
+      await api.close();
+    }
+  });
+
+  test("a webhooks-only worker starts no queue consumer or relay, is ready without SQS, and sends SQS nothing", async () => {
+    const worker = await startWorker(stack.env(againstStub({ MODULES: "webhooks", WORKER_WAIT_TIME_S: "1", READINESS_CACHE_MS: "0" })), { logDestination: new LogCapture() });
+    try {
+      expect(worker.consumer).toBeUndefined();
+      expect(await worker.platform.readiness()).toEqual({ postgres: "ok", redis: "ok" });
+      expect(worker.platform.producer).toBeUndefined();
+      await pause(500);
+      expect(sqs.requests).toEqual([]);
+    } finally {
+      await worker.close();
+    }
+    // The contrast: a worker with reports polls the queue (the stub answers every receive with 500).
+    const full = await startWorker(stack.env(againstStub({ WORKER_WAIT_TIME_S: "1", READINESS_CACHE_MS: "0" })), { logDestination: new LogCapture() });
+    try {
+      expect(full.consumer).toBeDefined();
+      await eventually(async () => sqs.requests.some((r) => r.target === "AmazonSQS.ReceiveMessage"), "the reports worker to receive from SQS");
+      expect((await full.platform.readiness()).sqs).toBe("down");
+    } finally {
+      await full.close();
+    }
+  });
+
+  test("SQS_QUEUE_URL is needed only with reports: MODULES=catalog (and a webhooks-only worker) start without it; the full API and worker fail naming it", async () => {
+    const withoutQueue = (overrides: Record<string, string> = {}) => {
+      const env = stack.env({ METRICS_PORT: "0", ...overrides });
+      delete env.SQS_QUEUE_URL;
+      return env;
+    };
+    const api = await startApi(withoutQueue({ MODULES: "catalog" }), { logDestination: new LogCapture() });
+    try {
+      expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+    } finally {
+      await api.close();
+    }
+    const worker = await startWorker(withoutQueue({ MODULES: "webhooks" }), { logDestination: new LogCapture() });
+    await worker.close();
+    await expect(startApi(withoutQueue())).rejects.toThrow(new ConfigError([SQS_QUEUE_URL_MISSING]));
+    await expect(startApi(withoutQueue({ MODULES: "reports,webhooks" }))).rejects.toThrow(SQS_QUEUE_URL_MISSING);
+    await expect(startWorker(withoutQueue())).rejects.toThrow(new ConfigError([SQS_QUEUE_URL_MISSING]));
+    expect(SQS_QUEUE_URL_MISSING).toBe("SQS_QUEUE_URL: required by the reports module (the job queue's URL) (it is not set)");
+  });
 });

@@ -93,7 +93,7 @@ test("relay killed between the send and marking sent: the record is sent again a
   const worker = await startTestWorker(stack, { WORKER_CONCURRENCY: "4" });
   try {
     // Both deliveries are handled (one runs the job, the other is acknowledged as a duplicate)...
-    await eventually(async () => (await queued()) === 0 && worker.consumer.inProgress === 0 && (await metric(worker.platform.metrics, "jobs_processed_total")) >= 2, "both messages handled");
+    await eventually(async () => (await queued()) === 0 && worker.consumer?.inProgress === 0 && (await metric(worker.platform.metrics, "jobs_processed_total")) >= 2, "both messages handled");
     // ...and the job's side effects happened once: one result row, one "job done".
     expect(await sql(stack.pg.url, "SELECT status FROM reports_jobs WHERE id = $1", [jobId])).toEqual([{ status: "done" }]);
     expect(await sql(stack.pg.url, "SELECT count(*)::int AS n FROM reports_results WHERE job_id = $1", [jobId])).toEqual([{ n: 1 }]);
@@ -205,7 +205,7 @@ test("a worker process SIGKILLed after SQS accepted the batch and before marking
   const worker = await startTestWorker(stack);
   try {
     await eventually(async () => (await outbox([jobId])).sent === 1 && (await sql<{ status: string }>(stack.pg.url, "SELECT status FROM reports_jobs WHERE id = $1", [jobId]))[0].status === "done", "job done");
-    await eventually(async () => (await queued()) === 0 && worker.consumer.inProgress === 0 && (await metric(worker.platform.metrics, "jobs_processed_total")) >= 2, "both copies handled");
+    await eventually(async () => (await queued()) === 0 && worker.consumer?.inProgress === 0 && (await metric(worker.platform.metrics, "jobs_processed_total")) >= 2, "both copies handled");
     expect(await sql(stack.pg.url, "SELECT count(*)::int AS n FROM reports_results WHERE job_id = $1", [jobId])).toEqual([{ n: 1 }]);
     expect(worker.logs.find((l) => l.jobId === jobId && l.msg === "job done")).toHaveLength(1);
   } finally {

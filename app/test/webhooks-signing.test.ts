@@ -2,6 +2,8 @@
 import { createHmac } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { callbackUrlSchema } from "../src/modules/webhooks/schemas";
+import contract from "../src/contract.json";
+import { secretsAtRestWarning } from "../src/modules/webhooks";
 import { parseEnv } from "../src/platform/config";
 import { SecretBox, newSecret, sign } from "../src/modules/webhooks/secrets";
 import { backoffMs } from "../src/modules/webhooks/service";
@@ -58,6 +60,13 @@ describe("secrets at rest", () => {
     expect(() => box.open("owner-a", tampered, "aes-256-gcm")).toThrow();
   });
 
+  test("a production process without a key warns, naming both ways to set one; with a key, or outside production, it does not", () => {
+    const key32 = Buffer.alloc(32, 1).toString("base64");
+    expect(secretsAtRestWarning({ NODE_ENV: "production", WEBHOOK_SECRET_KEY: undefined })).toMatch(/UNENCRYPTED.*WEBHOOK_SECRET_KEY_SECRET_ARN \(set by the platform\) nor WEBHOOK_SECRET_KEY is set/);
+    expect(secretsAtRestWarning({ NODE_ENV: "production", WEBHOOK_SECRET_KEY: key32 })).toBeUndefined();
+    expect(secretsAtRestWarning({ NODE_ENV: "test", WEBHOOK_SECRET_KEY: undefined })).toBeUndefined();
+  });
+
   test("without a key secrets are stored as they are, and a sealed one cannot be opened", () => {
     const plain = new SecretBox(undefined);
     const secret = newSecret().key;
@@ -81,7 +90,7 @@ describe("backoff", () => {
 });
 
 describe("callback URL rules", () => {
-  const strict = callbackUrlSchema({ allowHttp: false, allowPrivate: false });
+  const strict = callbackUrlSchema({ allowHttp: false, allowPrivate: false, ports: [443] });
   const messages = (schema: typeof strict, v: unknown) => {
     const r = schema.safeParse(v);
     return r.success ? [] : r.error.issues.map((i) => i.message);
@@ -104,8 +113,40 @@ describe("callback URL rules", () => {
 
   test("https to a public host passes; http and loopback pass only with their allowances", () => {
     expect(messages(strict, "https://hooks.example.com/reports?token=abc")).toEqual([]);
-    const lax = callbackUrlSchema({ allowHttp: true, allowPrivate: true });
+    const lax = callbackUrlSchema({ allowHttp: true, allowPrivate: true, ports: "any" });
     expect(messages(lax, "http://127.0.0.1:8080/hook")).toEqual([]);
+  });
+
+  describe("ports (WEBHOOK_PORTS)", () => {
+    const env = { DATABASE_URL: "postgres://u:p@127.0.0.1:5432/db", REDIS_URL: "redis://127.0.0.1:6379", AWS_REGION: "us-east-1" };
+    const schemaFor = (ports: string | undefined) => {
+      const cfg = parseEnv({ ...env, NODE_ENV: "test", ...(ports === undefined ? {} : { WEBHOOK_PORTS: ports }) });
+      return callbackUrlSchema({ allowHttp: true, allowPrivate: false, ports: cfg.WEBHOOK_PORTS });
+    };
+
+    test("the default is the contract's webhookPorts: https on the default port passes, another port is refused naming the rule", () => {
+      expect(parseEnv(env).WEBHOOK_PORTS).toEqual(contract.webhookPorts);
+      const byDefault = schemaFor(undefined);
+      expect(messages(byDefault, "https://example.com/hook")).toEqual([]);
+      expect(messages(byDefault, "https://example.com:443/hook")).toEqual([]);
+      expect(messages(byDefault, "https://example.com:8443/hook")).toEqual(["must use port 443 (WEBHOOK_PORTS); the platform's network policy allows only these (got 8443)"]);
+      // http without a port goes to 80, which is not in the default list.
+      expect(messages(byDefault, "http://example.com/hook")).toEqual(["must use port 443 (WEBHOOK_PORTS); the platform's network policy allows only these (got 80)"]);
+    });
+
+    test("a list allows exactly its ports; any allows every port", () => {
+      const list = schemaFor("443, 8443");
+      expect(messages(list, "https://example.com:8443/hook")).toEqual([]);
+      expect(messages(list, "https://example.com:9443/hook")).toEqual(["must use one of the ports 443, 8443 (WEBHOOK_PORTS); the platform's network policy allows only these (got 9443)"]);
+      expect(messages(schemaFor("80"), "http://example.com/hook")).toEqual([]);
+      expect(messages(schemaFor("80"), "https://example.com/hook")).toEqual(["must use port 80 (WEBHOOK_PORTS); the platform's network policy allows only these (got 443)"]);
+      const any = schemaFor("any");
+      for (const url of ["https://example.com:8443/hook", "http://example.com:1/hook", "https://example.com/hook"]) expect(messages(any, url)).toEqual([]);
+    });
+
+    test.each(["", "0", "65536", "https", "443;8443", "443,,80", "-1", "44.3"])("WEBHOOK_PORTS=%j fails the config, naming the variable", (value) => {
+      expect(() => parseEnv({ ...env, WEBHOOK_PORTS: value })).toThrow(/WEBHOOK_PORTS: must be "any" or a comma list of TCP ports from 1 to 65535, e\.g\. 443 or 443,8443 \(fix its value\)/);
+    });
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { TargetRefusedError, guardedPost, refusedRange, resolveAllowed } from "../src/platform/outbound-http";
+import { PortRefusedError, TargetRefusedError, guardedPost, refusedRange, resolveAllowed } from "../src/platform/outbound-http";
 import { WebhookReceiver } from "./support/webhook-receiver";
 
 describe("address classifier", () => {
@@ -88,6 +88,25 @@ describe("guarded POST", () => {
     await expect(guardedPost(new URL(`http://localhost:${port()}/refused`), {}, "{}", { ...opts, allowPrivate: false })).rejects.toBeInstanceOf(TargetRefusedError);
     await expect(guardedPost(new URL(`http://127.0.0.1:${port()}/refused`), {}, "{}", { ...opts, allowPrivate: false })).rejects.toThrow(/127\.0\.0\.1 \(loopback\)/);
     expect(receiver.received.length).toBe(before);
+  });
+
+  test("a port outside the allowed list is refused before DNS or any connection; a listed port or any goes through", async () => {
+    let lookups = 0;
+    const resolve = async () => {
+      lookups += 1;
+      return [{ address: "127.0.0.1", family: 4 }];
+    };
+    const before = receiver.received.length;
+    const url = new URL(`http://ports.invalid:${port()}/ports`);
+    const refused = guardedPost(url, {}, "{}", { ...opts, resolve, ports: [443] });
+    await expect(refused).rejects.toBeInstanceOf(PortRefusedError);
+    await expect(refused).rejects.toThrow(`ports.invalid port ${port()} is not allowed: callback URLs must use port 443 (WEBHOOK_PORTS); the platform's network policy allows only these`);
+    expect(lookups).toBe(0);
+    expect(receiver.received.length).toBe(before);
+    // The same request with its port listed, or with "any", reaches the receiver.
+    await expect(guardedPost(url, {}, "{}", { ...opts, resolve, ports: [443, Number(port())] })).resolves.toMatchObject({ status: 204 });
+    await expect(guardedPost(url, {}, "{}", { ...opts, resolve, ports: "any" })).resolves.toMatchObject({ status: 204 });
+    expect(receiver.on("/ports")).toHaveLength(2);
   });
 
   test("the connection goes to the address that was checked: a name only the checker's resolver knows still connects there", async () => {

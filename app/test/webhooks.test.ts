@@ -1,17 +1,22 @@
 /**
  * Webhooks on job completion, end to end: real PostgreSQL, Redis and fauxqs, the API and the worker in-process, and
- * a real HTTP receiver on loopback (so these runs set WEBHOOK_ALLOW_PRIVATE_TARGETS and WEBHOOK_ALLOW_HTTP, except
- * where a test shows what happens without them).
+ * a real HTTP receiver on loopback on a random port (so these runs set WEBHOOK_ALLOW_PRIVATE_TARGETS,
+ * WEBHOOK_ALLOW_HTTP and WEBHOOK_PORTS=any, except where a test shows what happens without them).
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { buildModules } from "../src/app";
+import { SecretBox } from "../src/modules/webhooks/secrets";
+import { deriveWebhookSecretKey } from "../src/platform/config";
+import { startApi } from "../src/server";
+import { startWorker } from "../src/worker";
 import type { RunningWorker } from "../src/worker";
-import { eventually, metric, sql, startLocalStack, startTestApi, startTestWorker, type LocalStack, type LogCapture, type TestApi } from "./support/harness";
+import { LogCapture, eventually, metric, sql, startLocalStack, startTestApi, startTestWorker, type LocalStack, type TestApi } from "./support/harness";
 import { WebhookReceiver, type ReceivedWebhook } from "./support/webhook-receiver";
 
 const SECRET_KEY = Buffer.alloc(32, 42).toString("base64");
-const permissive = { WEBHOOK_ALLOW_HTTP: "true", WEBHOOK_ALLOW_PRIVATE_TARGETS: "true", WEBHOOK_SECRET_KEY: SECRET_KEY };
+const allowances = { WEBHOOK_ALLOW_HTTP: "true", WEBHOOK_ALLOW_PRIVATE_TARGETS: "true", WEBHOOK_PORTS: "any" };
+const permissive = { ...allowances, WEBHOOK_SECRET_KEY: SECRET_KEY };
 // A short visibility timeout: a long poll cut by the worker restart below can hold a message until it expires.
 const fastRetries = { WORKER_VISIBILITY_TIMEOUT_S: "2", WORKER_MAX_BACKOFF_S: "1", WEBHOOK_MAX_ATTEMPTS: "3", WEBHOOK_BACKOFF_BASE_MS: "50", WEBHOOK_BACKOFF_CAP_MS: "200", WEBHOOK_POLL_MS: "50", WEBHOOK_TIMEOUT_MS: "2000" };
 
@@ -230,6 +235,12 @@ test("validation: a bad callbackUrl, or a key without a signing secret, answers 
     expect(http.map((f) => f.message).join("; ")).toMatch(/must use https \(got http\).*must reach a public address: 127\.0\.0\.1 is loopback/);
     const metadata = await fieldsOf(await as("/reports", { method: "POST", json: { callbackUrl: "https://169.254.169.254/latest" } }));
     expect(metadata).toEqual([{ field: "callbackUrl", message: "must reach a public address: 169.254.169.254 is linkLocal" }]);
+    // And only the contract's ports (443) by default: a public https URL on another port is refused too, and no job is stored.
+    const before = await sql(stack.pg.url, "SELECT count(*)::int AS n FROM reports_jobs");
+    const port = await fieldsOf(await as("/reports", { method: "POST", json: { callbackUrl: "https://example.com:8443/hook" } }));
+    expect(port).toEqual([{ field: "callbackUrl", message: "must use port 443 (WEBHOOK_PORTS); the platform's network policy allows only these (got 8443)" }]);
+    expect(await sql(stack.pg.url, "SELECT count(*)::int AS n FROM reports_jobs")).toEqual(before);
+    expect((await as("/reports", { method: "POST", json: { callbackUrl: "https://example.com/hook" } })).status).toBe(202);
   } finally {
     await strict.close();
   }
@@ -273,7 +284,8 @@ test("several delivery loops share the due rows (SKIP LOCKED): each delivery is 
 test("SSRF end to end: with the allowance off, a callback whose host resolves to loopback is refused at every attempt and ends dead; nothing reaches it", async () => {
   // A worker with production's rule (private targets refused). http stays allowed so the receiver could be reached.
   await worker?.close();
-  worker = await startTestWorker(stack, { WEBHOOK_ALLOW_HTTP: "true", WEBHOOK_SECRET_KEY: SECRET_KEY, ...fastRetries, WEBHOOK_MAX_ATTEMPTS: "2" });
+  // Any port, so that only the address rule is at work here.
+  worker = await startTestWorker(stack, { WEBHOOK_ALLOW_HTTP: "true", WEBHOOK_PORTS: "any", WEBHOOK_SECRET_KEY: SECRET_KEY, ...fastRetries, WEBHOOK_MAX_ATTEMPTS: "2" });
   const c = await client();
   // A host name, not a literal address: it passes submission and is judged when resolved, at delivery.
   const url = receiver.script("/internal", [200]).replace("127.0.0.1", "localhost");
@@ -283,4 +295,67 @@ test("SSRF end to end: with the allowance off, a callback whose host resolves to
   expect(dead.lastError).toMatch(/^localhost resolves to (127\.0\.0\.1|::1) \(loopback\); only public addresses are allowed$/);
   expect(receiver.on("/internal")).toHaveLength(0);
   expect(await metric(worker.platform.metrics, "webhook_delivery_attempts_total", { result: "refused" })).toBe(2);
+});
+
+test("a callback on a port WEBHOOK_PORTS no longer allows is refused at send time: each attempt is recorded as refused, it ends dead, nothing reaches it", async () => {
+  // The API (WEBHOOK_PORTS=any) accepted the URL; this worker has the production default (443 only), as after a
+  // change of WEBHOOK_PORTS between submission and delivery.
+  await worker?.close();
+  worker = await startTestWorker(stack, { WEBHOOK_ALLOW_HTTP: "true", WEBHOOK_ALLOW_PRIVATE_TARGETS: "true", WEBHOOK_SECRET_KEY: SECRET_KEY, ...fastRetries, WEBHOOK_MAX_ATTEMPTS: "2" });
+  const c = await client();
+  const url = receiver.script("/wrong-port", [200]);
+  const jobId = await submit(c.as, url);
+  const dead = await waitState(c.as, jobId, "dead");
+  expect(dead).toMatchObject({ attempts: 2, lastStatus: null });
+  expect(dead.lastError).toBe(`127.0.0.1 port ${new URL(url).port} is not allowed: callback URLs must use port 443 (WEBHOOK_PORTS); the platform's network policy allows only these`);
+  expect(receiver.on("/wrong-port")).toHaveLength(0);
+  expect(await metric(worker.platform.metrics, "webhook_delivery_attempts_total", { result: "refused" })).toBe(2);
+  expect(worker.logs.find((l) => String(l.msg).startsWith("webhook delivery dead") && l.jobId === jobId)).toHaveLength(1);
+});
+
+test("WEBHOOK_SECRET_KEY_SECRET_ARN: the key derived from the secret's material seals signing secrets at rest, and the worker opens them to sign", async () => {
+  const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook-key-AbCdEf";
+  // What the platform stores: a random password of 64 letters and digits (not base64 of a key).
+  const material = "Q7wLk2Rz9XbN4mTd8VhY3cPj6sGf1aKe5uWq0nZx7yBr2tLo9iMv4pHd8gSjC3wE";
+  const read: string[] = [];
+  const readSecret = async (id: string) => {
+    read.push(id);
+    if (id !== arn) throw new Error(`unexpected secret ${id}`);
+    return material;
+  };
+  const env = (overrides: Record<string, string>) => stack.env({ ...allowances, ...fastRetries, WEBHOOK_SECRET_KEY_SECRET_ARN: arn, ...overrides });
+  await worker?.close();
+  worker = undefined;
+  const arnApi = await startApi(env({ METRICS_PORT: "0" }), { readSecret });
+  try {
+    const logs = new LogCapture();
+    worker = { ...(await startWorker(env({ WORKER_WAIT_TIME_S: "1" }), { readSecret, logDestination: logs })), logs };
+    expect(read).toEqual([arn, arn]);
+    const { id: owner, key } = await buildModules(arnApi.platform).accounts.api.createKey({ name: "arn-key", scopes: ["reports"] });
+    const as: TestApi["fetch"] = (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set("x-api-key", key);
+      if (init.json !== undefined) headers.set("content-type", "application/json");
+      return fetch(`${arnApi.url}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    };
+    const created = await as("/webhooks/secret", { method: "POST" });
+    expect(created.status).toBe(201);
+    const { secret } = (await created.json()) as { secret: string };
+    const shown = Buffer.from(secret.slice("whsec_".length), "base64");
+
+    // Stored sealed, not in clear, and it opens with exactly the HKDF-derived key (not with the raw material).
+    const [row] = await sql<{ secret: Buffer; encryption: string }>(stack.pg.url, "SELECT secret, encryption FROM webhooks_secrets WHERE owner = $1", [owner]);
+    expect(row.encryption).toBe("aes-256-gcm");
+    expect(row.secret.includes(shown)).toBe(false);
+    expect(new SecretBox(deriveWebhookSecretKey(material).toString("base64")).open(owner, row.secret, row.encryption)).toEqual(shown);
+    expect(() => new SecretBox(SECRET_KEY).open(owner, row.secret, row.encryption)).toThrow();
+
+    // The worker, given the same ARN, opens it and signs: the receiver verifies with the secret shown once.
+    const jobId = await submit(as, receiver.script("/arn-key", [200]));
+    await waitState(as, jobId, "delivered");
+    const [got] = receiver.on("/arn-key");
+    expect(new Webhook(secret).verify(got.body, headersOf(got))).toMatchObject({ data: { jobId } });
+  } finally {
+    await arnApi.close();
+  }
 });

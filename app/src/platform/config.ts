@@ -1,13 +1,34 @@
+import { hkdfSync } from "node:crypto";
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { z } from "zod";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import contract from "../contract.json";
 
 const bool = z
   .enum(["true", "false", "1", "0"])
   .transform((v) => v === "true" || v === "1");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const arn = z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN");
+/**
+ * WEBHOOK_PORTS: "any", or a comma list of TCP ports. The default is the contract's webhookPorts, the ports the
+ * platform's NetworkPolicy opens to public addresses for the worker: a callback on any other port would be accepted
+ * and then time out at every attempt, so the app refuses it up front instead.
+ */
+const webhookPorts = z
+  .string()
+  .optional()
+  .transform((value, ctx): readonly number[] | "any" => {
+    const text = (value ?? contract.webhookPorts.join(",")).trim();
+    if (text === "any") return "any";
+    const parts = text.split(",").map((p) => p.trim());
+    const ports = parts.map((p) => (/^\d{1,5}$/.test(p) ? Number(p) : NaN));
+    if (!parts.length || ports.some((p) => !(p >= 1 && p <= 65535))) {
+      ctx.addIssue({ code: "custom", message: 'must be "any" or a comma list of TCP ports from 1 to 65535, e.g. 443 or 443,8443' });
+      return z.NEVER;
+    }
+    return [...new Set(ports)];
+  });
 /** A plain (unquoted) PostgreSQL role name. */
 const pgRole = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case PostgreSQL role name ([a-z_][a-z0-9_]*, at most 63 characters)");
 
@@ -62,7 +83,8 @@ export const envSchema = z
 
     AWS_REGION: z.string().min(1),
     SQS_ENDPOINT: z.string().url().optional(),
-    SQS_QUEUE_URL: z.string().url(),
+    /** The job queue. Only processes running the reports module use SQS; createPlatform requires it for them (see {@link requireQueueUrl}). */
+    SQS_QUEUE_URL: z.string().url().optional(),
     SQS_DLQ_URL: z.string().url().optional(),
     QUEUE_DEPTH_POLL_MS: int(0, 3600000).default(15000),
     /** How long a readiness result is reused: probes and clients hitting /readyz share one check per window. */
@@ -114,6 +136,13 @@ export const envSchema = z
       .string()
       .refine((v) => Buffer.from(v, "base64").length === 32, "must be base64 of 32 random bytes (openssl rand -base64 32)")
       .optional(),
+    /**
+     * The same key from Secrets Manager (what the platform sets): the secret's string is random key material (at least
+     * 32 characters); loadConfig derives the AES-256 key from it (see {@link deriveWebhookSecretKey}) into WEBHOOK_SECRET_KEY.
+     */
+    WEBHOOK_SECRET_KEY_SECRET_ARN: arn.optional(),
+    /** The TCP ports a callback URL may use (443 for https and 80 for http when the URL names none): a comma list, or "any". */
+    WEBHOOK_PORTS: webhookPorts,
     /** After a rotation the previous signing secret also signs for this long, so receivers can switch over. */
     WEBHOOK_SECRET_ROTATION_GRACE_S: int(0, 30 * 86400).default(86400),
   });
@@ -185,6 +214,9 @@ function crossFieldIssues(env: NodeJS.ProcessEnv): string[] {
   if ((env.NODE_ENV ?? "production") === "production" && isTrue(env.WEBHOOK_ALLOW_HTTP)) {
     issues.push(conflict("WEBHOOK_ALLOW_HTTP", "http:// callbacks are refused in production: webhooks are sent over https only"));
   }
+  if (env.WEBHOOK_SECRET_KEY && env.WEBHOOK_SECRET_KEY_SECRET_ARN) {
+    issues.push(conflict("WEBHOOK_SECRET_KEY_SECRET_ARN", "cannot be combined with WEBHOOK_SECRET_KEY: choose one source of the webhook encryption key (the platform sets the ARN)"));
+  }
   if (isTrue(env.REDIS_IAM_AUTH)) {
     if (!env.REDIS_USER) issues.push(unset("REDIS_USER", "required when REDIS_IAM_AUTH=true (the IAM-enabled ElastiCache user id, e.g. app)"));
     if (!env.ELASTICACHE_REPLICATION_GROUP_ID) issues.push(unset("ELASTICACHE_REPLICATION_GROUP_ID", "required when REDIS_IAM_AUTH=true (the token is signed for this replication group)"));
@@ -199,6 +231,34 @@ function crossFieldIssues(env: NodeJS.ProcessEnv): string[] {
     }
   }
   return issues;
+}
+
+/** The problem reported when a process that needs the job queue has no SQS_QUEUE_URL. */
+export const SQS_QUEUE_URL_MISSING = "SQS_QUEUE_URL: required by the reports module (the job queue's URL) (it is not set)";
+
+/**
+ * The job queue's URL for a process that uses SQS (one running the reports module). SQS_QUEUE_URL is optional in
+ * the schema because the other processes (e.g. MODULES=catalog) make no SQS call and their role has no SQS grant;
+ * throws {@link ConfigError} naming the variable when it is needed and missing.
+ */
+export function requireQueueUrl(config: Pick<Config, "SQS_QUEUE_URL">): string {
+  if (!config.SQS_QUEUE_URL) throw new ConfigError([SQS_QUEUE_URL_MISSING]);
+  return config.SQS_QUEUE_URL;
+}
+
+/** HKDF `info` of the webhook secret box's key: binds the derived key to this one use (and version) of the material. */
+export const WEBHOOK_KEY_INFO = "groundwork/webhooks/secret-box/v1";
+/** Shortest key material accepted from WEBHOOK_SECRET_KEY_SECRET_ARN (the platform generates 64 letters and digits). */
+export const WEBHOOK_KEY_MATERIAL_MIN = 32;
+
+/**
+ * The 32-byte AES-256-GCM key of the webhook secret box, from the key material in WEBHOOK_SECRET_KEY_SECRET_ARN.
+ * The material is a random password (letters and digits, about 5.95 bits each), not 32 raw bytes, so it is not
+ * used as the key directly: HKDF-SHA256 (RFC 5869; empty salt, since the material is already uniformly random)
+ * turns it into a full-entropy key. Deterministic: every API and worker replica derives the same key.
+ */
+export function deriveWebhookSecretKey(material: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", material, Buffer.alloc(0), WEBHOOK_KEY_INFO, 32));
 }
 
 /** Anything that can return a secret's string value; Secrets Manager in production, a fake in tests. */
@@ -264,5 +324,17 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env, readSecre
     u.password = encodeURIComponent((await reader(parsed.REDIS_PASSWORD_SECRET_ARN)).trim());
     redisUrl = u.toString();
   }
-  return { ...parsed, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+  let webhookSecretKey = parsed.WEBHOOK_SECRET_KEY;
+  if (parsed.WEBHOOK_SECRET_KEY_SECRET_ARN) {
+    // Trimmed like the Redis password: a trailing newline from a hand-made secret is not key material.
+    const material = (await reader(parsed.WEBHOOK_SECRET_KEY_SECRET_ARN)).trim();
+    if (material.length < WEBHOOK_KEY_MATERIAL_MIN) {
+      throw new ConfigError([
+        `WEBHOOK_SECRET_KEY_SECRET_ARN: the secret holds ${material.length} characters; it must hold at least ${WEBHOOK_KEY_MATERIAL_MIN} characters of random key material (store a random password of 64 letters and digits in it) (fix the secret value)`,
+      ]);
+    }
+    // The rest of the app (SecretBox) takes base64 of the key in WEBHOOK_SECRET_KEY, whichever source it came from.
+    webhookSecretKey = deriveWebhookSecretKey(material).toString("base64");
+  }
+  return { ...parsed, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, WEBHOOK_SECRET_KEY: webhookSecretKey };
 }

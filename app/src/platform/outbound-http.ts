@@ -41,9 +41,44 @@ export class TargetRefusedError extends Error {
   }
 }
 
+/** The TCP port a request to `url` goes to: the URL's own, else the scheme's default (443 for https, 80 for http). */
+export function effectivePort(url: URL): number {
+  // WHATWG URL leaves `port` empty when it is the scheme's default (https://h:443/ has port ""), so this also covers that.
+  if (url.port) return Number(url.port);
+  return url.protocol === "http:" ? 80 : 443;
+}
+
+/** The allowed ports as a phrase for messages: "port 443", or "one of the ports 443, 8443". */
+export function describePorts(ports: readonly number[]): string {
+  return ports.length === 1 ? `port ${ports[0]}` : `one of the ports ${ports.join(", ")}`;
+}
+
+/** Whether `url`'s effective port is in `ports` ("any": every port). */
+export function portAllowed(url: URL, ports: readonly number[] | "any"): boolean {
+  return ports === "any" || ports.includes(effectivePort(url));
+}
+
+/**
+ * A target on a port outside the allowed list (WEBHOOK_PORTS). Refused before DNS or any connection, like
+ * {@link TargetRefusedError}: on the platform the worker's network policy would drop the packets anyway, and an
+ * attempt that ends in a refusal with a reason beats one that hangs until its deadline.
+ */
+export class PortRefusedError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly allowed: readonly number[],
+  ) {
+    super(`${host} port ${port} is not allowed: callback URLs must use ${describePorts(allowed)} (WEBHOOK_PORTS); the platform's network policy allows only these`);
+    this.name = "PortRefusedError";
+  }
+}
+
 export interface OutboundOptions {
   /** Loopback, private, link-local and the other non-public ranges are allowed (tests, whose receivers run on loopback). */
   allowPrivate: boolean;
+  /** The TCP ports a target may use (WEBHOOK_PORTS); unset or "any": every port. */
+  ports?: readonly number[] | "any";
   /** Deadline for the whole exchange: DNS, connect, TLS, request and response. */
   timeoutMs: number;
   /** Bytes of the response body kept; the rest is not read. */
@@ -89,8 +124,13 @@ function pinnedLookup(pinned: LookupAddress): LookupFunction {
   }) as unknown as LookupFunction;
 }
 
-/** POSTs `body` to `url` under the SSRF guard. Any answer is returned (the caller judges the status); a refused target, a network error or the deadline rejects. */
+/**
+ * POSTs `body` to `url` under the SSRF guard. Any answer is returned (the caller judges the status); a refused port
+ * ({@link PortRefusedError}), a refused address ({@link TargetRefusedError}), a network error or the deadline rejects.
+ */
 export async function guardedPost(url: URL, headers: Record<string, string>, body: string, opts: OutboundOptions): Promise<OutboundResponse> {
+  // The port first: it needs no DNS answer, and a refused port must not even cause a lookup.
+  if (opts.ports && opts.ports !== "any" && !portAllowed(url, opts.ports)) throw new PortRefusedError(url.hostname, effectivePort(url), opts.ports);
   const signal = AbortSignal.timeout(opts.timeoutMs);
   const target = await Promise.race([
     resolveAllowed(url.hostname, opts),

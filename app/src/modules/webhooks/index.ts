@@ -1,3 +1,4 @@
+import type { Config } from "../../platform/config";
 import type { Queryable } from "../../platform/db";
 import type { AppModule } from "../../platform/http";
 import type { Logger } from "../../platform/log";
@@ -28,6 +29,16 @@ export interface WebhooksApi {
 
 export type WebhooksModule = AppModule & { api: WebhooksApi };
 
+/**
+ * The start-up warning of a production process running webhooks without an encryption key for signing secrets at
+ * rest (neither WEBHOOK_SECRET_KEY nor WEBHOOK_SECRET_KEY_SECRET_ARN set), else undefined. A warning, not an error:
+ * a development stack may run with NODE_ENV=production and no key, and secrets then still work (stored as they are).
+ */
+export function secretsAtRestWarning(config: Pick<Config, "NODE_ENV" | "WEBHOOK_SECRET_KEY">): string | undefined {
+  if (config.NODE_ENV !== "production" || config.WEBHOOK_SECRET_KEY) return undefined;
+  return "webhook signing secrets are stored UNENCRYPTED in webhooks_secrets: neither WEBHOOK_SECRET_KEY_SECRET_ARN (set by the platform) nor WEBHOOK_SECRET_KEY is set; set one of them to seal them with AES-256-GCM (secrets created before stay unencrypted until rotated)";
+}
+
 export function webhooksModule(platform: Pick<Platform, "db" | "config" | "metrics" | "log">): WebhooksModule {
   const service = new WebhookService(new WebhookRepository(platform.db), platform.config, platform.metrics);
   return {
@@ -39,9 +50,8 @@ export function webhooksModule(platform: Pick<Platform, "db" | "config" | "metri
       register: (jobId, url, owner, q) => service.register(jobId, url, owner, q),
       jobCompleted: (job) => service.jobCompleted(job),
       startDelivery: (log) => {
-        if (!service.secretsEncrypted && platform.config.NODE_ENV === "production") {
-          log.warn("WEBHOOK_SECRET_KEY is not set: webhook signing secrets are stored unencrypted in webhooks_secrets");
-        }
+        const warning = secretsAtRestWarning(platform.config);
+        if (warning) log.warn(warning);
         return service.startDelivery(log);
       },
     },

@@ -1,16 +1,17 @@
 import { isIP } from "node:net";
 import { z } from "zod";
-import { refusedRange } from "../../platform/outbound-http";
+import { describePorts, effectivePort, portAllowed, refusedRange } from "../../platform/outbound-http";
 
 export const CALLBACK_URL_MAX = 2048;
 
 /**
  * A job's callback URL. https only, unless `allowHttp` (tests, local runs; refused in production by the config);
  * no user or password (they would be stored and logged in clear: put a token in the path or verify our signature
- * instead); no fragment. A literal address is judged at once; host names are resolved and judged at every attempt,
- * since their answers change.
+ * instead); no fragment; a port in `ports` (WEBHOOK_PORTS: the platform's network policy lets the worker reach
+ * only those, so any other port would fail at every attempt). A literal address is judged at once; host names are
+ * resolved and judged at every attempt, since their answers change.
  */
-export function callbackUrlSchema(opts: { allowHttp: boolean; allowPrivate: boolean }) {
+export function callbackUrlSchema(opts: { allowHttp: boolean; allowPrivate: boolean; ports: readonly number[] | "any" }) {
   return z
     .string({ error: "must be a URL string" })
     .max(CALLBACK_URL_MAX, `must be at most ${CALLBACK_URL_MAX} characters`)
@@ -30,6 +31,9 @@ export function callbackUrlSchema(opts: { allowHttp: boolean; allowPrivate: bool
       if (!opts.allowPrivate && isIP(host)) {
         const range = refusedRange(host);
         if (range) ctx.addIssue({ code: "custom", message: `must reach a public address: ${host} is ${range}` });
+      }
+      if (opts.ports !== "any" && !portAllowed(url, opts.ports)) {
+        ctx.addIssue({ code: "custom", message: `must use ${describePorts(opts.ports)} (WEBHOOK_PORTS); the platform's network policy allows only these (got ${effectivePort(url)})` });
       }
     });
 }

@@ -5,7 +5,7 @@ import type { Queryable } from "../../platform/db";
 import { HttpError, notFound } from "../../platform/errors";
 import type { Logger } from "../../platform/log";
 import type { Metrics } from "../../platform/metrics";
-import { TargetRefusedError, guardedPost, type OutboundOptions } from "../../platform/outbound-http";
+import { PortRefusedError, TargetRefusedError, guardedPost, type OutboundOptions } from "../../platform/outbound-http";
 import { toView, webhookIdOf, type DeliveryRow, type WebhookRepository } from "./repository";
 import { REPORT_COMPLETED, callbackUrlSchema, type CompletedJob, type DeliveryView } from "./schemas";
 import { SecretBox, newSecret, sign } from "./secrets";
@@ -15,6 +15,7 @@ export type WebhooksConfig = Pick<
   | "NODE_ENV"
   | "WEBHOOK_ALLOW_HTTP"
   | "WEBHOOK_ALLOW_PRIVATE_TARGETS"
+  | "WEBHOOK_PORTS"
   | "WEBHOOK_SECRET_KEY"
   | "WEBHOOK_SECRET_ROTATION_GRACE_S"
   | "WEBHOOK_TIMEOUT_MS"
@@ -51,8 +52,10 @@ export class WebhookService {
     private readonly metrics: Metrics,
   ) {
     this.box = new SecretBox(config.WEBHOOK_SECRET_KEY);
-    this.callbackUrl = callbackUrlSchema({ allowHttp: config.WEBHOOK_ALLOW_HTTP, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS });
-    this.outbound = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS, timeoutMs: config.WEBHOOK_TIMEOUT_MS, maxResponseBytes: MAX_RESPONSE_BYTES };
+    this.callbackUrl = callbackUrlSchema({ allowHttp: config.WEBHOOK_ALLOW_HTTP, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS, ports: config.WEBHOOK_PORTS });
+    // The port is checked again at send time: a URL stored before WEBHOOK_PORTS changed (or by an API configured
+    // differently from this worker) is refused as a recorded failed attempt rather than left to time out.
+    this.outbound = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS, ports: config.WEBHOOK_PORTS, timeoutMs: config.WEBHOOK_TIMEOUT_MS, maxResponseBytes: MAX_RESPONSE_BYTES };
   }
 
   get secretsEncrypted(): boolean {
@@ -164,7 +167,7 @@ export class WebhookService {
       result = "http_error";
       error = `HTTP ${status}${res.body ? `: ${res.body.slice(0, 200)}` : ""}`;
     } catch (err) {
-      result = err instanceof TargetRefusedError ? "refused" : "network_error";
+      result = err instanceof TargetRefusedError || err instanceof PortRefusedError ? "refused" : "network_error";
       error = err instanceof Error ? err.message : String(err);
     }
     this.metrics.webhookAttempts.inc({ result });
