@@ -277,6 +277,28 @@ export interface EgressRule {
     readonly protocol?: string;
 }
 
+/**
+ * Egress to public internet addresses, for a workload whose callers choose where it connects (webhook receivers,
+ * partner APIs): every IPv4 address except the private, shared (CGNAT), loopback, link-local (instance metadata),
+ * multicast and reserved ranges, on `ports` only, through the VPC's NAT gateway. A named opt-out: `reason` is
+ * recorded on the workload's NetworkPolicy (annotation `groundwork.dev/internet-egress-reason`), where the Kubernetes pack
+ * asks for it.
+ */
+export interface InternetEgress {
+    /**
+     * Destination TCP ports, at least one (443 for HTTPS receivers).
+     *
+     * Default: required.
+     */
+    readonly ports: number[];
+    /**
+     * Why the workload must reach the internet, in a sentence of at least 20 characters.
+     *
+     * Default: required.
+     */
+    readonly reason: string;
+}
+
 /** An AWS Load Balancer Controller Ingress in front of the workload's Service: HTTPS only, HTTP redirected. */
 export interface ServiceIngressArgs {
     /**
@@ -2757,6 +2779,14 @@ export interface ServiceArgs {
      */
     readonly egressTo?: pulumi.Input<EgressRule>[];
     /**
+     * Egress to public internet addresses on the given ports, with the reason (see {@link InternetEgress}). Pods reach
+     * AWS APIs through the VPC's endpoints (`egressTo` the VPC CIDR), so only a workload that calls third parties
+     * needs this.
+     *
+     * Default: none (no internet egress)
+     */
+    readonly internetEgress?: InternetEgress;
+    /**
      * An ALB Ingress (HTTPS with an ACM certificate, HTTP redirected). Needs `port` and an `ingressFrom` CIDR peer
      * (the ALB reaches pod IPs from VPC addresses).
      *
@@ -2836,7 +2866,8 @@ export interface ServiceArgs {
  *   TargetGroupBinding registering the pods in a load balancer the program owns;
  * - with `mesh`, an Istio AuthorizationPolicy admitting each ingress peer's principal on its ports (the
  *   NetworkPolicy's peers, authenticated by their mesh certificates);
- * - with `secretMounts`, a SecretProviderClass and a read-only CSI volume of Secrets Manager secrets.
+ * - with `secretMounts`, a SecretProviderClass and a read-only CSI volume of Secrets Manager secrets;
+ * - with `internetEgress`, egress to public IPv4 addresses on its ports, its reason annotated on the NetworkPolicy.
  *
  * Every Kubernetes object is named after the component (`metadata.name = name`), so the Service's DNS name is
  * stable: `<name>.<namespace>.svc.cluster.local`.

@@ -236,6 +236,19 @@ export class Secret extends GroundworkComponent {
     }
 
     /**
+     * Lets `identity` read this secret's value and nothing else: `secretsmanager:GetSecretValue` on this secret's ARN
+     * and `kms:Decrypt` on its key through Secrets Manager in this region. What an SDK read of the value needs;
+     * {@link grantRead} adds `DescribeSecret`, which the Secrets Store CSI provider calls too.
+     */
+    public grantGetValue(identity: Grantable): void {
+        const sid = sidOf(this.baseName);
+        identity.addStatements(`${this.baseName}-get-value`, [
+            { sid: `${sid}GetSecretValue`, actions: ["secretsmanager:GetSecretValue"], resources: [this.arn] },
+            { sid: `${sid}DecryptSecret`, actions: ["kms:Decrypt"], resources: [this.kmsKeyArn], condition: viaServiceCondition("secretsmanager") },
+        ]);
+    }
+
+    /**
      * Lets `identity` read this secret: `secretsmanager:GetSecretValue` and `DescribeSecret` on this secret's ARN,
      * and `kms:Decrypt` on its key only, when called through Secrets Manager in this region.
      */

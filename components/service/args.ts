@@ -1,6 +1,6 @@
 import { ArgumentError } from "../base";
 import { imagePinProblem } from "./image";
-import type { HpaScaling, QueueScaling, ServiceArgs, ServiceIngressArgs } from "./types";
+import type { HpaScaling, InternetEgress, QueueScaling, ServiceArgs, ServiceIngressArgs } from "./types";
 
 /**
  * `T` with every field required and writable, except the `Optional` ones, which stay optional: the shape of
@@ -21,7 +21,7 @@ export type ResolvedIngress = ServiceIngressArgs & Resolved<Pick<ServiceIngressA
  * Fields of {@link ServiceArgs} that the component reads as given, with no default to apply: the provider, the
  * container's command, arguments and environment, the IRSA role, the tags and the transforms.
  */
-export type UnresolvedServiceFields = "provider" | "command" | "commandArgs" | "env" | "roleArn" | "tags" | "transform" | "targetGroup";
+export type UnresolvedServiceFields = "provider" | "command" | "commandArgs" | "env" | "roleArn" | "tags" | "transform" | "targetGroup" | "internetEgress";
 
 /** Where {@link ServiceArgs.secretMounts} are mounted in the container (read-only). */
 export const SECRET_MOUNT_PATH = "/mnt/secrets";
@@ -31,6 +31,8 @@ export const SECRET_MOUNT_PATH = "/mnt/secrets";
  * none) and `ingress`; `scaling` and `ingress` with their own defaults.
  */
 export type ResolvedServiceArgs = Resolved<Omit<ServiceArgs, UnresolvedServiceFields | "scaling" | "ingress">, "port"> & {
+    /** Internet egress, its reason trimmed; undefined without one. */
+    internetEgress?: InternetEgress;
     /** Scaling with defaults applied. */
     scaling: ResolvedScaling;
     /** The Ingress with `scheme` and `path` defaulted; undefined without one. */
@@ -41,6 +43,8 @@ const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 const UNITS: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 const WORLD = new Set(["0.0.0.0/0", "::/0"]);
+/** Shortest reason an opt-out may give (a word or two says nothing a reviewer can check). */
+const MIN_REASON_LENGTH = 20;
 
 /** Value of a Kubernetes quantity (`250m`, `128Mi`), or undefined when it is not one. Pure. */
 export function parseQuantity(q: string): number | undefined {
@@ -104,6 +108,7 @@ export function resolveServiceArgs(name: string, args: ServiceArgs): ResolvedSer
         tolerations: args.tolerations ?? [],
         mesh: args.mesh ?? false,
         secretMounts: args.secretMounts ?? [],
+        internetEgress: args.internetEgress ? { ports: args.internetEgress.ports, reason: typeof args.internetEgress.reason === "string" ? args.internetEgress.reason.trim() : args.internetEgress.reason } : undefined,
     };
 
     // Validation.
@@ -166,12 +171,20 @@ export function resolveServiceArgs(name: string, args: ServiceArgs): ResolvedSer
         const field = `egressTo[${i}]`;
         const byPods = e.namespace !== undefined || e.podLabels !== undefined;
         if (byPods === (e.cidr !== undefined)) fail(field, "a destination needs either pods/namespace or a CIDR, not both or neither", "give `cidr`, or `namespace` and/or `podLabels`");
-        if (typeof e.cidr === "string" && WORLD.has(e.cidr)) fail(`${field}.cidr`, `${e.cidr} allows the whole internet`, "name the destination range (the VPC CIDR reaches RDS, Redis and the VPC endpoints)");
+        if (typeof e.cidr === "string" && WORLD.has(e.cidr)) fail(`${field}.cidr`, `${e.cidr} allows the whole internet`, "name the destination range (the VPC CIDR reaches RDS, Redis and the VPC endpoints), or use internetEgress with a reason for public receivers");
         if (e.namespace !== undefined && !isK8sName(e.namespace)) fail(`${field}.namespace`, `'${e.namespace}' is not a Kubernetes name`, "use the namespace's name");
         if (!Array.isArray(e.ports) || e.ports.length === 0) fail(`${field}.ports`, "no port is given", "list the destination ports, like [5432]");
         e.ports.forEach((v) => port(`${field}.ports`, v));
         if (e.protocol !== undefined && e.protocol !== "TCP" && e.protocol !== "UDP") fail(`${field}.protocol`, `'${e.protocol as string}' is not a protocol`, "use 'TCP' or 'UDP'");
     });
+    if (r.internetEgress) {
+        const ie = r.internetEgress;
+        if (!Array.isArray(ie.ports) || ie.ports.length === 0) fail("internetEgress.ports", "no port is given", "list the ports the receivers listen on, like [443]");
+        ie.ports.forEach((v) => port("internetEgress.ports", v));
+        if (typeof ie.reason !== "string" || ie.reason.length < MIN_REASON_LENGTH) {
+            fail("internetEgress.reason", "internet egress needs a reason of at least 20 characters", "say why the workload calls the internet, e.g. 'delivers signed webhooks to customer endpoints'");
+        }
+    }
     if (r.mesh) {
         if (r.ingress) fail("ingress", "an ALB Ingress reaches the pods in plaintext from outside the mesh, which STRICT mTLS refuses", "route the load balancer to the mesh's ingress gateway (Mesh ingressGateway) and drop ingress");
         if (args.targetGroup !== undefined) fail("targetGroup", "the load balancer is outside the mesh, so STRICT mTLS refuses its connections to the pods", "register the mesh's ingress gateway in the target group (Mesh ingressGateway) and admit its principal in ingressFrom");

@@ -151,6 +151,36 @@ export const DNS_EGRESS = {
     ],
 };
 
+/**
+ * IPv4 ranges that are not the public internet: private (RFC 1918), shared/CGNAT, loopback, link-local (instance
+ * metadata at 169.254.169.254), "this network", IETF protocol assignments, benchmarking, multicast and reserved.
+ * `internetEgress` excepts them, so it never opens a path into the VPC, a peered network or the metadata service.
+ */
+export const NON_PUBLIC_IPV4 = [
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+] as const;
+
+/** Annotation carrying an `internetEgress` reason, on the workload's NetworkPolicy (the Kubernetes pack reads it). */
+export const INTERNET_EGRESS_REASON_ANNOTATION = "groundwork.dev/internet-egress-reason";
+
+/**
+ * The egress rule of `internetEgress`: public IPv4 addresses (everything but {@link NON_PUBLIC_IPV4}) on the given
+ * TCP ports. The cluster is IPv4 (the VPC CNI's default), so no IPv6 range is opened. Pure.
+ */
+export function internetEgressRule(ports: number[]): kubernetes.types.input.networking.v1.NetworkPolicyEgressRule {
+    return { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...NON_PUBLIC_IPV4] } }], ports: ports.map((port) => ({ protocol: "TCP", port })) };
+}
+
 /** The workload's allow policy: its ports from the given peers; egress to DNS and the given destinations. */
 export function allowPolicySpec(name: string, r: ResolvedServiceArgs): kubernetes.types.input.networking.v1.NetworkPolicySpec {
     const defaultPort = r.port ?? r.healthPort;
@@ -173,6 +203,7 @@ export function allowPolicySpec(name: string, r: ResolvedServiceArgs): kubernete
                 to: [peerSelector(e, r.namespace)],
                 ports: [...e.ports.map((port) => ({ protocol: e.protocol ?? "TCP", port })), ...hbone(e).map((port) => ({ protocol: "TCP", port }))],
             })),
+            ...(r.internetEgress ? [internetEgressRule(r.internetEgress.ports)] : []),
         ],
     };
 }

@@ -6,7 +6,7 @@ import type { ServiceArgs } from "./types";
 import { imagePinProblem } from "./image";
 import { NamespaceIsolation } from "./isolation";
 import { dependsOnList } from "./options";
-import { albAnnotations, allowPolicySpec, authorizationPolicySpec, objectLabels, podSpec, regionOfQueueUrl, secretProviderClassSpec, selectorLabels } from "./manifests";
+import { albAnnotations, allowPolicySpec, authorizationPolicySpec, INTERNET_EGRESS_REASON_ANNOTATION, objectLabels, podSpec, regionOfQueueUrl, secretProviderClassSpec, selectorLabels } from "./manifests";
 
 /**
  * One workload of the app on the cluster, hardened by construction (PSS `restricted` plus a read-only root
@@ -22,7 +22,8 @@ import { albAnnotations, allowPolicySpec, authorizationPolicySpec, objectLabels,
  *   TargetGroupBinding registering the pods in a load balancer the program owns;
  * - with `mesh`, an Istio AuthorizationPolicy admitting each ingress peer's principal on its ports (the
  *   NetworkPolicy's peers, authenticated by their mesh certificates);
- * - with `secretMounts`, a SecretProviderClass and a read-only CSI volume of Secrets Manager secrets.
+ * - with `secretMounts`, a SecretProviderClass and a read-only CSI volume of Secrets Manager secrets;
+ * - with `internetEgress`, egress to public IPv4 addresses on its ports, its reason annotated on the NetworkPolicy.
  *
  * Every Kubernetes object is named after the component (`metadata.name = name`), so the Service's DNS name is
  * stable: `<name>.<namespace>.svc.cluster.local`.
@@ -137,7 +138,7 @@ export class Service extends GroundworkComponent {
             ),
         );
 
-        new kubernetes.networking.v1.NetworkPolicy(...applyTransform(t.networkPolicy, this.childName("netpol"), { metadata: meta(), spec: allowPolicySpec(name, r) }, k8s()));
+        new kubernetes.networking.v1.NetworkPolicy(...applyTransform(t.networkPolicy, this.childName("netpol"), { metadata: meta(r.internetEgress ? { [INTERNET_EGRESS_REASON_ANNOTATION]: r.internetEgress.reason } : undefined), spec: allowPolicySpec(name, r) }, k8s()));
         if (r.mesh) {
             // ztunnel admits only these principals on these ports: the NetworkPolicy's peers, authenticated.
             new kubernetes.apiextensions.CustomResource(

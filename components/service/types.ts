@@ -130,6 +130,26 @@ export interface EgressRule {
     readonly protocol?: "TCP" | "UDP";
 }
 
+/**
+ * Egress to public internet addresses, for a workload whose callers choose where it connects (webhook receivers,
+ * partner APIs): every IPv4 address except the private, shared (CGNAT), loopback, link-local (instance metadata),
+ * multicast and reserved ranges, on `ports` only, through the VPC's NAT gateway. A named opt-out: `reason` is
+ * recorded on the workload's NetworkPolicy (annotation `groundwork.dev/internet-egress-reason`), where the Kubernetes pack
+ * asks for it.
+ */
+export interface InternetEgress {
+    /**
+     * Destination TCP ports, at least one (443 for HTTPS receivers).
+     * @default - required
+     */
+    readonly ports: number[];
+    /**
+     * Why the workload must reach the internet, in a sentence of at least 20 characters.
+     * @default - required
+     */
+    readonly reason: string;
+}
+
 /** An AWS Load Balancer Controller Ingress in front of the workload's Service: HTTPS only, HTTP redirected. */
 export interface ServiceIngressArgs {
     /**
@@ -313,6 +333,13 @@ export interface ServiceArgs extends BaseArgs {
      * @default [] (DNS only)
      */
     readonly egressTo?: EgressRule[];
+    /**
+     * Egress to public internet addresses on the given ports, with the reason (see {@link InternetEgress}). Pods reach
+     * AWS APIs through the VPC's endpoints (`egressTo` the VPC CIDR), so only a workload that calls third parties
+     * needs this.
+     * @default - none (no internet egress)
+     */
+    readonly internetEgress?: InternetEgress;
     /**
      * An ALB Ingress (HTTPS with an ACM certificate, HTTP redirected). Needs `port` and an `ingressFrom` CIDR peer
      * (the ALB reaches pod IPs from VPC addresses).

@@ -97,6 +97,7 @@ const INSECURE: [string, Expected][] = [
     ["ingress-empty-tls.ts", { policy: "k8s-ingress-enforce-tls", type: T.ingress, name: "status-page", level: "mandatory", flaw: /no TLS/ }],
     ["hpa-v1-min-one.ts", { policy: "k8s-deployment-enforce-replicas", type: T.hpaV1, name: "reports-api", level: "mandatory", flaw: /minReplicas|minimum|1/ }],
     ["service-patch-node-port.ts", { policy: "k8s-service-disallow-node-port", type: T.servicePatch, name: "ingress-nodeport", level: "advisory", flaw: /NodePort/ }],
+    ["netpol-internet-egress-metadata.ts", { policy: "k8s-networkpolicy-configure-internet-egress", type: T.netpol, name: "crawler-internet", level: "mandatory", flaw: /without excepting 169\.254\.169\.254\/32 \(the instance metadata service\)/ }],
     ["netpol-ipv6-world-egress.ts", { policy: "k8s-pod-missing-network-policy", type: T.netpol, name: "scraper-egress", level: "mandatory", flaw: /allows all Egress/ }],
     ["statefulset-container-root.ts", { policy: "k8s-pod-enforce-run-as-non-root", type: T.statefulSet, name: "indexer", level: "mandatory", flaw: /container 'indexer' runs as root \(runAsUser 0\)/ }],
     ["daemonset-cap-add-all.ts", { policy: "k8s-pod-enforce-drop-all-capabilities", type: T.daemonSet, name: "net-debug", level: "mandatory", flaw: /capabilities.add includes ALL/ }],

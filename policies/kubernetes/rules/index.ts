@@ -24,6 +24,7 @@ import { podDisallowLiteralCredentialEnv } from "./pod/disallowLiteralCredential
 import { secretDisallowLiteralData } from "./secret/disallowLiteralData";
 import { serviceDisallowExternalIps } from "./service/disallowExternalIps";
 import { serviceDisallowNodePort } from "./service/disallowNodePort";
+import { networkPolicyConfigureInternetEgress } from "./networkpolicy/configureInternetEgress";
 
 /** Policy-name prefixes of the other Groundwork packs: their exemption marks are theirs to check. */
 export const FOREIGN_POLICY_PREFIXES = ["aws-"];
@@ -62,4 +63,6 @@ export const allRules: Rule[] = [
     // Zero trust inside the cluster: mTLS between pods, TLS to the backends.
     namespaceEnforceMeshMtls,
     ingressEnforceBackendTls,
+    // Egress to the internet: by exception, narrow and reasoned.
+    networkPolicyConfigureInternetEgress,
 ];

@@ -177,6 +177,16 @@ describe("Secret", () => {
         expect(await evaluateGraph(g, { tier: "prod" })).toEqual([]);
     });
 
+    it("grantGetValue grants the value read alone: GetSecretValue on this secret and decrypt through Secrets Manager", async () => {
+        const identity = new RecordingIdentity();
+        const g = await runPulumi(() => new Secret("webhook-key", { kmsKeyArn: KEY_ARN, noRotationReason: "No rotation function for this key" }).grantGetValue(identity));
+        const secret = g.one(SECRET, "webhook-key-secret");
+        expect((grantDocument(g, "webhook-key-get-value") as { Statement: unknown[] }).Statement).toEqual([
+            { Sid: "WebhookKeyGetSecretValue", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret.outputs.arn] },
+            { Sid: "WebhookKeyDecryptSecret", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY_ARN], Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } },
+        ]);
+    });
+
     it("without a rotation function carries the exemption tag with the reason, which the pack honours", async () => {
         const reason = "Third-party API key - the vendor offers no rotation API";
         const g = await runPulumi(() => new Secret("vendor", { kmsKeyArn: KEY_ARN, noRotationReason: reason }));

@@ -32,6 +32,7 @@ describe("ResolvedServiceArgs, derived from ServiceArgs", () => {
                 "image",
                 "ingress",
                 "ingressFrom",
+                "internetEgress",
                 "labels",
                 "livenessPath",
                 "memoryLimit",
@@ -51,7 +52,7 @@ describe("ResolvedServiceArgs, derived from ServiceArgs", () => {
                 "tolerations",
             ].sort(),
         );
-        const required = Object.entries(r).filter(([k]) => k !== "ingress" && k !== "port");
+        const required = Object.entries(r).filter(([k]) => k !== "ingress" && k !== "port" && k !== "internetEgress");
         expect(required.filter(([, v]) => v === undefined)).toEqual([]);
     });
 

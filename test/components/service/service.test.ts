@@ -1,3 +1,4 @@
+import { BlockList } from "node:net";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NamespaceIsolation, Service, ServiceArgs } from "../../../components/service";
@@ -325,6 +326,78 @@ describe("Service: namespace creation", () => {
  */
 const ZERO_TRUST_RULES = ["k8s-namespace-enforce-mesh-mtls", "k8s-ingress-enforce-backend-tls"];
 const outsideMeshRule = <V extends { policy: string }>(violations: V[]): V[] => violations.filter((v) => !ZERO_TRUST_RULES.includes(v.policy));
+
+describe("Service: internet egress, a named opt-out", () => {
+    const REASON = "delivers signed webhooks to the receivers customers register";
+    let g: Graph;
+    beforeAll(async () => {
+        g = await run((p) => {
+            new NamespaceIsolation("app", { provider: p, namespace: "app" });
+            worker(p, { internetEgress: { ports: [443], reason: `  ${REASON} ` } });
+        });
+    });
+    /** Whether a NetworkPolicy egress rule lets `address:port` (TCP) out, by its ipBlock peers and ports. */
+    const allows = (rule: any, address: string, port: number): boolean => {
+        const portOk = (rule.ports ?? []).some((p: any) => p.port === port && (p.protocol ?? "TCP") === "TCP");
+        return (
+            portOk &&
+            (rule.to ?? []).some((peer: any) => {
+                if (!peer.ipBlock) return false;
+                const [net, len] = peer.ipBlock.cidr.split("/");
+                const inside = new BlockList();
+                inside.addSubnet(net, Number(len), "ipv4");
+                const except = new BlockList();
+                for (const e of peer.ipBlock.except ?? []) except.addSubnet(e.split("/")[0], Number(e.split("/")[1]), "ipv4");
+                return inside.check(address, "ipv4") && !except.check(address, "ipv4");
+            })
+        );
+    };
+
+    it("opens public IPv4 addresses on the given port only, never the VPC, private ranges or the metadata service", () => {
+        const egress = g.one(T.netpol, "worker-netpol").inputs.spec.egress;
+        const out = (address: string, port: number) => egress.some((r: any) => allows(r, address, port));
+        // Public receivers on 443: allowed.
+        expect(["93.184.215.14", "1.1.1.1", "52.94.236.248"].map((a) => out(a, 443))).toEqual([true, true, true]);
+        // Other ports of the same receivers: not allowed.
+        expect([out("93.184.215.14", 80), out("93.184.215.14", 8443)]).toEqual([false, false]);
+        // The VPC (except through egressTo's own ports), other private networks, CGNAT, loopback and instance metadata: never by this rule.
+        const internet = egress.filter((r: any) => (r.to ?? []).some((peer: any) => peer.ipBlock?.cidr === "0.0.0.0/0"));
+        expect(internet).toHaveLength(1);
+        for (const a of ["10.20.3.4", "172.16.0.1", "192.168.1.1", "100.64.0.1", "127.0.0.1", "169.254.169.254", "224.0.0.1"]) {
+            expect([a, allows(internet[0], a, 443)]).toEqual([a, false]);
+        }
+    });
+
+    it("records the reason, trimmed, on the NetworkPolicy", () => {
+        expect(g.one(T.netpol, "worker-netpol").inputs.metadata.annotations).toEqual({ "groundwork.dev/internet-egress-reason": REASON });
+    });
+
+    it("passes the Kubernetes pack in prod, in the mesh (the non-public ranges are excepted and the ports are named)", async () => {
+        const pg = await run((p) => {
+            const iso = new NamespaceIsolation("app", { provider: p, namespace: "app", mesh: true });
+            worker(p, { mesh: true, internetEgress: { ports: [443], reason: REASON } }, { dependsOn: [iso] });
+        }, "prod");
+        expect(mandatory(await evaluateKubernetesGraph(pg, { tier: "prod" }))).toEqual([]);
+    });
+
+    it.each<[string, Partial<ServiceArgs>, RegExp]>([
+        ["no port", { internetEgress: { ports: [], reason: REASON } }, /invalid 'internetEgress\.ports': no port is given/],
+        ["a port out of range", { internetEgress: { ports: [0], reason: REASON } }, /invalid 'internetEgress\.ports': 0 is not a port/],
+        ["no reason", { internetEgress: { ports: [443], reason: " " } }, /invalid 'internetEgress\.reason': internet egress needs a reason of at least 20 characters/],
+        ["a token reason", { internetEgress: { ports: [443], reason: "webhooks" } }, /invalid 'internetEgress\.reason'/],
+    ])("refuses %s, naming the field, before any resource", async (_label, change, expected) => {
+        let thrown: unknown;
+        const eg = await run((p) => {
+            try {
+                worker(p, change);
+            } catch (e) {
+                thrown = e;
+            }
+        });
+        expect((thrown as Error).message).toMatch(expected);
+        expect(eg.resources.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
+    });
+});
 
 describe("Service: the policy packs on the component's graph", () => {
     it.each(["prod", "dev"] as const)("defaults raise no mandatory violation of groundwork-kubernetes (%s)", async (tier) => {
