@@ -12,6 +12,7 @@ import type { ClusterTelemetry } from "../components/telemetry";
 import { containerSecurityContext, DNS_EGRESS, NamespaceIsolation, podSecurityContext, Service } from "../components/service";
 import type { AppSpec, Tier } from "../stacks";
 import { appAlertRuleGroups } from "./alertRules";
+import APP_CONTRACT from "../app/src/contract.json";
 
 /** Connections PostgreSQL keeps for superusers, RDS's own agents and migrations (components/database/budget.ts). */
 export { RESERVED_DB_CONNECTIONS };
@@ -24,6 +25,12 @@ export const API_METRICS_PORT = 9464;
 
 /** The API's readiness endpoint: the pod's readiness probe and the load balancer's health check both ask it. */
 export const API_READINESS_PATH = "/readyz";
+
+/**
+ * TCP ports a webhook callback may use (the app's contract `webhookPorts`): the app refuses other ports (WEBHOOK_PORTS)
+ * and the worker's internet egress opens exactly these.
+ */
+export const WEBHOOK_PORTS: readonly number[] = APP_CONTRACT.webhookPorts;
 
 /** Worker health and metrics port inside the pod. */
 export const WORKER_HEALTH_PORT = 9091;
@@ -70,8 +77,13 @@ export interface AppDeps {
      * `Mesh`'s `ingressGateway`), which routes to the API. Without one, the API is reached inside the cluster only.
      */
     readonly apiLoadBalancer?: LoadBalancer;
-    /** IRSA roles of the workloads: the migrations job reads the master secret, api and worker use IAM auth. */
-    readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity; readonly migrate: WorkloadIdentity };
+    /**
+     * IRSA roles of the workloads: the migrations job reads the master secret, api and worker use IAM auth; one per
+     * module of `spec.extractModules` (by module name), for its own Service.
+     */
+    readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity; readonly migrate: WorkloadIdentity; readonly extracted?: Readonly<Record<string, WorkloadIdentity>> };
+    /** Secrets Manager secret whose value keys the encryption of the webhook signing secrets (api and worker read it). */
+    readonly webhookKeySecretArn?: pulumi.Input<string>;
     /**
      * The cluster's telemetry: with traces, api and worker export OTLP to its collector (env and egress); with metrics,
      * its Prometheus scrapes their metrics ports (PodMonitors, ingress) and loads the app's PrometheusRule.
@@ -95,6 +107,8 @@ export interface AppWorkloads {
     readonly api: Service;
     /** The queue worker. */
     readonly worker: Service;
+    /** The modules deployed apart from the API (`spec.extractModules`), by module name: `<module>-api` Services. */
+    readonly extracted: Readonly<Record<string, Service>>;
     /** The migrations job of this image (runs before the workloads roll out). */
     readonly migrations: kubernetes.batch.v1.Job;
     /** The app's SLO alerts (infra/alertRules.ts) as a Prometheus Operator PrometheusRule in the app's namespace. */
@@ -117,7 +131,13 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
     // ztunnel and istio-cni run before the app's pods start, so none of them starts outside the mesh.
     const dependsOn = [deps.clusterAddons, deps.mesh];
     const ns = new NamespaceIsolation(`${name}-namespace`, { ...common, provider: cluster.provider, namespace, mesh: true }, { dependsOn });
-    const maxPods = spec.apiMaxReplicas + spec.workerMaxReplicas;
+    const extractModules = [...(spec.extractModules ?? [])];
+    for (const m of extractModules) {
+        if (!(m in APP_CONTRACT.routePrefixes) || !(`${m}-api` in APP_CONTRACT.awsCalls)) throw new Error(`deployApp: module '${m}' cannot be extracted (app/src/contract.json has no routePrefixes and '${m}-api' awsCalls for it)`);
+        if (!deps.identities.extracted?.[m]) throw new Error(`deployApp: module '${m}' is extracted but deps.identities.extracted has no identity for it. Fix: pass a WorkloadIdentity granted the '${m}-api' calls`);
+    }
+    // Each extracted module scales like the API, so its pods count against the database's connections too.
+    const maxPods = spec.apiMaxReplicas * (1 + extractModules.length) + spec.workerMaxReplicas;
     // Checked while the program runs, so a scale the database (or its proxy) cannot serve fails the plan with the numbers.
     const budget = connectionBudget(database.connectionLimits, maxPods);
     const env: Record<string, pulumi.Input<string>> = {
@@ -143,6 +163,12 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
         SQS_DLQ_URL: jobs.dlqUrl,
         JOB_MAX_RECEIVES: String(jobsMaxReceiveCount),
     };
+    // Webhooks: the key of the stored signing secrets (api seals, worker signs), and the ports callback URLs may use,
+    // which are the ports the worker's internet egress opens (api refuses other ports at submission).
+    const webhookEnv: Record<string, pulumi.Input<string>> = {
+        ...(deps.webhookKeySecretArn !== undefined ? { WEBHOOK_SECRET_KEY_SECRET_ARN: deps.webhookKeySecretArn } : {}),
+        WEBHOOK_PORTS: WEBHOOK_PORTS.join(","),
+    };
     const common2 = {
         ...common,
         provider: cluster.provider,
@@ -165,7 +191,15 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             ...common2,
             command: ["node", "dist/server.js"],
             port: API_PORT,
-            env: { ...env, ...t.env, PORT: String(API_PORT), METRICS_PORT: String(API_METRICS_PORT), SHUTDOWN_DRAIN_DELAY_MS: "5000" },
+            env: {
+                ...env,
+                ...webhookEnv,
+                ...t.env,
+                PORT: String(API_PORT),
+                METRICS_PORT: String(API_METRICS_PORT),
+                SHUTDOWN_DRAIN_DELAY_MS: "5000",
+                ...(extractModules.length ? { MODULES: APP_CONTRACT.modules.filter((m) => !extractModules.includes(m)).join(",") } : {}),
+            },
             egressTo: [...common2.egressTo, ...t.egressTo],
             roleArn: identities.api.roleArn,
             scaling: { kind: "hpa", min: spec.apiMinReplicas, max: spec.apiMaxReplicas, cpuUtilization: 70 },
@@ -182,8 +216,10 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             ...common2,
             command: ["node", "dist/worker.js"],
             healthPort: WORKER_HEALTH_PORT,
-            env: { ...env, ...t.env, WORKER_METRICS_PORT: String(WORKER_HEALTH_PORT) },
+            env: { ...env, ...webhookEnv, ...t.env, WORKER_METRICS_PORT: String(WORKER_HEALTH_PORT) },
             egressTo: [...common2.egressTo, ...t.egressTo],
+            // Webhook receivers are customers' servers on the internet; the app refuses non-public addresses itself.
+            internetEgress: { ports: [...WEBHOOK_PORTS], reason: "delivers signed job webhooks to the receivers customers register (public HTTPS only)" },
             mesh: true,
             ingressFrom: t.scrapedOn(WORKER_HEALTH_PORT),
             roleArn: identities.worker.roleArn,
@@ -194,6 +230,30 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             terminationGracePeriodSeconds: 90,
         },
         rollout,
+    );
+    // Extracted modules: the API process of one module (MODULES=<module>), its own Service, role and scale. It needs no
+    // queue, no webhook key and no internet: its env and egress are the data tier's and the collector's only.
+    const { SQS_QUEUE_URL: _q, SQS_DLQ_URL: _dlq, JOB_MAX_RECEIVES: _r, ...dataEnv } = env;
+    const extracted = Object.fromEntries(
+        extractModules.map((m) => [
+            m,
+            new Service(
+                `${m}-api`,
+                {
+                    ...common2,
+                    command: ["node", "dist/server.js"],
+                    port: API_PORT,
+                    env: { ...dataEnv, ...t.env, MODULES: m, PORT: String(API_PORT), METRICS_PORT: String(API_METRICS_PORT), SHUTDOWN_DRAIN_DELAY_MS: "5000" },
+                    egressTo: [...common2.egressTo, ...t.egressTo],
+                    roleArn: deps.identities.extracted![m].roleArn,
+                    scaling: { kind: "hpa", min: spec.apiMinReplicas, max: spec.apiMaxReplicas, cpuUtilization: 70 },
+                    readinessPath: API_READINESS_PATH,
+                    mesh: true,
+                    ingressFrom: [...fromGateway, ...t.scrapedOn(API_METRICS_PORT)],
+                },
+                rollout,
+            ),
+        ]),
     );
     // Needs the Prometheus Operator's CRDs in the cluster (monitoring.coreos.com/v1); the metrics stack installs them.
     const crds = { provider: cluster.provider, dependsOn: [ns, ...t.metricsRelease] };
@@ -213,6 +273,7 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
             : [
                   { workload: api, port: API_METRICS_PORT },
                   { workload: worker, port: WORKER_HEALTH_PORT },
+                  ...Object.values(extracted).map((workload) => ({ workload, port: API_METRICS_PORT })),
               ].map(
                   ({ workload, port }) =>
                       new kubernetes.apiextensions.CustomResource(
@@ -239,12 +300,20 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
                       spec: {
                           hosts: ["*"],
                           gateways: [deps.mesh.ingressGatewayRef],
-                          http: [{ route: [{ destination: { host: `api.${namespace}.svc.cluster.local`, port: { number: API_PORT } } }] }],
+                          // An extracted module's paths go to its own Service; everything else to the API.
+                          http: [
+                              ...extractModules.map((m) => ({
+                                  name: `${m}-api`,
+                                  match: (APP_CONTRACT.routePrefixes as Record<string, string[]>)[m].map((prefix) => ({ uri: { prefix } })),
+                                  route: [{ destination: { host: `${m}-api.${namespace}.svc.cluster.local`, port: { number: API_PORT } } }],
+                              })),
+                              { name: "api", route: [{ destination: { host: `api.${namespace}.svc.cluster.local`, port: { number: API_PORT } } }] },
+                          ],
                       },
                   },
-                  { provider: cluster.provider, dependsOn: [ns, api] },
+                  { provider: cluster.provider, dependsOn: [ns, api, ...Object.values(extracted)] },
               );
-    return { namespace: ns, api, worker, migrations, alertRules, podMonitors, ...(ingressRoute ? { ingressRoute } : {}) };
+    return { namespace: ns, api, worker, extracted, migrations, alertRules, podMonitors, ...(ingressRoute ? { ingressRoute } : {}) };
 }
 
 /**

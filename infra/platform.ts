@@ -8,6 +8,7 @@ import { AuroraDatabase, Database, type PostgresDatabase } from "../components/d
 import { DeployRunner } from "../components/deploy";
 import { WorkloadIdentity } from "../components/identity";
 import { Queue } from "../components/queue";
+import { KmsKey, Secret } from "../components/secrets";
 import { ContainerRegistry } from "../components/registry";
 import { ClusterTelemetry, loadDashboards } from "../components/telemetry";
 import { API_READINESS_PATH, AppWorkloads, appMonitorLabels, deployApp } from "./app";
@@ -54,7 +55,15 @@ export interface Platform {
     /** The jobs queue and its dead-letter queue. */
     readonly jobs: Queue;
     /** IAM identities of the app's workloads (IRSA), holding exactly the grants each uses. */
-    readonly identities: { readonly api: WorkloadIdentity; readonly worker: WorkloadIdentity; readonly migrate: WorkloadIdentity };
+    readonly identities: {
+        readonly api: WorkloadIdentity;
+        readonly worker: WorkloadIdentity;
+        readonly migrate: WorkloadIdentity;
+        /** One per module of `groundwork:appExtractModules`, by module name. */
+        readonly extracted: Readonly<Record<string, WorkloadIdentity>>;
+    };
+    /** The key material that encrypts the app's webhook signing secrets (Secrets Manager), read by api and worker. */
+    readonly webhookKey: Secret;
     /** ECR repository of the app's image (CI pushes, nodes pull). */
     readonly registry: ContainerRegistry;
     /** The API's load balancer (CloudFront's origin), with the app and `groundwork:apiOriginCertificateArn`. */
@@ -291,7 +300,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
     const jobs = new Queue("jobs", { ...common, maxProcessingSeconds: d.jobsMaxProcessingSeconds, maxReceiveCount: d.jobsMaxReceiveCount });
 
     // Workload identities (IRSA): each holds exactly the grants its code uses, on exact ARNs.
-    const identity = (name: "api" | "worker" | "migrate") =>
+    const identity = (name: string) =>
         new WorkloadIdentity(name, { ...common, namespace: APP_NAMESPACE, serviceAccountName: name, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer });
     const api = identity("api");
     const worker = identity("worker");
@@ -309,6 +318,28 @@ export function buildPlatform(spec: PlatformSpec): Platform {
     jobs.grantSend(worker);
     jobs.grantMonitorDeadLetters(api);
     jobs.grantMonitorDeadLetters(worker);
+    // The key that encrypts the webhook signing secrets in PostgreSQL: the API seals a new secret, the worker opens it
+    // to sign. Generated here, read by the app at start (WEBHOOK_SECRET_KEY_SECRET_ARN) with its own role.
+    const appSecretsKey = new KmsKey("app-secrets", { ...common, description: "Groundwork app secrets", protect: spec.settings.protect });
+    const webhookKey = new Secret("webhook-key", {
+        ...common,
+        kmsKeyArn: appSecretsKey.keyArn,
+        description: "Key material of the app's webhook signing-secret encryption (AES-256-GCM, derived with HKDF)",
+        length: 64,
+        specialCharacters: "",
+        noRotationReason: "A new value needs the stored signing secrets re-encrypted - the app cannot do that yet",
+    });
+    webhookKey.grantGetValue(api);
+    webhookKey.grantGetValue(worker);
+    // Modules deployed as their own Service (groundwork:appExtractModules): an identity each, granted exactly the
+    // calls of its `<module>-api` entry in the app's contract.
+    const extracted = Object.fromEntries(
+        spec.app.extractModules.map((m) => {
+            const id = identity(`${m}-api`);
+            grantContractCalls(id, `${m}-api`, { database, dbUser: APP_DB_USER, cache, jobs, webhookKey });
+            return [m, id];
+        }),
+    );
 
     const clusterAddons = new ClusterAddons("cluster-addons", {
         ...common,
@@ -420,7 +451,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
                   { ...spec.app, image: spec.app.image, tier: spec.tier },
                   spec.region,
                   d.jobsMaxReceiveCount,
-                  { network, cluster, clusterAddons, mesh, database, dbUser: APP_DB_USER, cache, jobs, apiLoadBalancer, identities: { api, worker, migrate }, telemetry },
+                  { network, cluster, clusterAddons, mesh, database, dbUser: APP_DB_USER, cache, jobs, webhookKeySecretArn: webhookKey.arn, apiLoadBalancer, identities: { api, worker, migrate, extracted }, telemetry },
                   common,
               );
 
@@ -433,7 +464,8 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         ...components,
         mesh,
         telemetry,
-        identities: { api, worker, migrate },
+        identities: { api, worker, migrate, extracted },
+        webhookKey,
         ...(app ? { app } : {}),
         alerts,
         health,
@@ -477,6 +509,47 @@ export function buildPlatform(spec: PlatformSpec): Platform {
             ...(deployRunner ? { deployRunnerLabel: deployRunner.runnerLabel } : {}),
         },
     };
+}
+
+/** What {@link grantContractCalls} can grant on: the resources the app's contract names. */
+interface ContractResources {
+    readonly database: PostgresDatabase;
+    readonly dbUser: string;
+    readonly cache: Cache;
+    readonly jobs: Queue;
+    readonly webhookKey: Secret;
+}
+
+/**
+ * The grant of each (resource, actions) pair an entry of the app's contract may list, each exactly those actions on
+ * that resource. A pair not in the table fails the program, naming it: an extracted module that starts calling
+ * something new needs its grant written here first.
+ */
+const CONTRACT_GRANTS: Readonly<Record<string, { actions: readonly string[]; grant: (id: WorkloadIdentity, r: ContractResources) => void }>> = {
+    "database-user": { actions: ["rds-db:connect"], grant: (id, r) => r.database.grantConnect(id, r.dbUser) },
+    "cache-user": { actions: ["elasticache:Connect"], grant: (id, r) => r.cache.grantConnect(id) },
+    "jobs-dlq": { actions: ["sqs:GetQueueAttributes"], grant: (id, r) => r.jobs.grantMonitorDeadLetters(id) },
+    "jobs-queue": {
+        actions: ["sqs:GetQueueAttributes"],
+        grant: (id, r) => id.addStatements("jobs-attributes", [{ sid: "JobsQueueAttributes", actions: ["sqs:GetQueueAttributes"], resources: [r.jobs.arn] }]),
+    },
+    "webhook-key": { actions: ["secretsmanager:GetSecretValue"], grant: (id, r) => r.webhookKey.grantGetValue(id) },
+    // Granted with webhook-key (grantGetValue): decrypt on the secret's key, through Secrets Manager only.
+    "webhook-kms-key": { actions: ["kms:Decrypt"], grant: () => undefined },
+};
+
+/** Grants `id` the calls of `entry` in the app's contract (app/src/contract.json), through {@link CONTRACT_GRANTS}. */
+export function grantContractCalls(id: WorkloadIdentity, entry: string, resources: ContractResources, contract: { awsCalls: Record<string, Record<string, string[]>> } = APP_CONTRACT): void {
+    const calls = contract.awsCalls[entry];
+    if (!calls) throw new Error(`app/src/contract.json has no awsCalls entry '${entry}'. Fix: add the calls of that process to the contract`);
+    for (const [resource, actions] of Object.entries(calls)) {
+        const g = CONTRACT_GRANTS[resource];
+        if (!g || [...actions].sort().join() !== [...g.actions].sort().join()) {
+            throw new Error(`app/src/contract.json: '${entry}' calls ${actions.join(", ")} on '${resource}', which infra/platform.ts cannot grant. Fix: add that grant to CONTRACT_GRANTS`);
+        }
+        g.grant(id, resources);
+    }
+    if (calls["webhook-key"] && !calls["webhook-kms-key"]) throw new Error(`app/src/contract.json: '${entry}' reads webhook-key without webhook-kms-key (kms:Decrypt). Fix: list both`);
 }
 
 /**

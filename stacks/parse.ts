@@ -136,6 +136,7 @@ export function parseStackConfig(raw: RawConfig, ctx: ParseContext): StackConfig
         apiMaxReplicas: config.apiMaxReplicas ?? preset.app.apiMaxReplicas,
         workerMinReplicas: preset.app.workerMinReplicas,
         workerMaxReplicas: config.workerMaxReplicas ?? preset.app.workerMaxReplicas,
+        extractModules: [...new Set(config.appExtractModules ?? [])],
     };
     if (app.apiMaxReplicas < app.apiMinReplicas) {
         issues.push({ key: `${NAMESPACE}:apiMaxReplicas`, value: shown(`${NAMESPACE}:apiMaxReplicas`), problem: `is below the ${config.tier} minimum of ${app.apiMinReplicas} API pods`, allowed: `${app.apiMinReplicas} or more` });

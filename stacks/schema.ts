@@ -7,6 +7,15 @@ import { instanceClassMemoryGib } from "../components/database/maxConnections";
 import { imagePinProblem } from "../components/service/image";
 import { alertSubscriptionProblem, type AlertSubscription } from "../components/observe/alertTopic";
 import { DB_ENGINES, TIERS } from "./tiers";
+import APP_CONTRACT from "../app/src/contract.json";
+
+/**
+ * Modules of the reference app that can run as their own Service: those with an `<module>-api` entry in the app's
+ * contract (the AWS calls of that process, which its own role is granted) and route prefixes (the mesh routes them).
+ */
+export const EXTRACTABLE_MODULES: readonly string[] = Object.keys(APP_CONTRACT.awsCalls)
+    .filter((k) => k.endsWith("-api") && k.slice(0, -4) in APP_CONTRACT.routePrefixes)
+    .map((k) => k.slice(0, -4));
 
 /**
  * Zod schemas of the `groundwork:*` config keys. Pulumi hands every config value to the program as a
@@ -243,6 +252,10 @@ export const KEYS = {
         apiMaxReplicas: wholeNumber(2, 500).optional(),
         /** Most worker pods. */
         workerMaxReplicas: wholeNumber(1, 1000).optional(),
+        /** Modules of the app deployed as their own Service, identity and grants, apart from the API (the first principle). */
+        appExtractModules: jsonList(`a list of modules to run apart from the API, from: ${EXTRACTABLE_MODULES.join(", ")}`, 0, (m) =>
+            EXTRACTABLE_MODULES.includes(m) ? undefined : { problem: `'${m}' cannot be extracted`, fix: `use ${EXTRACTABLE_MODULES.join(", ")}` },
+        ).optional(),
     },
 } as const;
 

@@ -90,6 +90,11 @@ export interface AppSpec {
     readonly workerMinReplicas: number;
     /** Most worker pods. */
     readonly workerMaxReplicas: number;
+    /**
+     * Modules deployed as their own Service (`groundwork:appExtractModules`), each with its own identity, grants and
+     * the API's replica bounds; the API runs the rest. Empty: one API runs every module.
+     */
+    readonly extractModules: readonly string[];
 }
 
 /**

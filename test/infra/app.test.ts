@@ -49,7 +49,9 @@ describe("the reference app on the prod stack", () => {
                 REDIS_CLUSTER: "true",
                 REDIS_URL: `rediss://${g.one("aws:elasticache/replicationGroup:ReplicationGroup").outputs.configurationEndpointAddress}:6379`,
             });
-            expect(Object.keys(env(name)).filter((k) => /PASSWORD|SECRET/.test(k))).toEqual([]);
+            // No password or secret value: the one secret-named variable is the ARN of the webhook key, read with the role.
+            expect(Object.keys(env(name)).filter((k) => /PASSWORD|SECRET/.test(k))).toEqual(["WEBHOOK_SECRET_KEY_SECRET_ARN"]);
+            expect(env(name).WEBHOOK_SECRET_KEY_SECRET_ARN).toBe(g.one("aws:secretsmanager/secret:Secret", "webhook-key-secret").outputs.arn);
         }
     });
 
@@ -196,10 +198,12 @@ describe("the reference app on the prod stack", () => {
         expect(env.DATABASE_IAM_AUTH).toBeUndefined();
         expect(job.inputs.spec.template.spec.containers[0].command).toEqual(["node", "dist/migrate.js"]);
         expect(g.one("kubernetes:core/v1:ServiceAccount", "migrate-sa").inputs.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(g.one("aws:iam/role:Role", "migrate-role").outputs.arn);
-        // Only the migrations role may read the master secret; api and worker hold no such grant.
+        // Only the migrations role may read the master secret (and the RDS Proxy's own role, trusted by rds.amazonaws.com
+        // only); api and worker read the webhook key alone.
+        const masterArn = db.outputs.masterUserSecrets[0].secretArn;
         const secretGrants = g.byType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.policy.includes("secretsmanager:GetSecretValue"));
-        // (and the RDS Proxy's own role, trusted by rds.amazonaws.com only)
-        expect(secretGrants.map((p) => p.name).sort()).toEqual(["db-proxy-secret", "migrate-db-master-secret"]);
+        expect(secretGrants.filter((p) => p.inputs.policy.includes(masterArn)).map((p) => p.name).sort()).toEqual(["db-proxy-secret", "migrate-db-master-secret"]);
+        expect(secretGrants.filter((p) => !p.inputs.policy.includes(masterArn)).map((p) => p.name).sort()).toEqual(["api-webhook-key-get-value", "worker-webhook-key-get-value"]);
         for (const d of ["api-deployment", "worker-deployment"]) expect(g.one("kubernetes:apps/v1:Deployment", d).dependencies).toContain(job.urn);
     });
 

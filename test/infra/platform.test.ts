@@ -259,6 +259,8 @@ describe.each([["dev", false], ["prod", true]] as const)("infra program, the dat
             "cache-user": [g.one("aws:elasticache/replicationGroup:ReplicationGroup").outputs.arn, g.one("aws:elasticache/user:User", "cache-app-user").outputs.arn],
             "database-master-secret": [db.outputs.masterUserSecrets[0].secretArn],
             "database-key": [db.inputs.kmsKeyId],
+            "webhook-key": [g.one("aws:secretsmanager/secret:Secret", "webhook-key-secret").outputs.arn],
+            "webhook-kms-key": [g.one("aws:kms/key:Key", "app-secrets-key").outputs.arn],
         };
         const expected = (entry: string): string[] =>
             Object.entries((APP_CONTRACT.awsCalls as Record<string, Record<string, string[]>>)[entry]).flatMap(([res, actions]) => {

@@ -129,7 +129,9 @@ describe("the rules and the app's metrics agree (app/src/platform/metrics.ts)", 
         expect(help(APP_METRICS.queueMessages.name)).toMatch(new RegExp(`\\b${LABEL_VALUES.visibleState}\\b`));
         // The poller names the jobs queue in app/src/platform/platform.ts; the DLQ is "jobs-dlq".
         const platform = fs.readFileSync(path.join(REPO_ROOT, "app/src/platform/platform.ts"), "utf8");
-        expect(platform).toMatch(new RegExp(`startQueueDepthPoller\\([^)]*\\{\\s*${LABEL_VALUES.jobsQueue}: config\\.SQS_QUEUE_URL`));
+        // (the queue URL is config.SQS_QUEUE_URL, checked present by requireQueueUrl when the process uses the queue)
+        expect(platform).toMatch(new RegExp(`startQueueDepthPoller\\([^)]*\\{\\s*${LABEL_VALUES.jobsQueue}: queueUrl`));
+        expect(platform).toMatch(/const queueUrl = [^;]*requireQueueUrl\(config\)/);
         const http = fs.readFileSync(path.join(REPO_ROOT, "app/src/platform/http.ts"), "utf8");
         for (const route of PROBE_ROUTES) expect(http).toContain(`app.get("${route}"`);
     });
