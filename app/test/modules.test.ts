@@ -5,7 +5,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigError, SQS_QUEUE_URL_MISSING } from "../src/platform/config";
-import { selectModules } from "../src/app";
+import { MODULE_NAMES, selectModules } from "../src/app";
+import contract from "../src/contract.json";
 import { startApi } from "../src/server";
 import { startWorker } from "../src/worker";
 import { LogCapture, eventually, spawnEntry, startLocalStack, startTestApi, waitForExit, type LocalStack } from "./support/harness";
@@ -43,6 +44,32 @@ test("MODULES=reports,webhooks: reports accepts jobs, catalog answers 404", asyn
     expect((await api.fetch("/catalog/items/1")).status).toBe(404);
   } finally {
     await api.close();
+  }
+});
+
+// The platform routes an extracted module's paths to its own Service by contract.json's routePrefixes (the mesh's
+// VirtualService, infra/app.ts): every route of that module must be under them, and no other module's route may be,
+// or requests would reach a process that answers 404.
+test("contract.json's routePrefixes partition the routes: an extracted module serves only under its prefixes, no other module's route is under them", async () => {
+  expect([...contract.modules].sort()).toEqual([...MODULE_NAMES].sort());
+  const full = await startTestApi(stack, {});
+  try {
+    const own = (u: string) => !/^\/(healthz|readyz)$/.test(u);
+    const allRoutes = full.app.routeTable.map((r) => r.url).filter(own);
+    for (const [module, prefixes] of Object.entries(contract.routePrefixes as Record<string, string[]>)) {
+      const api = await startTestApi(stack, { MODULES: module });
+      try {
+        const moduleRoutes = new Set(api.app.routeTable.map((r) => r.url).filter(own));
+        expect(moduleRoutes.size).toBeGreaterThan(0);
+        const under = (u: string) => prefixes.some((p) => u.startsWith(p));
+        expect({ module, outside: [...moduleRoutes].filter((u) => !under(u)) }).toEqual({ module, outside: [] });
+        expect({ module, othersUnder: allRoutes.filter((u) => !moduleRoutes.has(u) && under(u)) }).toEqual({ module, othersUnder: [] });
+      } finally {
+        await api.close();
+      }
+    }
+  } finally {
+    await full.close();
   }
 });
 
