@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { componentOf, CostEstimate, costLines, CostResource, diffCost, estimateCost, loadPrices, PriceTable, renderCost, renderCostDelta, STACK_GROUP, usageNotEstimated } from "../../tools/plan/cost";
+import { componentOf, CostEstimate, costLines, CostResource, diffCost, estimateCost, loadPrices, PriceTable, rdsClassVcpus, renderCost, renderCostDelta, STACK_GROUP, usageNotEstimated } from "../../tools/plan/cost";
 import { REPO_ROOT } from "../../tools/plan/plan";
 
 // Round prices so every expected figure below is exact arithmetic a reader can redo.
@@ -236,6 +236,55 @@ describe("estimateCost (pure): exact monthly figures from a price table", () => 
         // 730 h × $0.02 + 2 addresses × 730 h × $0.01 fixed; 2 LCUs assumed × 730 h × $0.01 usage-based
         expect(got.byComponent["api-lb"]).toMatchObject({ fixed: { min: 29.2, max: 29.2 }, usage: { min: 14.6, max: 14.6 } });
     });
+});
+
+describe("estimateCost: Aurora behind RDS Proxy", () => {
+    const prices: PriceTable = {
+        ...PRICES,
+        prices: {
+            ...PRICES.prices,
+            "rds.aurora-postgresql.db.r7g.large.hour": { usd: 0.2, unit: "hour", source: "https://aws.amazon.com/test/pricing/", verified: true },
+            "rds.proxy.vcpu.hour": { usd: 0.01, unit: "vCPU-hour", source: "https://aws.amazon.com/test/pricing/", verified: true },
+        },
+    };
+    const instance = (name: string) => inside("db", res("aws:rds/clusterInstance:ClusterInstance", name, { engine: "aurora-postgresql", instanceClass: "db.r7g.large" }));
+    const aurora = [
+        res("groundwork:database:AuroraDatabase", "db"),
+        instance("db-writer"),
+        instance("db-reader-1"),
+        inside("db", res("aws:appautoscaling/target:Target", "db-readers", { scalableDimension: "rds:cluster:ReadReplicaCount", minCapacity: 1, maxCapacity: 4 })),
+        inside("db", res("aws:appautoscaling/policy:Policy", "db-readers-cpu")),
+        inside("db", res("aws:rds/proxy:Proxy", "db-proxy")),
+        inside("db", res("aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup", "db-proxy-pool")),
+        inside("db", res("aws:rds/proxyTarget:ProxyTarget", "db-proxy-target")),
+        inside("db", res("aws:rds/proxyEndpoint:ProxyEndpoint", "db-proxy-read")),
+        inside("db", res("aws:rds/clusterParameterGroup:ClusterParameterGroup", "db-params")),
+    ];
+    const e = estimateCost(aurora, prices);
+
+    it("prices the declared instances, the readers auto scaling may add (0 to maxCapacity - declared), and the proxy by vCPU", () => {
+        expect(line(e, "Aurora aurora-postgresql db.r7g.large").monthly).toEqual({ min: 2 * 730 * 0.2, max: 2 * 730 * 0.2 });
+        // maxCapacity 4 readers, 1 declared: up to 3 more
+        const added = line(e, /readers added by auto scaling/);
+        expect(added.monthly.min).toBe(0);
+        expect(added.monthly.max).toBeCloseTo(3 * 730 * 0.2, 6);
+        // 2 instances × 2 vCPUs, up to 5 instances × 2 vCPUs
+        const proxy = line(e, /RDS Proxy/);
+        expect(proxy.count).toEqual({ min: 4, max: 10 });
+        expect(proxy.monthly.max).toBeCloseTo(10 * 730 * 0.01, 6);
+    });
+
+    it("leaves nothing unpriced: the proxy's pool, target and endpoint, the parameter group and the scaling policy have no charge of their own", () => {
+        expect(e.notPriced).toEqual([]);
+    });
+
+    it.each<[string, number | undefined]>([
+        ["db.r7g.large", 2],
+        ["db.r7g.xlarge", 4],
+        ["db.r7g.4xlarge", 16],
+        ["db.t4g.medium", 2],
+        ["db.serverless", undefined],
+    ])("rdsClassVcpus(%s) = %s", (cls, vcpus) => expect(rdsClassVcpus(cls)).toBe(vcpus));
 });
 
 describe("componentOf: which Groundwork component a resource counts toward", () => {

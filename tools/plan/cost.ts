@@ -229,6 +229,14 @@ const NO_CHARGE = new Set([
     "aws:alb/targetGroup:TargetGroup",
     "aws:alb/targetGroupAttachment:TargetGroupAttachment",
     "aws:rds/parameterGroup:ParameterGroup",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:appautoscaling/policy:Policy", // the capacity it adds is priced with its target
+    // The proxy's pool, its target and extra endpoints: the proxy's vCPU-hours bill them.
+    "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
+    "aws:rds/proxyTarget:ProxyTarget",
+    "aws:rds/proxyEndpoint:ProxyEndpoint",
+    "aws:secretsmanager/secretPolicy:SecretPolicy", // the secret's monthly price covers its policy and versions
+    "aws:secretsmanager/secretVersion:SecretVersion",
     "aws:rds/subnetGroup:SubnetGroup",
     "aws:route53/record:Record",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
@@ -264,6 +272,7 @@ const USAGE: Record<string, string> = {
     "aws:cloudwatch/logDelivery:LogDelivery": "vended logs per GB delivered",
     "aws:ec2/flowLog:FlowLog": "vended logs per GB delivered to its log group",
     "aws:s3/bucket:Bucket": "storage per GB-month and requests",
+    "aws:s3/bucketObjectv2:BucketObjectv2": "storage per GB-month in its bucket, and requests",
     "aws:sqs/queue:Queue": "requests (the first million a month are free)",
     "aws:sns/topic:Topic": "requests and deliveries (email: the first 1,000 a month are free)",
     "aws:sns/topicSubscription:TopicSubscription": "deliveries, billed with the topic",
@@ -279,6 +288,17 @@ const USAGE: Record<string, string> = {
 
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "[unknown]" && v !== "[secret]" ? v : undefined);
+
+/**
+ * vCPUs of an RDS instance class, from its size (`large` 2, `xlarge` 4, `<n>xlarge` 4n; the burstable `micro` to
+ * `medium` sizes have 2): what RDS Proxy bills by. Undefined for a size it does not know.
+ */
+export function rdsClassVcpus(instanceClass: string): number | undefined {
+    const size = instanceClass.split(".").pop() ?? "";
+    if (["micro", "small", "medium", "large"].includes(size)) return 2;
+    const m = /^(\d*)xlarge$/.exec(size);
+    return m ? 4 * Number(m[1] || 1) : undefined;
+}
 
 /** The RDS engine as the price table keys it (`postgres`, `mysql`, `aurora-postgresql`). */
 function rdsEngine(engine: string | undefined): string {
@@ -449,6 +469,40 @@ export function estimateCost(resources: readonly CostResource[], prices: PriceTa
                 }
                 // RDS keeps a managed master password in a Secrets Manager secret, billed like any other.
                 if (i.manageMasterUserPassword === true) add(r, "secretsmanager.secret.month", "Secrets Manager secrets", one, "secret", 1, "month", "the RDS-managed master password");
+                break;
+            }
+            case "aws:appautoscaling/target:Target": {
+                // Aurora reader auto scaling adds readers of the cluster's class beyond those declared, up to maxCapacity.
+                if (str(i.scalableDimension) !== "rds:cluster:ReadReplicaCount") {
+                    skip(r, "no price for this resource type");
+                    break;
+                }
+                const siblings = resources.filter((x) => x.type === "aws:rds/clusterInstance:ClusterInstance" && groupOf(x).key === groupOf(r).key);
+                const declaredReaders = Math.max(0, siblings.length - 1);
+                const cls = siblings.map((x) => str(x.inputs?.instanceClass)).find(Boolean);
+                const extra = Math.max(0, (num(i.maxCapacity) ?? 0) - declaredReaders);
+                if (!cls) skip(r, "instance class of the cluster unknown");
+                else if (extra > 0) {
+                    const engine = rdsEngine(str(siblings[0].inputs?.engine));
+                    add(r, `rds.${engine}.${cls}.hour`, `Aurora readers added by auto scaling ${cls}`, { min: 0, max: extra }, "instance", hours, "h", `up to maxCapacity ${num(i.maxCapacity)} readers, ${declaredReaders} declared`);
+                } else noCharge.set(r.type, (noCharge.get(r.type) ?? 0) + 1);
+                break;
+            }
+            case "aws:rds/proxy:Proxy": {
+                // Billed per vCPU-hour of the instances behind it: the Aurora cluster's (declared, plus the readers auto
+                // scaling may add) or the RDS instance's, in the same component.
+                const siblings = resources.filter((x) => groupOf(x).key === groupOf(r).key);
+                const vcpus = (x: CostResource) => rdsClassVcpus(str(x.inputs?.instanceClass) ?? "") ?? 0;
+                const instances = siblings.filter((x) => x.type === "aws:rds/clusterInstance:ClusterInstance" || x.type === "aws:rds/instance:Instance");
+                if (instances.length === 0 || instances.some((x) => vcpus(x) === 0)) {
+                    skip(r, "the vCPUs of the instances behind it are unknown");
+                    break;
+                }
+                const base = instances.reduce((sum, x) => sum + vcpus(x), 0);
+                const target = siblings.find((x) => x.type === "aws:appautoscaling/target:Target" && str(x.inputs?.scalableDimension) === "rds:cluster:ReadReplicaCount");
+                const readers = instances.filter((x) => x.type === "aws:rds/clusterInstance:ClusterInstance").length - 1;
+                const extra = target ? Math.max(0, (num(target.inputs?.maxCapacity) ?? 0) - Math.max(0, readers)) * vcpus(instances[0]) : 0;
+                add(r, "rds.proxy.vcpu.hour", "RDS Proxy (per vCPU of the instances behind it)", { min: base, max: base + extra }, "vCPU", hours, "h", extra ? "max: with the readers auto scaling may add" : undefined);
                 break;
             }
             case "aws:rds/clusterInstance:ClusterInstance": {
