@@ -7,7 +7,7 @@ module.exports = {
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testPathIgnorePatterns: ["/node_modules/", "/dist/", "/app/"],
   // Tests see the policy kit's source, so a change to it needs no `npm run build:kit` first.
-  moduleNameMapper: { "^@groundwork/policy-kit$": "<rootDir>/packages/policy-kit/src/index.ts" },
+  moduleNameMapper: { "^@groundwork/policy-kit$": "<rootDir>/packages/policy-kit/src/index.ts", "^@groundwork/policy-kit/facts$": "<rootDir>/packages/policy-kit/src/facts.ts" },
   // A guard against hangs, not a performance bound: planning a whole stack under mocks takes 10 s alone and three
   // times that on a busy two-core machine (the stacks grew with the alarms and telemetry).
   testTimeout: 120000,

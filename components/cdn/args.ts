@@ -2,7 +2,7 @@ import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, BaseArgs, LOG_RETENTION_DAYS, Transform } from "../base";
 import type { KmsKeyTransforms } from "../secrets/kmsKey";
-import { EXEMPTION_PREFIX, MIN_REASON_LENGTH } from "@groundwork/policy-kit";
+import { EXEMPTION_PREFIX, MIN_REASON_LENGTH } from "@groundwork/policy-kit/facts";
 
 /** CloudFront price classes: which edge locations serve the distribution (cost against latency). */
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { UNSCOPABLE_ACTIONS } from "@groundwork/policy-kit";
+import { UNSCOPABLE_ACTIONS } from "@groundwork/policy-kit/facts";
 
-export { UNSCOPABLE_ACTIONS } from "@groundwork/policy-kit";
+export { UNSCOPABLE_ACTIONS } from "@groundwork/policy-kit/facts";
 
 /** One IAM policy statement as AWS stores it. */
 export interface PolicyStatement {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EXEMPTION_PREFIX } from "@groundwork/policy-kit";
+import { EXEMPTION_PREFIX } from "@groundwork/policy-kit/facts";
 import { applyTransform, GroundworkComponent } from "../base";
 import { TARGET_GROUP_BINDING_TAG } from "../cluster/controllerPolicies";
 import { declareAlarms, type AlarmOptions, type AlarmSpec, type AlarmTarget, type Observable } from "../observe/alarms";

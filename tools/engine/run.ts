@@ -456,7 +456,8 @@ function runConsumer(): void {
         fs.existsSync(path.join(installed, "dist", "components", "index.js")) && !fs.lstatSync(installed).isSymbolicLink(),
     );
     const tsc = typeCheckConsumer(dir);
-    check(`consumer: the project's own tsc (strict) accepts the program`, tsc.code === 0 && tsc.output === "", tsc.output);
+    check(`consumer: the project's own tsc (strict, skipLibCheck false) accepts the program`, tsc.code === 0 && tsc.output === "", tsc.output);
+    check(`consumer: the install brings no CrossGuard SDK (@pulumi/policy): the components need none`, !fs.existsSync(path.join(dir, "node_modules", "@pulumi", "policy")));
 
     const packs: { dir: string; config: string }[] = [];
     for (const built of buildPolicyPacks({ outDir: path.join(sandbox.dir, "policy-packs-built") })) {

@@ -1,4 +1,5 @@
 import type * as policy from "@pulumi/policy";
+import { EXEMPTION_PREFIX, MIN_REASON_LENGTH } from "./facts";
 import { GraphResource, Rule, StackRule, Tier } from "./rule";
 
 // @pulumi/policy keeps its proxy module internal (no types) and recognises an unknown-value error by its class,
@@ -6,15 +7,6 @@ import { GraphResource, Rule, StackRule, Tier } from "./rule";
  
 const policyProxy = require("@pulumi/policy/proxy") as { UnknownValueError: new (sentinel: unknown, path: string[]) => Error; unknownObjectValue: unknown };
 
-/**
- * Exemption tag / annotation prefix. A resource is exempt from policy P when it carries the tag (AWS) or
- * annotation (Kubernetes) `exempt.groundwork.dev/P` whose value is the reason. Valid in both systems'
- * key syntax. A blank reason does not exempt, and is itself reported.
- */
-export const EXEMPTION_PREFIX = "exempt.groundwork.dev/";
-
-/** Shortest reason accepted for an exemption: a reason must say why, not just "ok". */
-export const MIN_REASON_LENGTH = 10;
 
 /** An exemption given in policy config: `{ "<policy>": { "exemptions": [{ "resource": "<name|urn>", "reason": "..." }] } }`. */
 export interface ConfigExemption {
