@@ -49,6 +49,12 @@ export class Service extends GroundworkComponent {
         const who = `Service '${name}'`;
         // Defaults and validation, before any resource.
         const r = resolveServiceArgs(name, args);
+        if (r.ingress) {
+            pulumi.log.warn(
+                `Service '${name}': \`ingress\` is deprecated: the ALB reaches the pods in plaintext, which k8s-ingress-enforce-backend-tls rejects. Use LoadBalancer with the mesh's ingress gateway (Mesh ingressGateway) instead.`,
+                this,
+            );
+        }
 
         const selector = selectorLabels(name);
         const labels = objectLabels(name, pulumi.getProject(), r.labels);

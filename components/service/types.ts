@@ -344,6 +344,10 @@ export interface ServiceArgs extends BaseArgs {
      * An ALB Ingress (HTTPS with an ACM certificate, HTTP redirected). Needs `port` and an `ingressFrom` CIDR peer
      * (the ALB reaches pod IPs from VPC addresses).
      * @default - no Ingress
+     * @deprecated The ALB forwards to the pods in plaintext, which the pack's mandatory
+     * `k8s-ingress-enforce-backend-tls` rejects, and the mesh (`mesh`) refuses. Own the load balancer with
+     * `LoadBalancer` (HTTPS to the mesh's ingress gateway, `Mesh` `ingressGateway`) and route to the workload there.
+     * Kept for programs that declare it today; removed in a later minor version.
      */
     readonly ingress?: ServiceIngressArgs;
     /**
