@@ -2,6 +2,8 @@ import Redis, { Cluster } from "ioredis";
 import { Cache } from "../src/platform/cache";
 import { createLogger } from "../src/platform/log";
 import { Metrics } from "../src/platform/metrics";
+import { parseEnv } from "../src/platform/config";
+import { createPlatform } from "../src/platform/platform";
 import { startRedisCluster, type RunningRedisCluster } from "../tools/local-servers";
 import { eventually, metric } from "./support/harness";
 
@@ -27,6 +29,21 @@ afterAll(async () => {
 });
 
 describe("the cache on a Redis cluster (cluster mode)", () => {
+  test.each(["true", "1"])("the platform reads REDIS_CLUSTER=%s from the validated config and speaks the cluster protocol", async (value) => {
+    // No PostgreSQL is needed: the pool connects on first use, and this process uses no queue.
+    const config = parseEnv({ NODE_ENV: "test", AWS_REGION: "us-east-1", DATABASE_URL: "postgres://app@127.0.0.1:1/app", REDIS_URL: cluster.url, REDIS_CLUSTER: value, LOG_LEVEL: "silent" });
+    const platform = await createPlatform({ ...config, QUEUE_DEPTH_POLL_MS: 0 }, { role: "api", usesQueue: false });
+    try {
+      expect(platform.cache.redis).toBeInstanceOf(Cluster);
+      const ids = ["1", "2", "3", "4", "5", "6"];
+      for (const id of ids) expect(await platform.cache.getOrLoad("item", id, 60, async () => ({ id }))).toEqual({ id });
+      // Leave the keyspace as it was: the next test counts keys per master.
+      for (const id of ids) await platform.cache.invalidate("item", id);
+    } finally {
+      await platform.close();
+    }
+  });
+
   test("three masters share the 16384 slots", async () => {
     const admin = new Redis(cluster.url);
     try {

@@ -23,7 +23,7 @@ export interface CacheOptions {
   channel?: string;
   /**
    * Cluster mode (ElastiCache with shards, REDIS_CLUSTER=true): `url` is the configuration endpoint and the clients
-   * follow the cluster's slots. Unset: REDIS_CLUSTER from the environment.
+   * follow the cluster's slots. Default false (one primary).
    */
   cluster?: boolean;
 }
@@ -89,7 +89,7 @@ export class Cache {
       lazyConnect: true,
       ...(opts.iamAuth ? { username: opts.iamAuth.user } : {}),
     };
-    if (opts.cluster ?? process.env.REDIS_CLUSTER === "true") {
+    if (opts.cluster === true) {
       // Keys are gw:v1:<ns>:<id>, one per command (GET, SET, DEL, PTTL), so they may live in any slot; the invalidation's
       // MULTI holds one key and PUBLISH, which a cluster delivers to subscribers on every node.
       const { lazyConnect: _lazy, ...node } = common;

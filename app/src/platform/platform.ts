@@ -118,6 +118,8 @@ export async function createPlatform(config: Config, opts: PlatformOptions): Pro
       enabled: config.CACHE_ENABLED,
       commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
       localTtlMs: config.CACHE_LOCAL_TTL_MS,
+      // From the validated config, so REDIS_CLUSTER=1 means what the schema says it means.
+      cluster: config.REDIS_CLUSTER,
       iamAuth: cacheIamAuth(config),
     },
     metrics,
