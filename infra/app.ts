@@ -27,6 +27,13 @@ export const API_METRICS_PORT = 9464;
 export const API_READINESS_PATH = "/readyz";
 
 /**
+ * Share of requests whose spans are recorded and exported, per tier: every request in dev, a tenth in prod, where
+ * recording every span costs about a sixth of the API's read throughput (the app's bench ladder) and X-Ray bills
+ * per trace. Parent-based: a request that arrives with a sampled `traceparent` is recorded whatever the ratio.
+ */
+export const TRACE_SAMPLE_RATIO: Readonly<Record<Tier, number>> = { dev: 1, prod: 0.1 };
+
+/**
  * TCP ports a webhook callback may use (the app's contract `webhookPorts`): the app refuses other ports (WEBHOOK_PORTS)
  * and the worker's internet egress opens exactly these.
  */
@@ -159,6 +166,9 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
         // Cluster mode: REDIS_URL is the configuration endpoint and the app's client speaks the cluster protocol.
         ...(cache.clusterMode ? { REDIS_CLUSTER: "true" } : {}),
         ELASTICACHE_REPLICATION_GROUP_ID: cache.replicationGroupId,
+        // Every request of dev is traced; prod records a tenth (an unsampled request keeps its trace id in the logs).
+        OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+        OTEL_TRACES_SAMPLER_ARG: String(TRACE_SAMPLE_RATIO[spec.tier ?? "prod"]),
         SQS_QUEUE_URL: jobs.url,
         SQS_DLQ_URL: jobs.dlqUrl,
         JOB_MAX_RECEIVES: String(jobsMaxReceiveCount),

@@ -5,7 +5,8 @@
  *     authentication/rate-limit/authorization hooks (bench/ladder-server.cjs, static JSON), then the full app with
  *     its cache, and with the cache disabled. Throughput, ratio to bare, p50/p99 latency, DB queries per request.
  *  2. A burst of 10,000 POST /reports: accept rate, peak DB connections vs the pools, outbox publication, drain
- *     time, lost jobs.
+ *     time, lost jobs, and the cores each process group kept busy while the burst was accepted (bench/cpu.ts), with
+ *     the API's CPU per accepted job: the profile that says where the accept rate stops.
  *  3. Uncached GET /catalog/items/:id with the primary alone, then with a hot standby (streaming replication on
  *     loopback) serving the reads (DATABASE_READ_URL): throughput, latency, DB queries per request, in the same run.
  * BENCH_SCENARIOS=ladder,burst,replica (default all) runs a subset.
@@ -20,6 +21,7 @@ import { Client, Pool } from "pg";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { freePort, startLocalStack, startReplicatedPostgres, type LocalStack } from "../tools/local-servers";
 import { spawnEntry, waitForExit } from "../test/support/harness";
+import { measureCpu } from "./cpu";
 
 const ITEMS = 10_000;
 const BURST = Number(process.env.BENCH_BURST ?? 10_000);
@@ -28,6 +30,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ZIPF_S = 1.0;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 2);
+/** prod's trace sampling (infra/app.ts TRACE_SAMPLE_RATIO.prod); BENCH_TRACE_RATIO overrides the ratio. */
+const PROD_SAMPLER = { OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: process.env.BENCH_TRACE_RATIO ?? "0.1" };
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? "ladder,burst,replica").split(","));
 
 /** Zipf(s) sampler over ids 1..n by inverse CDF. */
@@ -86,9 +90,15 @@ interface ReadResult {
   dbQueriesPerRequest: number | null;
   /** DB queries per request during the 3 s Zipf warm-up that started from an empty cache. */
   coldDbQueriesPerRequest: number | null;
+  /**
+   * The server's own CPU per request over the measured run (µs), and the share of one core it used: the cost of the
+   * rung's layers whatever limits req/s (on 2 cores the load generator caps the bare route below its own ceiling).
+   */
+  serverCpuUsPerRequest: number | null;
+  serverCores: number | null;
 }
 
-async function readBench(name: string, url: string, withDb: boolean, warmup: boolean): Promise<ReadResult> {
+async function readBench(name: string, url: string, withDb: boolean, warmup: boolean, serverPid?: number): Promise<ReadResult> {
   const next = zipfSampler(ITEMS, ZIPF_S);
   const opts = {
     url,
@@ -105,7 +115,11 @@ async function readBench(name: string, url: string, withDb: boolean, warmup: boo
     await autocannon({ url, connections: 10, amount: ITEMS, requests: [{ method: "GET", setupRequest: (req: autocannon.Request) => ({ ...req, path: `/catalog/items/${(id++ % ITEMS) + 1}` }) }] });
   }
   const q0 = withDb ? await dbQueries(url) : 0;
+  const t0 = process.hrtime.bigint();
+  const cpu = serverPid !== undefined ? measureCpu({ api: [serverPid] }) : undefined;
   const r = await autocannon({ ...opts, duration: DURATION_S });
+  const cores = cpu?.stop()?.api;
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const q1 = withDb ? await dbQueries(url) : 0;
   return {
     name,
@@ -117,6 +131,8 @@ async function readBench(name: string, url: string, withDb: boolean, warmup: boo
     errors: r.errors,
     dbQueriesPerRequest: withDb ? Number(((q1 - q0) / r.requests.total).toFixed(4)) : null,
     coldDbQueriesPerRequest: cold,
+    serverCpuUsPerRequest: cores !== undefined && r.requests.total > 0 ? Math.round((cores * seconds * 1e6) / r.requests.total) : null,
+    serverCores: cores ?? null,
   };
 }
 
@@ -129,7 +145,8 @@ async function main() {
   const stack: LocalStack = await startLocalStack({ maxReceiveCount: 5, pgMaxConnections: 200 });
   const children: ChildProcess[] = [];
   try {
-    const common = { LOG_LEVEL: "info", PORT: "0", RATE_LIMIT_MAX: "10000000", QUEUE_DEPTH_POLL_MS: "1000" };
+    // Traces are sampled as prod samples them (infra/app.ts TRACE_SAMPLE_RATIO); one extra row shows every request traced.
+    const common = { LOG_LEVEL: "info", PORT: "0", RATE_LIMIT_MAX: "10000000", QUEUE_DEPTH_POLL_MS: "1000", ...PROD_SAMPLER };
     // Migrate + seed 10,000 items.
     const migr = spawnEntry("server", stack.env({ ...common, METRICS_PORT: "0" }));
     await listening(migr);
@@ -150,7 +167,7 @@ async function main() {
       children.push(child);
       const url = await listening(child);
       process.stdout.write(`read benchmark: ${name} (${DURATION_S}s, ${CONNECTIONS} connections)...\n`);
-      reads.push(await readBench(name, url, withDb, true));
+      reads.push(await readBench(name, url, withDb, true, child.pid));
       await stopChild(child);
     };
     const spawnScript = (script: string, env: Record<string, string> = {}) => {
@@ -166,7 +183,7 @@ async function main() {
       children.push(child);
       const url = await listening(child);
       process.stdout.write(`read benchmark: ${name} (${DURATION_S}s, ${CONNECTIONS} connections)...\n`);
-      reads.push(await readBench(name, url, false, true));
+      reads.push(await readBench(name, url, false, true, child.pid));
       await stopChild(child);
     };
     const spawnBare = () => spawnScript("bare-server.cjs");
@@ -174,16 +191,24 @@ async function main() {
       await run("bare fastify route (ceiling)", null, false);
       // Each rung adds one layer of the app's own HTTP server (platform/http.ts) over the same static route.
       let layers: string[] = [];
-      for (const [label, layer] of [["+ request logging", "logging"], ["+ metrics", "metrics"], ["+ tracing", "tracing"], ["+ auth hooks (authn, rate limit, authz)", "auth"]] as const) {
+      const tracingLabel = `+ tracing (${PROD_SAMPLER.OTEL_TRACES_SAMPLER_ARG} of requests recorded, as prod)`;
+      for (const [label, layer] of [["+ request logging", "logging"], ["+ metrics", "metrics"], [tracingLabel, "tracing"], ["+ auth hooks (authn, rate limit, authz)", "auth"]] as const) {
         layers = [...layers, layer];
-        await rung(label, "ladder-server.cjs", { LADDER_LAYERS: layers.join(",") });
+        await rung(label, "ladder-server.cjs", { LADDER_LAYERS: layers.join(","), ...PROD_SAMPLER });
       }
       await run("full app: cached GET /catalog/items/:id", { CACHE_ENABLED: "true" }, true);
+      // What recording every span costs (dev's setting): the same route with every request traced.
+      await run("full app: cached route, every request traced (as dev)", { CACHE_ENABLED: "true", OTEL_TRACES_SAMPLER: "parentbased_always_on" }, true);
+      // What a longer in-process tier buys (fewer Redis round trips), at the price of a longer staleness bound when an
+      // invalidation message is lost (CACHE_LOCAL_TTL_MS, 2 s by default).
+      await run("full app: cached route, 30 s in-process tier (CACHE_LOCAL_TTL_MS=30000)", { CACHE_ENABLED: "true", CACHE_LOCAL_TTL_MS: "30000" }, true);
       await run("full app: uncached GET /catalog/items/:id", { CACHE_ENABLED: "false" }, true);
     }
 
     // 2. Burst of POST /reports with two workers draining (and relaying the outbox to SQS).
     let burstResult: Record<string, number> | undefined;
+    /** Cores each process group kept busy while the burst was being accepted (bench/cpu.ts). */
+    let burstCpu: Record<string, number> | undefined;
     if (SCENARIOS.has("burst")) {
     const apiPool = 10;
     const workerPool = 5;
@@ -218,6 +243,7 @@ async function main() {
     const before = (await pg.query<{ n: number }>("SELECT count(*)::int AS n FROM reports_jobs")).rows[0].n;
     const t0 = Date.now();
     let accepted = 0;
+    const cpu = measureCpu({ api: [api.pid!], workers: workers.map((w) => w.pid!), postgresPort: stack.pg.port, redisPort: stack.redis.port });
     const burst = await autocannon({
       url: apiUrl,
       connections: CONNECTIONS * 2,
@@ -226,6 +252,7 @@ async function main() {
       setupClient: (client: { on(ev: string, fn: (status: number) => void): void }) => client.on("response", (status: number) => void (status === 202 && accepted++)),
     } as autocannon.Options);
     const acceptSeconds = (Date.now() - t0) / 1000;
+    burstCpu = cpu.stop();
     const queueAfterBurst = await stack.sqs.client.send(new GetQueueAttributesCommand({ QueueUrl: stack.sqs.queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
     let doneCount = 0;
     for (;;) {
@@ -265,6 +292,10 @@ async function main() {
       outboxUnpublished: counts.unpublished,
       dlqMessages: Number(dlq.Attributes?.ApproximateNumberOfMessages ?? 0),
       lostJobs: accepted - (counts.done - before),
+      // The API's own CPU per accepted job, and what one API core would accept at that cost: the capacity of one pod
+      // (the platform scales the API horizontally; the bench runs one process on a machine it shares with the rest).
+      ...(burstCpu ? { apiCpuMsPerAccepted: Number(((burstCpu.api * acceptSeconds * 1000) / Math.max(1, accepted)).toFixed(3)) } : {}),
+      ...(burstCpu && burstCpu.api > 0 ? { acceptsPerApiCore: Math.round(accepted / acceptSeconds / burstCpu.api) } : {}),
     };
     await Promise.all([api, ...workers].map(stopChild));
     }
@@ -287,13 +318,31 @@ async function main() {
     }
     const summary = {
       cachedVsBareThroughput: bare && cached ? Number((cached.rps / bare.rps).toFixed(3)) : null,
+      // bare's server CPU per request over the cached route's: the throughput one core would reach, relative to bare.
+      cachedVsBarePerCore: bare?.serverCpuUsPerRequest && cached?.serverCpuUsPerRequest ? Number((bare.serverCpuUsPerRequest / cached.serverCpuUsPerRequest).toFixed(3)) : null,
       dbReadReductionVsUncached: cached && uncached ? Number((1 - (cached.dbQueriesPerRequest ?? 0) / (uncached.dbQueriesPerRequest || 1)).toFixed(4)) : null,
       goals,
     };
 
     if (reads.length) {
       process.stdout.write("\nThroughput ladder (GET /catalog/items/:id, Zipf s=1.0 over 10,000 items; each rung adds one layer)\n");
-      console.table(reads.map((r) => ({ rung: r.name, "req/s": r.rps, "vs bare": `${Math.round((100 * r.rps) / bare.rps)}%`, "p50 ms": r.p50ms, "p99 ms": r.p99ms, "DB q/req": r.dbQueriesPerRequest ?? "-", "DB q/req cold": r.coldDbQueriesPerRequest ?? "-", non2xx: r.non2xx, errors: r.errors })));
+      console.table(
+        reads.map((r) => ({
+          rung: r.name,
+          "req/s": r.rps,
+          "vs bare": `${Math.round((100 * r.rps) / bare.rps)}%`,
+          "p50 ms": r.p50ms,
+          "p99 ms": r.p99ms,
+          // The server's CPU per request: what the rung's layers cost, even where the load generator caps req/s.
+          "server µs/req": r.serverCpuUsPerRequest ?? "-",
+          "server cores": r.serverCores ?? "-",
+          "bare µs / this": bare.serverCpuUsPerRequest && r.serverCpuUsPerRequest ? `${Math.round((100 * bare.serverCpuUsPerRequest) / r.serverCpuUsPerRequest)}%` : "-",
+          "DB q/req": r.dbQueriesPerRequest ?? "-",
+          "DB q/req cold": r.coldDbQueriesPerRequest ?? "-",
+          non2xx: r.non2xx,
+          errors: r.errors,
+        })),
+      );
     }
     if (replica) {
       process.stdout.write("\nUncached reads: primary alone vs a hot standby serving them (GET /catalog/items/:id, cache off)\n");
@@ -302,10 +351,14 @@ async function main() {
     if (burstResult) {
       process.stdout.write("\nBurst of POST /reports\n");
       console.table(burstResult);
+      if (burstCpu) {
+        process.stdout.write("\nCPU while the burst was accepted (cores busy, per process group; the servers share the machine)\n");
+        console.table(burstCpu);
+      }
     }
     process.stdout.write("\nGoals\n");
     console.table(summary.goals);
-    const out = { startedAt: started.toISOString(), machine: { cpus: require("node:os").cpus().length, node: process.version, loadavgAtStart: loadAtStart }, settings: { ITEMS, BURST, DURATION_S, CONNECTIONS, ZIPF_S, WORKERS, WORKER_CONCURRENCY }, reads, burst: burstResult, replica, summary };
+    const out = { startedAt: started.toISOString(), machine: { cpus: require("node:os").cpus().length, node: process.version, loadavgAtStart: loadAtStart }, settings: { ITEMS, BURST, DURATION_S, CONNECTIONS, ZIPF_S, WORKERS, WORKER_CONCURRENCY }, reads, burst: burstResult, burstCpu, replica, summary };
     mkdirSync(join(__dirname, "..", "bench-results"), { recursive: true });
     const file = join(__dirname, "..", "bench-results", `bench-${started.toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, JSON.stringify(out, null, 2));

@@ -158,6 +158,23 @@ describe("IAM authentication settings", () => {
   });
 });
 
+describe("trace sampling (OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG)", () => {
+  const db = { DATABASE_URL: "postgres://u:p@127.0.0.1:5432/db" };
+
+  test("accepts the specification's samplers and a ratio from 0 to 1", () => {
+    expect(parseEnv({ ...base, ...db, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.1" })).toMatchObject({ OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: 0.1 });
+    expect(parseEnv({ ...base, ...db }).OTEL_TRACES_SAMPLER).toBeUndefined();
+  });
+
+  test.each([
+    [{ OTEL_TRACES_SAMPLER: "parentbased_ratio" }, /OTEL_TRACES_SAMPLER: must be one of always_on, .*parentbased_traceidratio \(fix its value\)/],
+    [{ OTEL_TRACES_SAMPLER_ARG: "10" }, /OTEL_TRACES_SAMPLER_ARG: .*\(fix its value\)/],
+    [{ OTEL_TRACES_SAMPLER_ARG: "ten percent" }, /OTEL_TRACES_SAMPLER_ARG: .*\(fix its value\)/],
+  ])("refuses %j, naming the variable (the SDK alone would log and trace everything)", (env, message) => {
+    expect(() => parseEnv({ ...base, ...db, ...env })).toThrow(message);
+  });
+});
+
 describe("SQS_QUEUE_URL", () => {
   const db = { DATABASE_URL: "postgres://u:p@127.0.0.1:5432/db" };
 

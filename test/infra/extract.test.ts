@@ -1,4 +1,5 @@
 import { BlockList } from "node:net";
+import { TRACE_SAMPLE_RATIO } from "../../infra/app";
 import { ConfigError } from "../../stacks";
 import { REPO_ROOT } from "../../tools/plan/plan";
 import { readStackConfig, resolveProject } from "../../tools/plan/project";
@@ -158,6 +159,13 @@ describe.each(["dev", "prod"])("webhooks and the network on the %s stack", (stac
         // The reason is recorded where the packs and reviewers read it.
         expect(g.one(NETPOL, "worker-netpol").inputs.metadata.annotations["groundwork.dev/internet-egress-reason"]).toMatch(/webhooks/);
         expect(letsOut(egressOf(g, "api"), "93.184.215.14", 443)).toBe(false);
+    });
+
+    test("api and worker record the tier's share of traces, parent-based (the app validates both variables)", () => {
+        for (const name of ["api", "worker"]) {
+            expect(envOf(g, name)).toMatchObject({ OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: String(TRACE_SAMPLE_RATIO[stack as "dev" | "prod"]) });
+        }
+        expect(TRACE_SAMPLE_RATIO).toEqual({ dev: 1, prod: 0.1 });
     });
 
     test("api and worker read the webhook key from Secrets Manager by ARN, each with its own grant on that secret alone", () => {

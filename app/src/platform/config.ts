@@ -117,6 +117,17 @@ export const envSchema = z
     OUTBOX_RETENTION_S: int(0, 30 * 86400).default(86400),
 
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    /**
+     * Which requests are traced: the OpenTelemetry SDK reads these two itself (the specification's names); they are
+     * validated here so a typo fails the start instead of silently tracing everything. Unsampled requests still get a
+     * trace id (logs and propagation keep it), they just record no spans.
+     */
+    OTEL_TRACES_SAMPLER: z
+      .enum(["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"], {
+        error: "must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio",
+      })
+      .optional(),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
     /** Comma list of the modules this process runs (routes, migrations, consumers); unset = all. Checked by the composition root (app.ts). */
     MODULES: z.string().optional(),
 
