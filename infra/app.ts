@@ -11,6 +11,7 @@ import type { Queue } from "../components/queue";
 import type { ClusterTelemetry } from "../components/telemetry";
 import { containerSecurityContext, DNS_EGRESS, NamespaceIsolation, podSecurityContext, Service } from "../components/service";
 import type { AppSpec, Tier } from "../stacks";
+import { EXTRACTABLE_MODULES } from "../stacks/schema";
 import { appAlertRuleGroups } from "./alertRules";
 import APP_CONTRACT from "../app/src/contract.json";
 
@@ -140,7 +141,7 @@ export function deployApp(name: string, namespace: string, spec: AppSpec & { rea
     const ns = new NamespaceIsolation(`${name}-namespace`, { ...common, provider: cluster.provider, namespace, mesh: true }, { dependsOn });
     const extractModules = [...(spec.extractModules ?? [])];
     for (const m of extractModules) {
-        if (!(m in APP_CONTRACT.routePrefixes) || !(`${m}-api` in APP_CONTRACT.awsCalls)) throw new Error(`deployApp: module '${m}' cannot be extracted (app/src/contract.json has no routePrefixes and '${m}-api' awsCalls for it)`);
+        if (!EXTRACTABLE_MODULES.includes(m)) throw new Error(`deployApp: module '${m}' cannot be extracted (app/src/contract.json has no routePrefixes and '${m}-api' awsCalls for it); extractable: ${EXTRACTABLE_MODULES.join(", ")}`);
         if (!deps.identities.extracted?.[m]) throw new Error(`deployApp: module '${m}' is extracted but deps.identities.extracted has no identity for it. Fix: pass a WorkloadIdentity granted the '${m}-api' calls`);
     }
     // Each extracted module scales like the API, so its pods count against the database's connections too.

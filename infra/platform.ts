@@ -305,19 +305,6 @@ export function buildPlatform(spec: PlatformSpec): Platform {
     const api = identity("api");
     const worker = identity("worker");
     const migrate = identity("migrate");
-    database.grantReadMasterSecret(migrate);
-    database.grantConnect(api, APP_DB_USER);
-    database.grantConnect(worker, APP_DB_USER);
-    cache.grantConnect(api);
-    cache.grantConnect(worker);
-    // The API sends nothing to SQS (the worker's outbox relay publishes the jobs): it only reads the queue's
-    // attributes, for readiness and the depth gauge.
-    api.addStatements("jobs-attributes", [{ sid: "JobsQueueAttributes", actions: ["sqs:GetQueueAttributes"], resources: [jobs.arn] }]);
-    jobs.grantConsume(worker);
-    // The worker's outbox relay publishes the jobs committed by the API; both entry points poll the DLQ's depth.
-    jobs.grantSend(worker);
-    jobs.grantMonitorDeadLetters(api);
-    jobs.grantMonitorDeadLetters(worker);
     // The key that encrypts the webhook signing secrets in PostgreSQL: the API seals a new secret, the worker opens it
     // to sign. Generated here, read by the app at start (WEBHOOK_SECRET_KEY_SECRET_ARN) with its own role.
     const appSecretsKey = new KmsKey("app-secrets", { ...common, description: "Groundwork app secrets", protect: spec.settings.protect });
@@ -329,14 +316,18 @@ export function buildPlatform(spec: PlatformSpec): Platform {
         specialCharacters: "",
         noRotationReason: "A new value needs the stored signing secrets re-encrypted - the app cannot do that yet",
     });
-    webhookKey.grantGetValue(api);
-    webhookKey.grantGetValue(worker);
-    // Modules deployed as their own Service (groundwork:appExtractModules): an identity each, granted exactly the
-    // calls of its `<module>-api` entry in the app's contract.
+    // Every role is granted exactly the calls its entry point lists in the app's contract: the API only reads the
+    // queue's attributes (the worker's outbox relay publishes the jobs), the worker consumes and publishes, the
+    // migrations Job reads the master secret. Modules deployed as their own Service (groundwork:appExtractModules)
+    // get an identity each, granted their `<module>-api` entry.
+    const contractResources: ContractResources = { database, dbUser: APP_DB_USER, cache, jobs, webhookKey };
+    grantContractCalls(api, "api", contractResources);
+    grantContractCalls(worker, "worker", contractResources);
+    grantContractCalls(migrate, "migrate", contractResources);
     const extracted = Object.fromEntries(
         spec.app.extractModules.map((m) => {
             const id = identity(`${m}-api`);
-            grantContractCalls(id, `${m}-api`, { database, dbUser: APP_DB_USER, cache, jobs, webhookKey });
+            grantContractCalls(id, `${m}-api`, contractResources);
             return [m, id];
         }),
     );
@@ -512,7 +503,7 @@ export function buildPlatform(spec: PlatformSpec): Platform {
 }
 
 /** What {@link grantContractCalls} can grant on: the resources the app's contract names. */
-interface ContractResources {
+export interface ContractResources {
     readonly database: PostgresDatabase;
     readonly dbUser: string;
     readonly cache: Cache;
@@ -520,36 +511,55 @@ interface ContractResources {
     readonly webhookKey: Secret;
 }
 
+/** One grant {@link grantContractCalls} can make: exactly `actions` on the contract's `resource`. */
+interface ContractGrant {
+    readonly resource: string;
+    readonly actions: readonly string[];
+    readonly grant: (id: WorkloadIdentity, r: ContractResources) => void;
+    /** The KMS resource this grant's statements also cover (decrypt through Secrets Manager): the contract lists both. */
+    readonly covers?: string;
+    /** For such a KMS resource: the grant that covers it (this entry grants nothing itself). */
+    readonly coveredBy?: string;
+}
+
 /**
- * The grant of each (resource, actions) pair an entry of the app's contract may list, each exactly those actions on
- * that resource. A pair not in the table fails the program, naming it: an extracted module that starts calling
- * something new needs its grant written here first.
+ * The grant of each (resource, actions) pair an entry of the app's contract may list. A pair not in the table fails
+ * the program, naming it: a process that starts calling something new needs its grant written here first.
  */
-const CONTRACT_GRANTS: Readonly<Record<string, { actions: readonly string[]; grant: (id: WorkloadIdentity, r: ContractResources) => void }>> = {
-    "database-user": { actions: ["rds-db:connect"], grant: (id, r) => r.database.grantConnect(id, r.dbUser) },
-    "cache-user": { actions: ["elasticache:Connect"], grant: (id, r) => r.cache.grantConnect(id) },
-    "jobs-dlq": { actions: ["sqs:GetQueueAttributes"], grant: (id, r) => r.jobs.grantMonitorDeadLetters(id) },
-    "jobs-queue": {
+const CONTRACT_GRANTS: readonly ContractGrant[] = [
+    { resource: "database-user", actions: ["rds-db:connect"], grant: (id, r) => r.database.grantConnect(id, r.dbUser) },
+    { resource: "cache-user", actions: ["elasticache:Connect"], grant: (id, r) => r.cache.grantConnect(id) },
+    { resource: "jobs-dlq", actions: ["sqs:GetQueueAttributes"], grant: (id, r) => r.jobs.grantMonitorDeadLetters(id) },
+    // Readiness and the depth gauge only (the API).
+    {
+        resource: "jobs-queue",
         actions: ["sqs:GetQueueAttributes"],
         grant: (id, r) => id.addStatements("jobs-attributes", [{ sid: "JobsQueueAttributes", actions: ["sqs:GetQueueAttributes"], resources: [r.jobs.arn] }]),
     },
-    "webhook-key": { actions: ["secretsmanager:GetSecretValue"], grant: (id, r) => r.webhookKey.grantGetValue(id) },
-    // Granted with webhook-key (grantGetValue): decrypt on the secret's key, through Secrets Manager only.
-    "webhook-kms-key": { actions: ["kms:Decrypt"], grant: () => undefined },
-};
+    // The worker: its consumer, and its outbox relay publishing the jobs the API committed.
+    {
+        resource: "jobs-queue",
+        actions: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:SendMessage"],
+        grant: (id, r) => (r.jobs.grantConsume(id), r.jobs.grantSend(id)),
+    },
+    { resource: "webhook-key", actions: ["secretsmanager:GetSecretValue"], grant: (id, r) => r.webhookKey.grantGetValue(id), covers: "webhook-kms-key" },
+    { resource: "webhook-kms-key", actions: ["kms:Decrypt"], grant: () => undefined, coveredBy: "webhook-key" },
+    { resource: "database-master-secret", actions: ["secretsmanager:GetSecretValue"], grant: (id, r) => r.database.grantReadMasterSecret(id), covers: "database-key" },
+    { resource: "database-key", actions: ["kms:Decrypt"], grant: () => undefined, coveredBy: "database-master-secret" },
+];
 
 /** Grants `id` the calls of `entry` in the app's contract (app/src/contract.json), through {@link CONTRACT_GRANTS}. */
 export function grantContractCalls(id: WorkloadIdentity, entry: string, resources: ContractResources, contract: { awsCalls: Record<string, Record<string, string[]>> } = APP_CONTRACT): void {
     const calls = contract.awsCalls[entry];
     if (!calls) throw new Error(`app/src/contract.json has no awsCalls entry '${entry}'. Fix: add the calls of that process to the contract`);
+    const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join() === [...b].sort().join();
     for (const [resource, actions] of Object.entries(calls)) {
-        const g = CONTRACT_GRANTS[resource];
-        if (!g || [...actions].sort().join() !== [...g.actions].sort().join()) {
-            throw new Error(`app/src/contract.json: '${entry}' calls ${actions.join(", ")} on '${resource}', which infra/platform.ts cannot grant. Fix: add that grant to CONTRACT_GRANTS`);
-        }
+        const g = CONTRACT_GRANTS.find((c) => c.resource === resource && same(c.actions, actions));
+        if (!g) throw new Error(`app/src/contract.json: '${entry}' calls ${actions.join(", ")} on '${resource}', which infra/platform.ts cannot grant. Fix: add that grant to CONTRACT_GRANTS`);
+        const partner = g.covers ?? g.coveredBy;
+        if (partner && !calls[partner]) throw new Error(`app/src/contract.json: '${entry}' lists '${resource}' without '${partner}', which its grant also covers. Fix: list both`);
         g.grant(id, resources);
     }
-    if (calls["webhook-key"] && !calls["webhook-kms-key"]) throw new Error(`app/src/contract.json: '${entry}' reads webhook-key without webhook-kms-key (kms:Decrypt). Fix: list both`);
 }
 
 /**

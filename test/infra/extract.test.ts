@@ -1,11 +1,13 @@
 import { BlockList } from "node:net";
 import { TRACE_SAMPLE_RATIO } from "../../infra/app";
+import { grantContractCalls, type ContractResources } from "../../infra/platform";
+import type { WorkloadIdentity } from "../../components/identity";
 import { ConfigError } from "../../stacks";
 import { REPO_ROOT } from "../../tools/plan/plan";
 import { readStackConfig, resolveProject } from "../../tools/plan/project";
 import { evaluateKubernetesGraph } from "../support/kubernetesPolicy";
 import { evaluateGraph, mandatory } from "../support/policy";
-import { Graph, runPulumi } from "../support/pulumi";
+import { Graph, runExpectingError, runPulumi } from "../support/pulumi";
 
 // Two agreements between the app and the platform that a first real deploy depends on:
 // - a module extracted from the API (the first principle) runs as its own Service, with its own role granted exactly
@@ -119,23 +121,31 @@ describe("an extracted module (groundwork:appExtractModules) on the prod stack",
     });
 
     test("a module that cannot be extracted fails the program naming the key and the modules that can, before any resource", async () => {
-        let caught: unknown;
-        const bad = await runPulumi(
-            async () => {
-                try {
-                    return await program();
-                } catch (e) {
-                    caught = e;
-                    return undefined;
-                }
-            },
-            { stack: "prod", config: { ...stackConfig("prod"), "groundwork:appExtractModules": '["reports"]' } },
-        );
+        const { error: caught, graph: bad } = await runExpectingError(program, { stack: "prod", config: { ...stackConfig("prod"), "groundwork:appExtractModules": '["reports"]' } });
         expect(caught).toBeInstanceOf(ConfigError);
         expect((caught as Error).message).toContain("groundwork:appExtractModules");
         expect((caught as Error).message).toContain("'reports' cannot be extracted");
         expect((caught as Error).message).toContain("from: catalog");
         expect(bad.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+    });
+});
+
+describe("grantContractCalls: every role's grants come from the app's contract", () => {
+    // A recording stand-in for the identity: the checks below fail before any grant is made.
+    const granted: string[] = [];
+    const id = { addStatements: (name: string) => granted.push(name) } as unknown as WorkloadIdentity;
+    const none = {} as ContractResources;
+    it.each<[string, Record<string, string[]>, RegExp]>([
+        ["an action the table cannot grant", { "jobs-queue": ["sqs:PurgeQueue"] }, /'x' calls sqs:PurgeQueue on 'jobs-queue', which infra\/platform\.ts cannot grant\. Fix: add that grant to CONTRACT_GRANTS/],
+        ["an unknown resource", { "billing-table": ["dynamodb:GetItem"] }, /on 'billing-table', which infra\/platform\.ts cannot grant/],
+        ["a secret read without its key's decrypt", { "webhook-key": ["secretsmanager:GetSecretValue"] }, /'x' lists 'webhook-key' without 'webhook-kms-key', which its grant also covers\. Fix: list both/],
+        ["a key's decrypt without the secret read that grants it", { "database-key": ["kms:Decrypt"] }, /'x' lists 'database-key' without 'database-master-secret'/],
+    ])("refuses %s, naming it and the fix, before granting anything", (_label, calls, message) => {
+        expect(() => grantContractCalls(id, "x", none, { awsCalls: { x: calls } })).toThrow(message);
+        expect(granted).toEqual([]);
+    });
+    it("refuses an entry point the contract does not list", () => {
+        expect(() => grantContractCalls(id, "billing-api", none)).toThrow(/no awsCalls entry 'billing-api'/);
     });
 });
 

@@ -7,7 +7,7 @@ import { REPO_ROOT } from "../../tools/plan/plan";
 import { readStackConfig, resolveProject } from "../../tools/plan/project";
 import { ConfigError, parsePlatformSpec } from "../../stacks";
 import { evaluateGraph, mandatory } from "../support/policy";
-import { Graph, runPulumi } from "../support/pulumi";
+import { Graph, runExpectingError, runPulumi } from "../support/pulumi";
 
 // The real program (infra/index.ts): an async function Pulumi calls and awaits.
 const program: () => Promise<Record<string, unknown>> = require("../../infra");
@@ -71,18 +71,7 @@ describe.each([
 describe("infra program, bad config", () => {
     test("a bad key fails the program with a ConfigError naming it, before any resource", async () => {
         // GIVEN the dev config with a /28 VPC
-        let caught: unknown;
-        const g = await runPulumi(
-            async () => {
-                try {
-                    return await program();
-                } catch (e) {
-                    caught = e;
-                    return undefined;
-                }
-            },
-            { stack: "dev", config: { ...stackConfig("dev"), "groundwork:vpcCidr": "10.0.0.0/28" } },
-        );
+        const { error: caught, graph: g } = await runExpectingError(program, { stack: "dev", config: { ...stackConfig("dev"), "groundwork:vpcCidr": "10.0.0.0/28" } });
         // THEN the error names the key and value, and nothing but the stack was registered
         expect(caught).toBeInstanceOf(ConfigError);
         expect((caught as Error).message).toContain('groundwork:vpcCidr = "10.0.0.0/28": is too small');

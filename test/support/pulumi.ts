@@ -62,3 +62,21 @@ export function generatedValue(g: Graph): string {
     const pw = g.one("random:index/randomPassword:RandomPassword");
     return fakeRandomValue(pw.type, pw.name, Number(pw.inputs.length ?? 32));
 }
+
+/**
+ * Runs `program` (which should throw before declaring anything: bad config or args) under the mock engine and
+ * returns what it threw and the graph it left, so a test can check the error names the field and that nothing but
+ * the stack was registered.
+ */
+export async function runExpectingError(program: () => unknown, opts: RunPulumiOptions = {}): Promise<{ error: unknown; graph: Graph }> {
+    let error: unknown;
+    const graph = await runPulumi(async () => {
+        try {
+            return await program();
+        } catch (e) {
+            error = e;
+            return undefined;
+        }
+    }, opts);
+    return { error, graph };
+}
