@@ -1,3 +1,4 @@
+import { MIN_REASON_LENGTH } from "@groundwork/policy-kit/facts";
 import { ArgumentError } from "../base";
 import { imagePinProblem } from "./image";
 import type { HpaScaling, InternetEgress, QueueScaling, ServiceArgs, ServiceIngressArgs } from "./types";
@@ -43,8 +44,6 @@ const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 const UNITS: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 const WORLD = new Set(["0.0.0.0/0", "::/0"]);
-/** Shortest reason an opt-out may give (a word or two says nothing a reviewer can check). */
-const MIN_REASON_LENGTH = 20;
 
 /** Value of a Kubernetes quantity (`250m`, `128Mi`), or undefined when it is not one. Pure. */
 export function parseQuantity(q: string): number | undefined {
@@ -182,7 +181,7 @@ export function resolveServiceArgs(name: string, args: ServiceArgs): ResolvedSer
         if (!Array.isArray(ie.ports) || ie.ports.length === 0) fail("internetEgress.ports", "no port is given", "list the ports the receivers listen on, like [443]");
         ie.ports.forEach((v) => port("internetEgress.ports", v));
         if (typeof ie.reason !== "string" || ie.reason.length < MIN_REASON_LENGTH) {
-            fail("internetEgress.reason", "internet egress needs a reason of at least 20 characters", "say why the workload calls the internet, e.g. 'delivers signed webhooks to customer endpoints'");
+            fail("internetEgress.reason", `internet egress needs a reason of at least ${MIN_REASON_LENGTH} characters (the packs' minimum)`, "say why the workload calls the internet, e.g. 'delivers signed webhooks to customer endpoints'");
         }
     }
     if (r.mesh) {

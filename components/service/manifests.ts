@@ -171,7 +171,7 @@ export const NON_PUBLIC_IPV4 = [
 ] as const;
 
 /** Annotation carrying an `internetEgress` reason, on the workload's NetworkPolicy (the Kubernetes pack reads it). */
-export const INTERNET_EGRESS_REASON_ANNOTATION = "groundwork.dev/internet-egress-reason";
+export { INTERNET_EGRESS_REASON_ANNOTATION } from "@groundwork/policy-kit/facts";
 
 /**
  * The egress rule of `internetEgress`: public IPv4 addresses (everything but {@link NON_PUBLIC_IPV4}) on the given

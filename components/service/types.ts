@@ -144,7 +144,8 @@ export interface InternetEgress {
      */
     readonly ports: number[];
     /**
-     * Why the workload must reach the internet, in a sentence of at least 20 characters.
+     * Why the workload must reach the internet, in a sentence of at least 10 characters (the packs' `MIN_REASON_LENGTH`,
+     * as for an exemption).
      * @default - required
      */
     readonly reason: string;

@@ -14,3 +14,9 @@ export const EXEMPTION_PREFIX = "exempt.groundwork.dev/";
 
 /** Shortest reason accepted for an exemption: a reason must say why, not just "ok". */
 export const MIN_REASON_LENGTH = 10;
+
+/**
+ * Annotation that says why a NetworkPolicy opens egress to the internet: the `Service` component's `internetEgress`
+ * writes it, the Kubernetes pack's `k8s-networkpolicy-configure-internet-egress` reads it.
+ */
+export const INTERNET_EGRESS_REASON_ANNOTATION = "groundwork.dev/internet-egress-reason";

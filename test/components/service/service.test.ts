@@ -383,7 +383,7 @@ describe("Service: internet egress, a named opt-out", () => {
     it.each<[string, Partial<ServiceArgs>, RegExp]>([
         ["no port", { internetEgress: { ports: [], reason: REASON } }, /invalid 'internetEgress\.ports': no port is given/],
         ["a port out of range", { internetEgress: { ports: [0], reason: REASON } }, /invalid 'internetEgress\.ports': 0 is not a port/],
-        ["no reason", { internetEgress: { ports: [443], reason: " " } }, /invalid 'internetEgress\.reason': internet egress needs a reason of at least 20 characters/],
+        ["no reason", { internetEgress: { ports: [443], reason: " " } }, /invalid 'internetEgress\.reason': internet egress needs a reason of at least 10 characters \(the packs' minimum\)/],
         ["a token reason", { internetEgress: { ports: [443], reason: "webhooks" } }, /invalid 'internetEgress\.reason'/],
     ])("refuses %s, naming the field, before any resource", async (_label, change, expected) => {
         let thrown: unknown;

@@ -1,8 +1,5 @@
-import { MIN_REASON_LENGTH, type ResourceRule } from "@groundwork/policy-kit";
+import { INTERNET_EGRESS_REASON_ANNOTATION, MIN_REASON_LENGTH, type ResourceRule } from "@groundwork/policy-kit";
 import { K8S } from "../shared";
-
-/** Annotation that says why a NetworkPolicy opens the internet (the `Service` component's `internetEgress` writes it). */
-export const INTERNET_EGRESS_REASON_ANNOTATION = "groundwork.dev/internet-egress-reason";
 
 /**
  * IPv4 ranges an internet-wide egress rule must except: the instance metadata service (its role credentials), and
